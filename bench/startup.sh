@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Start-up: `netdiag --version` and `netdiag explain EAGAIN` (through the launcher, with its AOT cache)
+# against a plain Java "hello" jar on the same JDK. Prints medians of N runs and the ratios.
+# Target: netdiag's start-up at most 2.5x the plain hello jar.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-15}
+out=bench/out
+mkdir -p "$out"
+
+./netdiag --version >/dev/null   # builds the jar and the AOT cache when needed
+java=$(sed -n 's/^Java \([^ ]*\).*/\1/p' <(./netdiag --version) >/dev/null; \
+       for j in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} $(command -v java) /usr/lib/jvm/*/bin/java; do
+         v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1)
+         [ "${v:-0}" -ge 25 ] 2>/dev/null && { echo "$j"; break; }
+       done)
+javac="$(dirname "$java")/javac"
+jarbin="$(dirname "$java")/jar"
+
+mkdir -p "$out/hello"
+cat > "$out/hello/Hello.java" <<'JAVA'
+public class Hello { public static void main(String[] a) { System.out.println("hello"); } }
+JAVA
+"$javac" -d "$out/hello" "$out/hello/Hello.java"
+"$jarbin" --create --file "$out/hello.jar" --main-class Hello -C "$out/hello" Hello.class
+
+median_ms() { # runs "$@" $runs times, prints the median wall time in ms
+    local times=() i s e
+    for ((i = 0; i < runs; i++)); do
+        s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
+        times+=($(( (e - s) / 1000 )))
+    done
+    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}'
+}
+
+hello=$(median_ms "$java" -jar "$out/hello.jar")
+version=$(median_ms ./netdiag --version)
+explain=$(median_ms ./netdiag explain EAGAIN)
+printf '%-32s %8s ms\n' "java -jar hello.jar" "$hello"
+printf '%-32s %8s ms  ratio %s (target <= 2.5)\n' "netdiag --version" "$version" "$(awk -v a="$version" -v b="$hello" 'BEGIN{printf "%.2f", a/b}')"
+printf '%-32s %8s ms  ratio %s (target <= 2.5)\n' "netdiag explain EAGAIN" "$explain" "$(awk -v a="$explain" -v b="$hello" 'BEGIN{printf "%.2f", a/b}')"

@@ -1,0 +1,319 @@
+package io.netdiag.os;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The C library calls netdiag makes, through the Foreign Function &amp; Memory API. Every call that can
+ * fail captures errno right after the call (the JVM may overwrite it otherwise) and throws
+ * {@link ErrnoException} naming the operation. Constants are Linux's (x86-64 and aarch64 agree).
+ */
+public final class Libc {
+    public static final int AF_UNIX = 1;
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int AF_NETLINK = 16;
+
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_NONBLOCK = 04000;
+    public static final int SOCK_CLOEXEC = 02000000;
+
+    public static final int IPPROTO_IP = 0;
+    public static final int IPPROTO_ICMP = 1;
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_UDP = 17;
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IPPROTO_ICMPV6 = 58;
+
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_RCVTIMEO = 20;
+    public static final int SO_SNDTIMEO = 21;
+    public static final int SO_TIMESTAMP = 29;
+    public static final int SO_TIMESTAMPNS = 35;
+
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_ERRQUEUE = 0x2000;
+
+    public static final short POLLIN = 0x1;
+    public static final short POLLOUT = 0x4;
+    public static final short POLLERR = 0x8;
+
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+    public static final int O_NONBLOCK = 04000;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup C = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option SAVE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle SOCKET = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT = errnoCall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDTO = errnoCall("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVFROM = errnoCall("recvfrom",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle RECVMSG = errnoCall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = errnoCall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = errnoCall("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle POLL = errnoCall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle FCNTL = errnoCall("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle IOCTL = errnoCall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle GETEUID = plainCall("geteuid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETUID = plainCall("getuid", FunctionDescriptor.of(JAVA_INT));
+
+    private Libc() {
+    }
+
+    private static MethodHandle errnoCall(String name, FunctionDescriptor descriptor) {
+        return C.find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor, SAVE_ERRNO)).orElse(null);
+    }
+
+    private static MethodHandle plainCall(String name, FunctionDescriptor descriptor) {
+        return C.find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor)).orElse(null);
+    }
+
+    /** A per-thread buffer for the captured errno, so hot loops allocate nothing. */
+    private static final ThreadLocal<MemorySegment> STATE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
+
+    private static MemorySegment state() {
+        return STATE.get();
+    }
+
+    private static int lastErrno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
+    private static int check(int result, MemorySegment state, String operation) throws ErrnoException {
+        if (result < 0) {
+            throw new ErrnoException(operation, lastErrno(state));
+        }
+        return result;
+    }
+
+    private static long check(long result, MemorySegment state, String operation) throws ErrnoException {
+        if (result < 0) {
+            throw new ErrnoException(operation, lastErrno(state));
+        }
+        return result;
+    }
+
+    public static int socket(int domain, int type, int protocol, String operation) throws ErrnoException {
+        MemorySegment st = state();
+        try {
+            return check((int) SOCKET.invokeExact(st, domain, type, protocol), st, operation);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Closes quietly: there is nothing useful to do about a failed close of a probe socket. */
+    public static void close(int fd) {
+        if (fd < 0) {
+            return;
+        }
+        try {
+            int ignored = (int) CLOSE.invokeExact(state(), fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static void bind(int fd, MemorySegment address, String operation) throws ErrnoException {
+        MemorySegment st = state();
+        try {
+            check((int) BIND.invokeExact(st, fd, address, (int) address.byteSize()), st, operation);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static void connect(int fd, MemorySegment address, String operation) throws ErrnoException {
+        MemorySegment st = state();
+        try {
+            check((int) CONNECT.invokeExact(st, fd, address, (int) address.byteSize()), st, operation);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** sendto(2); a null address sends on a connected socket. */
+    public static long sendto(int fd, MemorySegment buffer, long length, int flags, MemorySegment address, String operation)
+            throws ErrnoException {
+        MemorySegment st = state();
+        MemorySegment to = address == null ? MemorySegment.NULL : address;
+        int toLength = address == null ? 0 : (int) address.byteSize();
+        try {
+            return check((long) SENDTO.invokeExact(st, fd, buffer, length, flags, to, toLength), st, operation);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** recvfrom(2) without the source address. */
+    public static long recv(int fd, MemorySegment buffer, long length, int flags, String operation) throws ErrnoException {
+        MemorySegment st = state();
+        try {
+            return check((long) RECVFROM.invokeExact(st, fd, buffer, length, flags, MemorySegment.NULL, MemorySegment.NULL),
+                    st, operation);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** recvmsg(2) with a caller-built {@code struct msghdr}. */
+    public static long recvmsg(int fd, MemorySegment msghdr, int flags, String operation) throws ErrnoException {
+        MemorySegment st = state();
+        try {
+            return check((long) RECVMSG.invokeExact(st, fd, msghdr, flags), st, operation);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static void setsockopt(int fd, int level, int name, MemorySegment value, String operation) throws ErrnoException {
+        MemorySegment st = state();
+        try {
+            check((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, (int) value.byteSize()), st, operation);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static void setsockopt(int fd, int level, int name, int value, String operation) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            setsockopt(fd, level, name, arena.allocateFrom(JAVA_INT, value), operation);
+        }
+    }
+
+    /** getsockopt(2) into {@code value}; returns the length the kernel wrote. */
+    public static int getsockopt(int fd, int level, int name, MemorySegment value, String operation) throws ErrnoException {
+        MemorySegment st = state();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment length = arena.allocateFrom(JAVA_INT, (int) value.byteSize());
+            check((int) GETSOCKOPT.invokeExact(st, fd, level, name, value, length), st, operation);
+            return length.get(JAVA_INT, 0);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int getsockoptInt(int fd, int level, int name, String operation) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_INT);
+            getsockopt(fd, level, name, value, operation);
+            return value.get(JAVA_INT, 0);
+        }
+    }
+
+    /** poll(2) on caller-built {@code struct pollfd}s; returns the number ready (0 on time-out). */
+    public static int poll(MemorySegment pollfds, long count, int timeoutMillis, String operation) throws ErrnoException {
+        MemorySegment st = state();
+        try {
+            return check((int) POLL.invokeExact(st, pollfds, count, timeoutMillis), st, operation);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int fcntl(int fd, int command, int argument, String operation) throws ErrnoException {
+        MemorySegment st = state();
+        try {
+            return check((int) FCNTL.invokeExact(st, fd, command, argument), st, operation);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int ioctl(int fd, long request, MemorySegment argument, String operation) throws ErrnoException {
+        MemorySegment st = state();
+        try {
+            return check((int) IOCTL.invokeExact(st, fd, request, argument), st, operation);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The C library's message for an errno, as perror(3) prints it. */
+    public static String strerror(int errno) {
+        if (STRERROR == null) {
+            return "errno " + errno;
+        }
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            return text.reinterpret(1024).getString(0);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int geteuid() {
+        try {
+            return (int) GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int getuid() {
+        try {
+            return (int) GETUID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.netdiag.cli;
+
+import io.netdiag.output.Json;
+import io.netdiag.testing.Host;
+import io.netdiag.testing.Jar;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The packaged jar, started as users start it. */
+class PackagedJarIT {
+    @Test
+    void startsWithoutAnyWarningOnStderr() {
+        Host.Run r = Jar.run("--version");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals("", r.err(), "stderr must be empty");
+        assertTrue(r.out().startsWith("netdiag 0."), r::toString);
+    }
+
+    @Test
+    void doctorLoadsLibpcapThroughJnaWithoutWarnings() {
+        Host.Run r = Jar.run("doctor");
+        assertEquals("", r.err(), "no SLF4J or JNA noise on stderr");
+        assertTrue(r.out().contains("libpcap version"), r::toString);
+    }
+
+    @Test
+    void badOptionGivesOneLineHintAndExitTwo() {
+        Host.Run r = Jar.run("doctor", "--definitely-not-an-option");
+        assertEquals(2, r.exitCode(), r::toString);
+        assertEquals(2, r.err().lines().count(), r::toString);
+    }
+
+    @Test
+    void doctorAsAnUnprivilegedUserReportsWhatIsMissingAndExitsThree() {
+        assumeTrue(Host.isRoot() && Host.has("setpriv"), "needs root to switch to nobody");
+        Host.Run r = Jar.run(true, "--json", "doctor");
+        assertEquals("", r.err(), r::toString);
+        Map<?, ?> doc = (Map<?, ?>) Json.parse(r.out());
+        List<?> checks = (List<?>) doc.get("checks");
+        Map<?, ?> capture = checks.stream().map(c -> (Map<?, ?>) c)
+                .filter(c -> c.get("name").equals("live capture")).findFirst().orElseThrow();
+        assertEquals("missing", capture.get("status"), capture::toString);
+        assertTrue(String.valueOf(capture.get("fix")).contains("root"), capture::toString);
+        Map<?, ?> raw = checks.stream().map(c -> (Map<?, ?>) c)
+                .filter(c -> c.get("name").equals("ICMP raw socket (IPv4)")).findFirst().orElseThrow();
+        assertTrue(List.of("missing", "degraded").contains(raw.get("status")), raw::toString);
+        assertEquals(3, r.exitCode(), r::toString);
+    }
+}
