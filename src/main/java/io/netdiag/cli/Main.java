@@ -24,7 +24,7 @@ public final class Main {
 
     /** Runs one command line with the given writers and returns its exit code; never exits the JVM. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = commandLine(out, err);
+        CommandLine commandLine = commandLine(out, err, Subcommands.requested(args));
         int code = commandLine.execute(args);
         out.flush();
         err.flush();
@@ -33,10 +33,23 @@ public final class Main {
 
     /** The full command tree, wired to the writers, with netdiag's error handling. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, null);
+    }
+
+    /**
+     * The command tree for one invocation: only the requested subcommand's model is built when the
+     * invocation names one (building every command's model from its annotations dominates start-up),
+     * the whole tree otherwise.
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String subcommand) {
         CommandLine commandLine = new CommandLine(new NetdiagCommand());
+        Subcommands.register(commandLine, subcommand);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // netdiag decides about colour itself (picocli's own check would call System.console()).
+        commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(
+                Terminals.colour() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         commandLine.setParameterExceptionHandler(Failures::onUsageError);
         commandLine.setExecutionExceptionHandler(Failures::onFailure);
         commandLine.setExitCodeExceptionMapper(Failures::exitCode);

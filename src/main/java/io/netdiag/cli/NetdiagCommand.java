@@ -18,16 +18,6 @@ import picocli.CommandLine.ScopeType;
                         + "(fill), what is on the wire (capture), and what an error means (explain).",
                 "",
                 "With no arguments on a terminal, netdiag starts an interactive shell."},
-        subcommands = {
-                PingCommand.class,
-                SocketsCommand.class,
-                FillCommand.class,
-                CaptureCommand.class,
-                ExplainCommand.class,
-                DoctorCommand.class,
-                ShellCommand.class,
-                CompletionCommand.class,
-                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
                 " 0:success",

@@ -26,6 +26,13 @@ final class ShellCommand extends BaseCommand {
     @Override
     int execute() throws Exception {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            return loop(terminal, Path.of(System.getProperty("user.home"), ".netdiag_history"));
+        }
+    }
+
+    /** Reads and runs lines until exit or end of input; returns the last command's exit code. */
+    int loop(Terminal terminal, Path history) {
+        {
             DefaultParser parser = new DefaultParser();
             parser.setEscapeChars(new char[0]);
             LineReader reader = LineReaderBuilder.builder()
@@ -33,7 +40,7 @@ final class ShellCommand extends BaseCommand {
                     .appName("netdiag")
                     .parser(parser)
                     .completer(this::complete)
-                    .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".netdiag_history"))
+                    .variable(LineReader.HISTORY_FILE, history)
                     .build();
             PrintWriter out = terminal.writer();
             int last = ExitCodes.OK;
@@ -64,7 +71,7 @@ final class ShellCommand extends BaseCommand {
     }
 
     /** Completes subcommand names, then the options of the subcommand being typed. */
-    private void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
+    void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
         CommandLine.Model.CommandSpec rootSpec = spec.root();
         List<String> words = line.words().subList(0, line.wordIndex());
         CommandLine.Model.CommandSpec current = rootSpec;
