@@ -34,9 +34,39 @@ public record Explanation(
         nextSteps = List.copyOf(nextSteps);
     }
 
-    /** One line for error messages: symbol, message and category. */
+    /**
+     * One line for error messages: symbol, the system's message, category and the first sentence of the
+     * explanation, as in {@code ECONNREFUSED (Connection refused) [refused]: the destination host answered, but
+     * nothing accepts connections on that port}.
+     */
     public String summary() {
-        return symbol + " (" + message + ") [" + category.id() + "]: " + explanation;
+        String head = message.isEmpty() || message.equals(symbol) ? symbol : symbol + " (" + message + ")";
+        String first = firstSentence(explanation);
+        return first.isEmpty() ? head + " [" + category.id() + "]" : head + " [" + category.id() + "]: " + first;
+    }
+
+    static String firstSentence(String text) {
+        int end = text.length();
+        for (int i = 0; i + 2 < text.length(); i++) {
+            if (text.charAt(i) == '.' && text.charAt(i + 1) == ' ' && Character.isUpperCase(text.charAt(i + 2))) {
+                end = i;
+                break;
+            }
+        }
+        String sentence = text.substring(0, end).strip();
+        if (sentence.endsWith(".")) {
+            sentence = sentence.substring(0, sentence.length() - 1);
+        }
+        // "The peer's kernel" reads as "the peer's kernel" after a colon; "TCP" and "ICMP" stay as they are.
+        if (sentence.length() > 1 && Character.isUpperCase(sentence.charAt(0)) && Character.isLowerCase(sentence.charAt(1))) {
+            sentence = Character.toLowerCase(sentence.charAt(0)) + sentence.substring(1);
+        }
+        return sentence;
+    }
+
+    /** The same explanation with different causes and next steps (case-specific advice goes first). */
+    public Explanation withAdvice(String newExplanation, List<String> newCauses, List<String> newNextSteps) {
+        return new Explanation(symbol, kind, numbers, message, category, retryable, newExplanation, newCauses, newNextSteps);
     }
 
     /** The first next step, or null. */
