@@ -40,9 +40,17 @@ public record Explanation(
      * nothing accepts connections on that port}.
      */
     public String summary() {
-        String head = message.isEmpty() || message.equals(symbol) ? symbol : symbol + " (" + message + ")";
+        String head = title();
         String first = firstSentence(explanation);
         return first.isEmpty() ? head + " [" + category.id() + "]" : head + " [" + category.id() + "]: " + first;
+    }
+
+    /** {@code ECONNRESET (Connection reset by peer)}; ICMP as tshark names it: {@code ICMP 3/3 Destination unreachable (Port unreachable)}. */
+    public String title() {
+        if (message.isEmpty() || message.equals(symbol)) {
+            return symbol;
+        }
+        return kind.startsWith("icmp") ? symbol + " " + message : symbol + " (" + message + ")";
     }
 
     static String firstSentence(String text) {

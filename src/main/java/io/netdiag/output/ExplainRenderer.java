@@ -35,7 +35,7 @@ public final class ExplainRenderer {
             out.append("\nOther readings:\n");
             for (Match alt : lookup.alternatives()) {
                 Explanation e = alt.explanation();
-                out.append("  ").append(e.symbol()).append(" (").append(e.message()).append("): ").append(alt.note())
+                out.append("  ").append(e.title()).append(": ").append(alt.note())
                         .append(" [").append(e.category().id()).append("]\n");
             }
         }
@@ -43,8 +43,7 @@ public final class ExplainRenderer {
     }
 
     private static void block(StringBuilder out, Explanation e, String note) {
-        out.append(e.message().isEmpty() || e.message().equals(e.symbol()) ? e.symbol() : e.symbol() + " (" + e.message() + ")")
-                .append('\n');
+        out.append(e.title()).append('\n');
         String numbers = numbers(e);
         if (!numbers.isEmpty()) {
             out.append("  ").append(numbers).append('\n');
