@@ -27,7 +27,7 @@ public final class Classifier {
     private static final Classifier STANDARD = new Classifier();
 
     private static final Pattern ADDRESS = Pattern.compile(
-            "(\\[[0-9a-fA-F:.%\\w]+]|\\d{1,3}(?:\\.\\d{1,3}){3}|[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*):(\\d{1,5})\\b");
+            "(\\[[0-9a-fA-F:.%\\w]+]|\\d{1,3}(?:\\.\\d{1,3}){3}|localhost|[A-Za-z][A-Za-z0-9-]*(?:\\.[A-Za-z0-9-]+)+):(\\d{1,5})\\b");
     private static final Pattern PREFIXED = Pattern.compile(
             "(?i)^(errno|eai|gai|getaddrinfo|h_errno|herrno|wsa|winsock)\\s*[:=]?\\s*(-?\\d+)$");
     private static final Pattern ICMP_TYPE = Pattern.compile("(?i)^(icmpv6|icmp6|icmpv4|icmp)\\s*(?:type\\s*)?(\\d{1,3})$");
@@ -126,7 +126,7 @@ public final class Classifier {
         } else if (TOKEN.matcher(q).matches() && Catalog.bySymbol(q, os).isPresent()) {
             bySymbol(q, os, matches, alternatives);
         } else {
-            matches.addAll(ErrorText.find(q, os));
+            ErrorText.find(q, os).forEach(m -> matches.add(new Match(withAddress(m.explanation(), q), m.note())));
         }
         if (matches.isEmpty() && !alternatives.isEmpty()) {
             // Not defined in the numbering asked for, but known elsewhere: answer with the other readings.
@@ -347,6 +347,11 @@ public final class Classifier {
         for (IcmpRow row : Tables.icmp()) {
             entries.add(new Entry(Catalog.icmp(row), null));
         }
+        for (Guides.Guide guide : Guides.all().values()) {
+            if (guide.message() != null) {
+                entries.add(new Entry(Catalog.condition(guide), null));
+            }
+        }
         return entries;
     }
 
@@ -383,7 +388,7 @@ public final class Classifier {
             }
             for (Match match : ErrorText.find(line, os)) {
                 String symbol = match.explanation().symbol();
-                explanations.putIfAbsent(symbol, match.explanation());
+                explanations.putIfAbsent(symbol, withAddress(match.explanation(), line));
                 where.computeIfAbsent(symbol, s -> new ArrayList<>()).add(i + 1);
                 firstText.putIfAbsent(symbol, trimmed.length() > 160 ? trimmed.substring(0, 157) + "..." : trimmed);
             }
@@ -398,7 +403,9 @@ public final class Classifier {
         if (operation == null) {
             return e;
         }
-        Matcher m = ADDRESS.matcher(operation);
+        // Go prints "local->remote"; the remote end is the one to look at.
+        int arrow = operation.indexOf("->");
+        Matcher m = ADDRESS.matcher(arrow >= 0 ? operation.substring(arrow + 2) : operation);
         if (!m.find()) {
             return e;
         }

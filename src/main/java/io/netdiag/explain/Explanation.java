@@ -66,7 +66,9 @@ public record Explanation(
             sentence = sentence.substring(0, sentence.length() - 1);
         }
         // "The peer's kernel" reads as "the peer's kernel" after a colon; "TCP" and "ICMP" stay as they are.
-        if (sentence.length() > 1 && Character.isUpperCase(sentence.charAt(0)) && Character.isLowerCase(sentence.charAt(1))) {
+        String word = sentence.split(" ", 2)[0];
+        if (!word.isEmpty() && Character.isUpperCase(word.charAt(0)) && word.substring(1).chars().allMatch(Character::isLowerCase)
+                && !word.equals(sentence)) {
             sentence = Character.toLowerCase(sentence.charAt(0)) + sentence.substring(1);
         }
         return sentence;

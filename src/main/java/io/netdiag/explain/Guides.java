@@ -71,7 +71,7 @@ final class Guides {
         if (symbol != null) {
             guides.put(symbol, guide(symbol, fields, causes, next));
         }
-        return Map.copyOf(guides);
+        return java.util.Collections.unmodifiableMap(guides);
     }
 
     private static Guide guide(String symbol, Map<String, String> fields, List<String> causes, List<String> next) {
