@@ -124,13 +124,17 @@ final class ExplainCommand extends BaseCommand {
         return lookups.stream().allMatch(Lookup::found) ? ExitCodes.OK : ExitCodes.NEGATIVE;
     }
 
-    /** Each argument on its own; when one of them means nothing alone, all of them as one text. */
+    /**
+     * Each argument on its own; when a word that is not a code (a number or an all-caps name) means nothing alone,
+     * all of them as one text: {@code icmp 3/3}, {@code read ECONNRESET}, an unquoted exception line.
+     */
     private static List<Lookup> lookups(Classifier classifier, ExplainRequest request) {
         List<Lookup> each = new ArrayList<>();
         for (String argument : request.arguments()) {
             each.add(classifier.lookup(argument, request.os()));
         }
-        if (request.arguments().size() > 1 && !each.stream().allMatch(Lookup::found)) {
+        boolean codeMissed = each.stream().anyMatch(l -> !l.found() && l.query().matches("-?\\d+|[A-Z][A-Z0-9_]{2,}"));
+        if (request.arguments().size() > 1 && !codeMissed && !each.stream().allMatch(Lookup::found)) {
             Lookup joined = classifier.lookup(String.join(" ", request.arguments()), request.os());
             if (joined.found()) {
                 return List.of(joined);
