@@ -188,12 +188,13 @@ public final class Classifier {
                     }
                     Catalog.errnoRow(n, other).filter(r -> matches.stream().noneMatch(m -> m.explanation().symbol().equals(r.symbol())))
                             .ifPresent(r -> alternatives.add(new Match(Catalog.errno(r, other),
-                                    "errno " + n + " in " + other.displayName() + " numbering")));
+                                    "errno " + n + " in " + other.displayName() + " numbering (--os " + other.key() + ")")));
                 }
                 if (!explicitErrno) {
                     Catalog.eaiRow(n, Numbering.MACOS).ifPresent(r -> alternatives.add(new Match(Catalog.eai(r, Numbering.MACOS),
-                            "getaddrinfo error " + n + " in macOS/BSD numbering")));
-                    Catalog.herrnoRow(n).filter(r -> n > 0).ifPresent(r -> alternatives.add(new Match(Catalog.herrno(r), "h_errno " + n)));
+                            "getaddrinfo error " + n + " in macOS/BSD numbering (eai " + n + ")")));
+                    Catalog.herrnoRow(n).filter(r -> n > 0).ifPresent(r -> alternatives.add(new Match(Catalog.herrno(r),
+                            "h_errno " + n + " (h_errno " + n + ")")));
                 }
             }
         }

@@ -29,7 +29,10 @@ public record Explanation(
         List<String> nextSteps) {
 
     public Explanation {
-        numbers = Map.copyOf(numbers);
+        // Ordered (linux, macos, windows as built), so that text and JSON list them the same way every time.
+        Map<String, Integer> ordered = new java.util.LinkedHashMap<>();
+        numbers.forEach((k, v) -> ordered.put(java.util.Objects.requireNonNull(k), java.util.Objects.requireNonNull(v)));
+        numbers = java.util.Collections.unmodifiableMap(ordered);
         causes = List.copyOf(causes);
         nextSteps = List.copyOf(nextSteps);
     }

@@ -32,7 +32,7 @@ class ExplainCommandTest {
         assertTrue(r.out().endsWith("""
 
                 Other readings:
-                  EDEADLK (Resource deadlock avoided): errno 35 in Linux numbering [other]
+                  EDEADLK (Resource deadlock avoided): errno 35 in Linux numbering (--os linux) [other]
                 """), r::toString);
         assertEquals("", r.err());
     }

@@ -224,4 +224,11 @@ class ClassifierTest {
         assertTrue(classifier.list(Numbering.MACOS, null).stream().anyMatch(e -> e.explanation().symbol().equals("EPROCLIM")
                 && e.number() == 67));
     }
+
+    @Test
+    void anExplanationWrittenByTheSharedJsonWriterUsesTheCategoryId() {
+        String json = io.netdiag.output.Json.compact(classifier.classify(new java.net.UnknownHostException("x.invalid")));
+        assertTrue(json.contains("\"category\":\"name-resolution\""), json);
+        assertTrue(json.contains("\"numbers\":{\"linux\":-2,\"macos\":8,\"windows\":11001}"), json);
+    }
 }
