@@ -194,7 +194,7 @@ public final class Classifier {
                     Catalog.eaiRow(n, Numbering.MACOS).ifPresent(r -> alternatives.add(new Match(Catalog.eai(r, Numbering.MACOS),
                             "getaddrinfo error " + n + " in macOS/BSD numbering (eai " + n + ")")));
                     Catalog.herrnoRow(n).filter(r -> n > 0).ifPresent(r -> alternatives.add(new Match(Catalog.herrno(r),
-                            "h_errno " + n + " (h_errno " + n + ")")));
+                            "h_errno " + n)));
                 }
             }
         }
