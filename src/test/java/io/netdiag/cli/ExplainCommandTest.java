@@ -173,4 +173,17 @@ class ExplainCommandTest {
         Cli.Result nothing = Cli.run("explain");
         assertEquals(2, nothing.exitCode(), nothing::toString);
     }
+
+    @Test
+    void failuresOfOtherCommandsCarryTheCaseSpecificHint() {
+        List<String> ping = Failures.describe(new io.netdiag.os.ErrnoException("socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP)", 13));
+        assertEquals("socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP): EACCES (Permission denied) [permission]: the kernel refused "
+                + "an unprivileged ICMP (ping) socket: the process's group is outside net.ipv4.ping_group_range (\"1 0\", the "
+                + "default on many systems, allows no group at all)", ping.get(0));
+        assertEquals("try: sysctl -w net.ipv4.ping_group_range=\"0 2147483647\" (allows ping sockets for every group; persist "
+                + "it in /etc/sysctl.d/)", ping.get(1));
+        assertEquals(ExitCodes.UNSUPPORTED, Failures.exitCode(new io.netdiag.os.ErrnoException("socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)", 1)));
+        List<String> fill = Failures.describe(new io.netdiag.os.ErrnoException("bind(127.0.0.1:8080)", 98));
+        assertEquals("try: netdiag sockets -l --port 8080 (who holds the port, with the owning process)", fill.get(1));
+    }
 }
