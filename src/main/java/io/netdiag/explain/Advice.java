@@ -34,7 +34,8 @@ final class Advice {
                             "netdiag ping --tcp PORT HOST needs no privilege",
                             "netdiag doctor (which ICMP socket kinds open here)"));
         }
-        if (denied && operation.contains("SOCK_RAW")) {
+        // iputils ping says "ping: socket: Operation not permitted" when it may open neither socket kind.
+        if (denied && (operation.contains("SOCK_RAW") || operation.contains("ping: socket:"))) {
             return first(e, "Raw sockets need root or CAP_NET_RAW; this process has neither.",
                     List.of("running as an unprivileged user, or in a container without CAP_NET_RAW"),
                     List.of("run as root, or grant CAP_NET_RAW to a dedicated runtime: setcap cap_net_raw+ep /path/to/runtime/bin/java",

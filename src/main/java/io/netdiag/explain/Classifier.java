@@ -126,7 +126,7 @@ public final class Classifier {
         } else if (TOKEN.matcher(q).matches() && Catalog.bySymbol(q, os).isPresent()) {
             bySymbol(q, os, matches, alternatives);
         } else {
-            ErrorText.find(q, os).forEach(m -> matches.add(new Match(withAddress(m.explanation(), q), m.note())));
+            ErrorText.find(q, os).forEach(m -> matches.add(new Match(Advice.forOperation(m.explanation(), q), m.note())));
         }
         if (matches.isEmpty() && !alternatives.isEmpty()) {
             // Not defined in the numbering asked for, but known elsewhere: answer with the other readings.
@@ -389,7 +389,7 @@ public final class Classifier {
             }
             for (Match match : ErrorText.find(line, os)) {
                 String symbol = match.explanation().symbol();
-                explanations.putIfAbsent(symbol, withAddress(match.explanation(), line));
+                explanations.putIfAbsent(symbol, Advice.forOperation(match.explanation(), line));
                 where.computeIfAbsent(symbol, s -> new ArrayList<>()).add(i + 1);
                 firstText.putIfAbsent(symbol, trimmed.length() > 160 ? trimmed.substring(0, 157) + "..." : trimmed);
             }

@@ -303,7 +303,12 @@ final class ErrorText {
 
     private static void phrases(String line, Numbering os, List<Hit> hits) {
         String lower = key(line);
+        // "socket: Operation not permitted" is libpcap's only when a capture is involved; iputils ping prints it too.
+        boolean capture = lower.contains("pcap") || lower.contains("capture") || lower.contains("tcpdump") || lower.contains("dumpcap");
         for (Phrase phrase : PhraseHolder.ALL) {
+            if (phrase.ref().equals("CAPTURE_PERMISSION") && !capture) {
+                continue;
+            }
             String text = key(phrase.text());
             int from = 0;
             int at;

@@ -98,6 +98,8 @@ class ClassifierTest {
             "Frag needed and DF set (mtu = 1400)|ICMP 3/4",
             "org.pcap4j.core.PcapNativeException: socket: Operation not permitted|CAPTURE_PERMISSION",
             "thread 'main' panicked: Connection refused (os error 111)|ECONNREFUSED",
+            "tcpdump: lo: You don't have permission to capture on that device|CAPTURE_PERMISSION",
+            "ping: socket: Operation not permitted|EPERM",
     })
     void inputFormsAreRecognised(String query, String symbol) {
         assertEquals(symbol, first(query, Numbering.LINUX).symbol(), query);
@@ -230,5 +232,11 @@ class ClassifierTest {
         String json = io.netdiag.output.Json.compact(classifier.classify(new java.net.UnknownHostException("x.invalid")));
         assertTrue(json.contains("\"category\":\"name-resolution\""), json);
         assertTrue(json.contains("\"numbers\":{\"linux\":-2,\"macos\":8,\"windows\":11001}"), json);
+    }
+
+    @Test
+    void pingsOwnPermissionErrorGetsTheRawSocketAdvice() {
+        Explanation why = classifier.lookup("ping: socket: Operation not permitted", Numbering.LINUX).matches().getFirst().explanation();
+        assertTrue(why.hint().contains("CAP_NET_RAW"), why.hint());
     }
 }
