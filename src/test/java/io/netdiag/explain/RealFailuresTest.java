@@ -200,6 +200,8 @@ class RealFailuresTest {
             sh("ip", "netns", "exec", ns, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", "9", "-j", "REJECT",
                     "--reject-with", "icmp-host-unreachable");
             sh("ip", "netns", "exec", ns, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", "10", "-j", "DROP");
+            sh("ip", "netns", "exec", ns, "iptables", "-A", "INPUT", "-p", "icmp", "--icmp-type", "echo-request", "-j",
+                    "REJECT", "--reject-with", "icmp-admin-prohibited");
 
             NoRouteToHostException unreachable = assertThrows(NoRouteToHostException.class, () -> {
                 try (Socket s = new Socket()) {
@@ -218,6 +220,14 @@ class RealFailuresTest {
             Explanation slow = classifier.classify(timeout);
             assertEquals("CONNECT_TIMEOUT", slow.symbol(), timeout.toString());
             assertEquals(Category.TIMEOUT, slow.category());
+
+            if (Host.has("ping")) {
+                // iputils prints "From 10.200.X.2 icmp_seq=1 Packet filtered" for ICMP 3/13.
+                Host.Run ping = Host.run("ping", "-n", "-c", "1", "-W", "2", peer);
+                List<Finding> findings = classifier.scan(ping.out().lines().toList(), Numbering.LINUX);
+                assertEquals("ICMP 3/13", findings.getFirst().explanation().symbol(), ping.out());
+                assertEquals(Category.PERMISSION, findings.getFirst().explanation().category());
+            }
         } finally {
             Host.run("ip", "link", "del", hostVeth);
             Host.run("ip", "netns", "del", ns);
