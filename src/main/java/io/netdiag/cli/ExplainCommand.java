@@ -35,7 +35,7 @@ import java.util.List;
                         + "icmp 3/3), they are read as one text."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {" 0:everything matched (or the list/search found entries)",
-                " 1:something did not match; the nearest names are printed",
+                " 1:something did not match (the nearest names are printed), a search found nothing, or --stdin found no error",
                 " 2:usage error (unknown --os or --category)"})
 final class ExplainCommand extends BaseCommand {
     @Parameters(paramLabel = "ARG", arity = "0..*",
