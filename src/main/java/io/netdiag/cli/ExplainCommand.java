@@ -1,21 +1,168 @@
 package io.netdiag.cli;
 
+import io.netdiag.explain.Category;
+import io.netdiag.explain.Classifier;
+import io.netdiag.explain.Finding;
+import io.netdiag.explain.Lookup;
 import io.netdiag.explain.NetdiagException;
-import picocli.CommandLine;
+import io.netdiag.explain.Numbering;
+import io.netdiag.os.Platform;
+import io.netdiag.output.ExplainRenderer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
-/** {@code netdiag explain}: not built yet. */
-@Command(name = "explain", mixinStandardHelpOptions = true,
+/** {@code netdiag explain}: what an errno, Winsock or getaddrinfo code, ICMP error or exception text means. */
+@Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Explain an errno, Winsock or EAI code, ICMP error or exception text.",
-        description = "Not built yet in this version.")
+        description = {
+                "Explains each ARG: an errno number (in the numbering of --os, default the running OS) or symbol "
+                        + "(ECONNRESET, EWOULDBLOCK), a Winsock code or name (10054, WSAECONNRESET), a getaddrinfo "
+                        + "code (EAI_NONAME, -2; 'eai 8' for BSD numbering), an h_errno name (HOST_NOT_FOUND), an "
+                        + "ICMP type/code ('icmp 3/3', 'icmp6 1/4'), or error text from Java, Python, Node, Go, ping "
+                        + "or tshark ('java.net.ConnectException: Connection refused', 'read ECONNRESET').",
+                "",
+                "For each match it prints the symbol, its number on each OS, the system's message, a category, "
+                        + "whether a retry can help, what happened in plain words, likely causes and the next "
+                        + "commands to run. When the arguments only make sense together (unquoted text such as "
+                        + "icmp 3/3), they are read as one text."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {" 0:everything matched (or the list/search found entries)",
+                " 1:something did not match (the nearest names are printed), a search found nothing, or --stdin found no error",
+                " 2:usage error (unknown --os or --category)"})
 final class ExplainCommand extends BaseCommand {
-    @CommandLine.Unmatched
-    List<String> arguments;
+    @Parameters(paramLabel = "ARG", arity = "0..*",
+            description = "Numbers, symbols, ICMP type/code or error text; '-' reads a log from standard input.")
+    List<String> arguments = new ArrayList<>();
+
+    @Option(names = "--os", paramLabel = "OS",
+            description = "Numbering for numbers: linux, macos or windows (default: the running OS).")
+    String os;
+
+    @Option(names = {"-l", "--list"}, description = "List the tables (filter with --os and --category).")
+    boolean list;
+
+    @Option(names = "--category", paramLabel = "CATEGORY",
+            description = "With --list or --search: only this category (peer-gone, refused, unreachable, timeout, "
+                    + "would-block, name-resolution, name-resolution-transient, local-config, closed-locally, "
+                    + "permission, resource-exhausted, protocol, other).")
+    String category;
+
+    @Option(names = {"-s", "--search"}, description = "Search symbols and messages for entries that contain all ARG words, "
+            + "like errno -s.")
+    boolean search;
+
+    @Option(names = "--stdin", description = "Read a log or stack trace from standard input and explain each distinct "
+            + "error in it, with its line numbers.")
+    boolean stdin;
+
+    /** What the user asked for, parsed. */
+    record ExplainRequest(List<String> arguments, Numbering os, boolean osGiven, Category category) {
+    }
 
     @Override
-    int execute() {
-        throw NetdiagException.unsupported("not built yet in this version", null);
+    int execute() throws IOException {
+        ExplainRequest request = request();
+        Classifier classifier = Classifier.standard();
+        if (list) {
+            var entries = classifier.list(request.osGiven() ? request.os() : null, request.category());
+            out().print(json() ? ExplainRenderer.jsonEntries(entries, request.osGiven() ? request.os() : null) + "\n"
+                    : ExplainRenderer.list(entries, request.osGiven() ? request.os() : null));
+            return ExitCodes.OK;
+        }
+        if (search) {
+            if (request.arguments().isEmpty()) {
+                throw NetdiagException.badInput("--search needs one or more words");
+            }
+            var entries = classifier.search(request.arguments(), request.os());
+            if (request.category() != null) {
+                entries = entries.stream().filter(e -> e.explanation().category() == request.category()).toList();
+            }
+            out().print(json() ? ExplainRenderer.jsonEntries(entries, request.os()) + "\n" : ExplainRenderer.search(entries));
+            return entries.isEmpty() ? ExitCodes.NEGATIVE : ExitCodes.OK;
+        }
+        if (stdin || request.arguments().equals(List.of("-"))) {
+            List<Finding> findings = classifier.scan(readStdin(), request.os());
+            if (json()) {
+                out().println(ExplainRenderer.jsonFindings(findings));
+            } else if (findings.isEmpty()) {
+                err().println("netdiag explain: no errors found in the input");
+            } else {
+                out().print(ExplainRenderer.findings(findings));
+            }
+            return findings.isEmpty() ? ExitCodes.NEGATIVE : ExitCodes.OK;
+        }
+        if (request.arguments().isEmpty()) {
+            throw NetdiagException.badInput("nothing to explain: give a code, symbol or error text, or --list, --search, --stdin");
+        }
+        List<Lookup> lookups = lookups(classifier, request);
+        if (json()) {
+            out().println(ExplainRenderer.json(lookups, request.os()));
+        } else {
+            boolean first = true;
+            for (Lookup lookup : lookups) {
+                if (lookup.found()) {
+                    if (!first) {
+                        out().println();
+                    }
+                    out().print(ExplainRenderer.text(lookup));
+                    first = false;
+                } else {
+                    for (String line : ExplainRenderer.noMatch(lookup)) {
+                        err().println("netdiag explain: " + line);
+                    }
+                }
+            }
+        }
+        return lookups.stream().allMatch(Lookup::found) ? ExitCodes.OK : ExitCodes.NEGATIVE;
+    }
+
+    /**
+     * Each argument on its own; when a word that is not a code (a number or an all-caps name) means nothing alone,
+     * all of them as one text: {@code icmp 3/3}, {@code read ECONNRESET}, an unquoted exception line.
+     */
+    private static List<Lookup> lookups(Classifier classifier, ExplainRequest request) {
+        List<Lookup> each = new ArrayList<>();
+        for (String argument : request.arguments()) {
+            each.add(classifier.lookup(argument, request.os()));
+        }
+        boolean codeMissed = each.stream().anyMatch(l -> !l.found() && l.query().matches("-?\\d+|[A-Z][A-Z0-9_]{2,}"));
+        if (request.arguments().size() > 1 && !codeMissed && !each.stream().allMatch(Lookup::found)) {
+            Lookup joined = classifier.lookup(String.join(" ", request.arguments()), request.os());
+            if (joined.found()) {
+                return List.of(joined);
+            }
+        }
+        return each;
+    }
+
+    private ExplainRequest request() {
+        Numbering numbering;
+        try {
+            numbering = os == null ? Numbering.of(Platform.current()) : Numbering.parse(os);
+        } catch (IllegalArgumentException e) {
+            throw NetdiagException.badInput(e.getMessage());
+        }
+        Category wanted = null;
+        if (category != null) {
+            try {
+                wanted = Category.fromId(category);
+            } catch (IllegalArgumentException e) {
+                throw NetdiagException.badInput(e.getMessage());
+            }
+        }
+        return new ExplainRequest(List.copyOf(arguments), numbering, os != null, wanted);
+    }
+
+    private static List<String> readStdin() throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        return reader.lines().toList();
     }
 }

@@ -1,7 +1,10 @@
 package io.netdiag.explain;
 
-/** What kind of trouble an error means for a socket program. */
-public enum Category {
+/**
+ * What kind of trouble an error means for a socket program. In JSON a category is its stable {@link #id()}
+ * (name-resolution, not name-permanent), wherever it appears.
+ */
+public enum Category implements io.netdiag.output.Json.JsonValue {
     PEER_GONE("peer-gone", "the other side closed or reset the connection"),
     REFUSED("refused", "the host answered, but nothing accepts connections there"),
     UNREACHABLE("unreachable", "no route to the host or network"),
@@ -26,6 +29,11 @@ public enum Category {
 
     /** The stable name used in JSON and on the command line. */
     public String id() {
+        return id;
+    }
+
+    @Override
+    public Object toJson() {
         return id;
     }
 

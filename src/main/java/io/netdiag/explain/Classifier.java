@@ -1,55 +1,419 @@
 package io.netdiag.explain;
 
+import io.netdiag.explain.Tables.EaiRow;
+import io.netdiag.explain.Tables.ErrnoRow;
+import io.netdiag.explain.Tables.HerrnoRow;
+import io.netdiag.explain.Tables.IcmpRow;
+import io.netdiag.explain.Tables.WinsockRow;
 import io.netdiag.os.ErrnoException;
 import io.netdiag.os.Platform;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The socket-error classifier: turns an errno, a code or an exception into an {@link Explanation}.
- * Every netdiag command renders its own failures through it.
+ * The socket-error classifier: turns an errno, a Winsock or getaddrinfo code, an ICMP type/code, an exception
+ * or a line of error text into an {@link Explanation}. Every netdiag command renders its own failures through
+ * it, and {@code netdiag explain} is its front end.
  */
 public final class Classifier {
     private static final Classifier STANDARD = new Classifier();
 
-    // Skeleton table; the complete tables replace it.
-    private static final Map<Integer, Explanation> LINUX = Map.of(
-            1, errno("EPERM", 1, "Operation not permitted", Category.PERMISSION, "the kernel refused the operation for lack of privilege",
-                    "run as root or grant the capability the operation needs"),
-            13, errno("EACCES", 13, "Permission denied", Category.PERMISSION, "a permission or policy check refused the operation",
-                    "run as root, or check the sysctl or file mode that governs it"),
-            98, errno("EADDRINUSE", 98, "Address already in use", Category.LOCAL_CONFIG, "another socket holds this address and port",
-                    "netdiag sockets -l --port PORT"),
-            111, errno("ECONNREFUSED", 111, "Connection refused", Category.REFUSED, "the host answered with RST: nothing listens there",
-                    "netdiag sockets -l --port PORT on the server"));
+    private static final Pattern ADDRESS = Pattern.compile(
+            "(\\[[0-9a-fA-F:.%\\w]+]|\\d{1,3}(?:\\.\\d{1,3}){3}|localhost|[A-Za-z][A-Za-z0-9-]*(?:\\.[A-Za-z0-9-]+)+):(\\d{1,5})\\b");
+    private static final Pattern PREFIXED = Pattern.compile(
+            "(?i)^(errno|eai|gai|getaddrinfo|h_errno|herrno|wsa|winsock)\\s*[:=]?\\s*(-?\\d+)$");
+    private static final Pattern ICMP_TYPE = Pattern.compile("(?i)^(icmpv6|icmp6|icmpv4|icmp)\\s*(?:type\\s*)?(\\d{1,3})$");
+    private static final Pattern NUMBER = Pattern.compile("^-?\\d+$");
+    private static final Pattern TOKEN = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
 
-    private static Explanation errno(String symbol, int number, String message, Category category, String text, String step) {
-        return new Explanation(symbol, "errno", Map.of("linux", number), message, category, false, text, List.of(), List.of(step));
+    private Classifier() {
     }
 
     public static Classifier standard() {
         return STANDARD;
     }
 
-    /** Looks an errno number up in the given OS's numbering. */
+    /** Looks an errno number up in the given OS's numbering (Winsock codes for Windows). */
     public Optional<Explanation> classifyErrno(int errno, Platform os) {
-        return os == Platform.LINUX ? Optional.ofNullable(LINUX.get(errno)) : Optional.empty();
+        Numbering numbering = Numbering.of(os);
+        if (numbering == Numbering.WINDOWS) {
+            return Catalog.winsockRow(errno).map(Catalog::winsock);
+        }
+        return Catalog.errnoRow(errno, numbering).map(r -> Catalog.errno(r, numbering));
     }
 
-    /** Explains a failure; never null. Unknown failures come back in {@link Category#OTHER}. */
+    /** Like {@link #classifyErrno(int, Platform)}, but never null: unknown numbers come back in {@link Category#OTHER}. */
+    public Explanation classify(int errno, Platform os) {
+        return classifyErrno(errno, os).orElseGet(() -> new Explanation("errno " + errno, "errno",
+                Map.of(Numbering.of(os).key(), errno), "Unknown error " + errno, Category.OTHER, false,
+                "No " + Numbering.of(os).displayName() + " error has this number.", List.of(),
+                List.of("netdiag explain --os linux|macos|windows " + errno)));
+    }
+
+    /** An ICMP (version 4) or ICMPv6 (version 6) error or message by type and code. */
+    public Optional<Explanation> classifyIcmp(int version, int type, int code) {
+        return Catalog.icmpRow(version == 6 ? 6 : 4, type, code).map(Catalog::icmp);
+    }
+
+    /**
+     * Explains a failure; never null. The cause chain is searched for an {@link ErrnoException} (whose operation
+     * adds case-specific advice), a libpcap permission error, and exception texts from the JDK. Unknown failures
+     * come back in {@link Category#OTHER}.
+     */
     public Explanation classify(Throwable failure) {
+        Numbering os = Numbering.of(Platform.current());
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ErrnoException e) {
                 Optional<Explanation> found = classifyErrno(e.errno(), Platform.current());
                 if (found.isPresent()) {
-                    return found.get();
+                    return Advice.forOperation(found.get(), e.operation());
                 }
             }
         }
-        String text = String.valueOf(failure.getMessage());
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = t.getMessage() == null ? "" : t.getMessage();
+            if (t.getClass().getSimpleName().contains("Pcap") && message.toLowerCase(Locale.ROOT).contains("not permitted")) {
+                return Catalog.bySymbol("CAPTURE_PERMISSION", os).orElseThrow();
+            }
+            List<Match> found = ErrorText.find(t.getClass().getName() + ": " + message, os);
+            if (!found.isEmpty()) {
+                return Advice.forOperation(found.getFirst().explanation(), message);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        String text = failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage();
         return new Explanation(failure.getClass().getSimpleName(), "exception", Map.of(), text, Category.OTHER, false,
-                text, List.of(), List.of());
+                "Not a socket error netdiag knows.", List.of(), List.of());
+    }
+
+    /**
+     * What an input means: a number (in the given OS's numbering, with the other OSes' readings as
+     * alternatives), a symbol (errno, alias, WSA, EAI, h_errno), {@code icmp 3/3}, or a line of error text.
+     */
+    public Lookup lookup(String query, Platform os) {
+        return lookup(query, Numbering.of(os));
+    }
+
+    public Lookup lookup(String query, Numbering os) {
+        String q = query.strip();
+        List<Match> matches = new ArrayList<>();
+        List<Match> alternatives = new ArrayList<>();
+        Matcher prefixed = PREFIXED.matcher(q);
+        Matcher icmpType = ICMP_TYPE.matcher(q);
+        if (prefixed.matches()) {
+            byNumber(Integer.parseInt(prefixed.group(2)), prefixed.group(1).toLowerCase(Locale.ROOT), os, matches, alternatives);
+        } else if (NUMBER.matcher(q).matches()) {
+            byNumber(Integer.parseInt(q), "", os, matches, alternatives);
+        } else if (icmpType.matches()) {
+            int version = icmpType.group(1).contains("6") ? 6 : 4;
+            int type = Integer.parseInt(icmpType.group(2));
+            for (IcmpRow row : Tables.icmp()) {
+                if (row.version() == version && row.type() == type) {
+                    matches.add(new Match(Catalog.icmp(row), "ICMP" + (version == 6 ? "v6" : "") + " type " + type
+                            + " code " + row.code()));
+                }
+            }
+        } else if (TOKEN.matcher(q).matches() && Catalog.bySymbol(q, os).isPresent()) {
+            bySymbol(q, os, matches, alternatives);
+        } else {
+            ErrorText.find(q, os).forEach(m -> matches.add(new Match(Advice.forOperation(m.explanation(), q), m.note())));
+        }
+        if (matches.isEmpty() && !alternatives.isEmpty()) {
+            // Not defined in the numbering asked for, but known elsewhere: answer with the other readings.
+            matches.addAll(alternatives);
+            alternatives.clear();
+        }
+        List<String> nearest = matches.isEmpty() ? nearest(q) : List.of();
+        return new Lookup(query, os, matches, alternatives, nearest);
+    }
+
+    private static void byNumber(int n, String kind, Numbering os, List<Match> matches, List<Match> alternatives) {
+        switch (kind) {
+            case "eai", "gai", "getaddrinfo" -> {
+                Numbering numbering = n < 0 ? Numbering.LINUX : n >= 10000 ? Numbering.WINDOWS : os == Numbering.LINUX ? Numbering.MACOS : os;
+                Catalog.eaiRow(n, numbering).ifPresent(r -> matches.add(new Match(Catalog.eai(r, numbering),
+                        "getaddrinfo error " + n + " in " + numberingName(numbering) + " numbering")));
+                for (Numbering other : Numbering.values()) {
+                    if (other != numbering) {
+                        Catalog.eaiRow(n, other).filter(r -> matches.stream().noneMatch(m -> m.explanation().symbol().equals(r.symbol())))
+                                .ifPresent(r -> alternatives.add(new Match(Catalog.eai(r, other),
+                                        "getaddrinfo error " + n + " in " + numberingName(other) + " numbering")));
+                    }
+                }
+            }
+            case "h_errno", "herrno" -> Catalog.herrnoRow(n).ifPresent(r -> matches.add(new Match(Catalog.herrno(r), "h_errno " + n)));
+            case "wsa", "winsock" -> Catalog.winsockRow(n).ifPresent(r -> matches.add(new Match(Catalog.winsock(r), "Winsock error " + n)));
+            default -> {
+                boolean explicitErrno = kind.equals("errno");
+                if (n < 0 && !explicitErrno) {
+                    Catalog.eaiRow(n, Numbering.LINUX).ifPresent(r -> matches.add(new Match(Catalog.eai(r, Numbering.LINUX),
+                            "getaddrinfo error " + n + " (glibc numbering; errno values are never negative)")));
+                    Catalog.herrnoRow(n).ifPresent(r -> alternatives.add(new Match(Catalog.herrno(r), "h_errno " + n)));
+                    return;
+                }
+                if (!explicitErrno && (n >= 10000 || os == Numbering.WINDOWS)) {
+                    Catalog.winsockRow(n).ifPresent(r -> matches.add(new Match(Catalog.winsock(r), "Winsock error " + n)));
+                    for (EaiRow r : Tables.eai()) {
+                        if (r.windows() != null && r.windows() == n) {
+                            alternatives.add(new Match(Catalog.eai(r, Numbering.WINDOWS), "getaddrinfo returns " + n + " as " + r.symbol()));
+                        }
+                    }
+                    for (HerrnoRow r : Tables.herrno()) {
+                        if (r.windows() != null && r.windows() == n) {
+                            alternatives.add(new Match(Catalog.herrno(r), "gethostbyname sets " + r.symbol() + " (" + n + ")"));
+                        }
+                    }
+                    if (n >= 10000) {
+                        return;
+                    }
+                }
+                Numbering errnoOs = os == Numbering.WINDOWS ? null : os;
+                if (errnoOs != null) {
+                    Catalog.errnoRow(n, errnoOs).ifPresent(r -> matches.add(new Match(Catalog.errno(r, errnoOs),
+                            "errno " + n + " in " + errnoOs.displayName() + " numbering")));
+                }
+                for (Numbering other : List.of(Numbering.LINUX, Numbering.MACOS)) {
+                    if (other == errnoOs) {
+                        continue;
+                    }
+                    Catalog.errnoRow(n, other).filter(r -> matches.stream().noneMatch(m -> m.explanation().symbol().equals(r.symbol())))
+                            .ifPresent(r -> alternatives.add(new Match(Catalog.errno(r, other),
+                                    "errno " + n + " in " + other.displayName() + " numbering (--os " + other.key() + ")")));
+                }
+                if (!explicitErrno) {
+                    Catalog.eaiRow(n, Numbering.MACOS).ifPresent(r -> alternatives.add(new Match(Catalog.eai(r, Numbering.MACOS),
+                            "getaddrinfo error " + n + " in macOS/BSD numbering (eai " + n + ")")));
+                    Catalog.herrnoRow(n).filter(r -> n > 0).ifPresent(r -> alternatives.add(new Match(Catalog.herrno(r),
+                            "h_errno " + n)));
+                }
+            }
+        }
+    }
+
+    private static String numberingName(Numbering numbering) {
+        return switch (numbering) {
+            case LINUX -> "glibc";
+            case MACOS -> "macOS/BSD";
+            case WINDOWS -> "Windows";
+        };
+    }
+
+    private static void bySymbol(String q, Numbering os, List<Match> matches, List<Match> alternatives) {
+        String upper = q.toUpperCase(Locale.ROOT);
+        Explanation e = Catalog.bySymbol(upper, os).orElseThrow();
+        String note;
+        Optional<ErrnoRow> errno = Catalog.errnoRow(upper);
+        if (errno.isPresent()) {
+            ErrnoRow row = errno.get();
+            note = row.symbol().equals(upper) ? "errno symbol" : upper + " is another name for " + row.symbol();
+            Integer n = row.number(os == Numbering.WINDOWS ? Numbering.LINUX : os);
+            if (os != Numbering.WINDOWS && row.number(os) == null) {
+                note += "; not defined on " + os.displayName();
+            }
+            if (n != null) {
+                Numbering numbering = os == Numbering.WINDOWS ? Numbering.LINUX : os;
+                for (ErrnoRow other : Tables.errno()) {
+                    if (other != row && n.equals(other.number(numbering))) {
+                        alternatives.add(new Match(Catalog.errno(other, numbering), "the same number (" + n + ") on "
+                                + numbering.displayName()));
+                    }
+                }
+            }
+        } else if (Catalog.winsockRow(upper).isPresent()) {
+            WinsockRow row = Catalog.winsockRow(upper).get();
+            note = "Winsock error";
+            if (!row.equivalent().isEmpty()) {
+                Catalog.bySymbol(row.equivalent(), os).ifPresent(x -> alternatives.add(new Match(x, "the POSIX error it mirrors")));
+            }
+        } else if (Catalog.eaiRow(upper).isPresent()) {
+            note = "getaddrinfo error";
+        } else if (Catalog.herrnoRow(upper).isPresent()) {
+            note = "h_errno (gethostbyname)";
+        } else {
+            note = "condition";
+        }
+        matches.add(new Match(e, note));
+    }
+
+    /** Names close to an unknown input: by edit distance for one word, by words in the messages for text. */
+    private static List<String> nearest(String q) {
+        String upper = q.toUpperCase(Locale.ROOT);
+        if (TOKEN.matcher(q).matches()) {
+            record Scored(String symbol, int distance) {
+            }
+            List<Scored> scored = new ArrayList<>();
+            for (String symbol : Catalog.allSymbols()) {
+                int d = distance(upper, symbol);
+                if (d <= Math.max(2, upper.length() / 3) || symbol.contains(upper) && upper.length() >= 3) {
+                    scored.add(new Scored(symbol, d));
+                }
+            }
+            return scored.stream().sorted(Comparator.comparingInt(Scored::distance).thenComparing(Scored::symbol))
+                    .map(Scored::symbol).distinct().limit(5).toList();
+        }
+        List<String> words = new ArrayList<>();
+        for (String word : q.toLowerCase(Locale.ROOT).split("[^a-z]+")) {
+            if (word.length() >= 4) {
+                words.add(word);
+            }
+        }
+        Map<String, Integer> hits = new LinkedHashMap<>();
+        for (Entry entry : entries(Numbering.LINUX)) {
+            String text = entry.searchText();
+            int count = 0;
+            for (String word : words) {
+                if (text.contains(word)) {
+                    count++;
+                }
+            }
+            if (count > 0) {
+                hits.merge(entry.explanation().symbol(), count, Math::max);
+            }
+        }
+        return hits.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .map(Map.Entry::getKey).limit(5).toList();
+    }
+
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    /** One row of the complete table, with the number it has in the numbering asked for (null if none). */
+    public record Entry(Explanation explanation, Integer number) {
+        String searchText() {
+            return (explanation.symbol() + " " + explanation.message()).toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * The complete table in one OS's numbering: errno values (Winsock codes for Windows), getaddrinfo codes,
+     * h_errno and ICMP. With {@code os} null, every errno, Winsock-only, EAI, h_errno and ICMP row.
+     */
+    public List<Entry> list(Numbering os, Category category) {
+        List<Entry> all = entries(os);
+        return category == null ? all : all.stream().filter(e -> e.explanation().category() == category).toList();
+    }
+
+    private static List<Entry> entries(Numbering os) {
+        List<Entry> entries = new ArrayList<>();
+        Numbering messages = os == null ? Numbering.LINUX : os;
+        if (os != Numbering.WINDOWS) {
+            for (ErrnoRow row : Tables.errno()) {
+                if (os == null || row.number(os) != null) {
+                    entries.add(new Entry(Catalog.errno(row, messages), os == null ? null : row.number(os)));
+                }
+            }
+        }
+        for (WinsockRow row : Tables.winsock()) {
+            boolean mirrorsErrno = Catalog.errnoRow(row.equivalent()).isPresent();
+            if (os == Numbering.WINDOWS || os == null && !mirrorsErrno) {
+                entries.add(new Entry(Catalog.winsock(row), os == null ? null : row.code()));
+            }
+        }
+        for (EaiRow row : Tables.eai()) {
+            if (os == null || row.number(os) != null) {
+                entries.add(new Entry(Catalog.eai(row, messages), os == null ? null : row.number(os)));
+            }
+        }
+        if (os != Numbering.WINDOWS) {
+            for (HerrnoRow row : Tables.herrno()) {
+                entries.add(new Entry(Catalog.herrno(row), os == null ? null : row.number()));
+            }
+        }
+        for (IcmpRow row : Tables.icmp()) {
+            entries.add(new Entry(Catalog.icmp(row), null));
+        }
+        for (Guides.Guide guide : Guides.all().values()) {
+            if (guide.message() != null) {
+                entries.add(new Entry(Catalog.condition(guide), null));
+            }
+        }
+        return entries;
+    }
+
+    /** Like moreutils {@code errno -s}: every entry whose symbol or message contains all the words. */
+    public List<Entry> search(List<String> words, Numbering os) {
+        List<String> lower = words.stream().map(w -> w.toLowerCase(Locale.ROOT)).filter(w -> !w.isBlank()).toList();
+        List<Entry> found = new ArrayList<>();
+        for (Entry entry : entries(os)) {
+            String text = entry.searchText();
+            if (os == null || os == Numbering.LINUX) {
+                text += " " + Catalog.errnoRow(entry.explanation().symbol()).map(r -> r.macosMessage().toLowerCase(Locale.ROOT)).orElse("");
+            }
+            String haystack = text;
+            if (!lower.isEmpty() && lower.stream().allMatch(haystack::contains)) {
+                found.add(entry);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Every distinct error in a log or stack trace, in order of first appearance, with the line numbers where it
+     * occurs. Stack frames ("at ...") are skipped.
+     */
+    public List<Finding> scan(List<String> lines, Numbering os) {
+        Map<String, Explanation> explanations = new LinkedHashMap<>();
+        Map<String, List<Integer>> where = new LinkedHashMap<>();
+        Map<String, String> firstText = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            String trimmed = line.strip();
+            if (trimmed.startsWith("at ") || trimmed.startsWith("... ") || trimmed.isEmpty()) {
+                continue;
+            }
+            for (Match match : ErrorText.find(line, os)) {
+                String symbol = match.explanation().symbol();
+                explanations.putIfAbsent(symbol, Advice.forOperation(match.explanation(), line));
+                where.computeIfAbsent(symbol, s -> new ArrayList<>()).add(i + 1);
+                firstText.putIfAbsent(symbol, trimmed.length() > 160 ? trimmed.substring(0, 157) + "..." : trimmed);
+            }
+        }
+        List<Finding> findings = new ArrayList<>();
+        explanations.forEach((symbol, e) -> findings.add(new Finding(e, where.get(symbol), firstText.get(symbol))));
+        return findings;
+    }
+
+    /** Replaces the HOST and PORT placeholders in the next steps with the address an operation names. */
+    static Explanation withAddress(Explanation e, String operation) {
+        if (operation == null) {
+            return e;
+        }
+        // Go prints "local->remote"; the remote end is the one to look at.
+        int arrow = operation.indexOf("->");
+        Matcher m = ADDRESS.matcher(arrow >= 0 ? operation.substring(arrow + 2) : operation);
+        if (!m.find()) {
+            return e;
+        }
+        String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
+        String port = m.group(2);
+        List<String> steps = e.nextSteps().stream()
+                .map(s -> s.replaceAll("\\bPORT\\b", port).replaceAll("\\bHOST\\b", host)).toList();
+        return e.withAdvice(e.explanation(), e.causes(), steps);
     }
 }

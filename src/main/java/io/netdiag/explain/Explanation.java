@@ -29,14 +29,57 @@ public record Explanation(
         List<String> nextSteps) {
 
     public Explanation {
-        numbers = Map.copyOf(numbers);
+        // Ordered (linux, macos, windows as built), so that text and JSON list them the same way every time.
+        Map<String, Integer> ordered = new java.util.LinkedHashMap<>();
+        numbers.forEach((k, v) -> ordered.put(java.util.Objects.requireNonNull(k), java.util.Objects.requireNonNull(v)));
+        numbers = java.util.Collections.unmodifiableMap(ordered);
         causes = List.copyOf(causes);
         nextSteps = List.copyOf(nextSteps);
     }
 
-    /** One line for error messages: symbol, message and category. */
+    /**
+     * One line for error messages: symbol, the system's message, category and the first sentence of the
+     * explanation, as in {@code ECONNREFUSED (Connection refused) [refused]: the destination host answered, but
+     * nothing accepts connections on that port}.
+     */
     public String summary() {
-        return symbol + " (" + message + ") [" + category.id() + "]: " + explanation;
+        String head = title();
+        String first = firstSentence(explanation);
+        return first.isEmpty() ? head + " [" + category.id() + "]" : head + " [" + category.id() + "]: " + first;
+    }
+
+    /** {@code ECONNRESET (Connection reset by peer)}; ICMP as tshark names it: {@code ICMP 3/3 Destination unreachable (Port unreachable)}. */
+    public String title() {
+        if (message.isEmpty() || message.equals(symbol)) {
+            return symbol;
+        }
+        return kind.startsWith("icmp") ? symbol + " " + message : symbol + " (" + message + ")";
+    }
+
+    static String firstSentence(String text) {
+        int end = text.length();
+        for (int i = 0; i + 2 < text.length(); i++) {
+            if (text.charAt(i) == '.' && text.charAt(i + 1) == ' ' && Character.isUpperCase(text.charAt(i + 2))) {
+                end = i;
+                break;
+            }
+        }
+        String sentence = text.substring(0, end).strip();
+        if (sentence.endsWith(".")) {
+            sentence = sentence.substring(0, sentence.length() - 1);
+        }
+        // "The peer's kernel" reads as "the peer's kernel" after a colon; "TCP" and "ICMP" stay as they are.
+        String word = sentence.split(" ", 2)[0];
+        if (!word.isEmpty() && Character.isUpperCase(word.charAt(0)) && word.substring(1).chars().allMatch(Character::isLowerCase)
+                && !word.equals(sentence)) {
+            sentence = Character.toLowerCase(sentence.charAt(0)) + sentence.substring(1);
+        }
+        return sentence;
+    }
+
+    /** The same explanation with different causes and next steps (case-specific advice goes first). */
+    public Explanation withAdvice(String newExplanation, List<String> newCauses, List<String> newNextSteps) {
+        return new Explanation(symbol, kind, numbers, message, category, retryable, newExplanation, newCauses, newNextSteps);
     }
 
     /** The first next step, or null. */

@@ -58,10 +58,11 @@ public final class Json {
             case Double d -> number(out, d);
             case Float f -> number(out, f.doubleValue());
             case Number n -> out.append(n);
+            // Before Enum: an enum that names its own JSON form (Category's ids) keeps it.
+            case JsonValue j -> write(out, j.toJson(), indent, depth);
             case Enum<?> e -> quote(out, e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             case Optional<?> o -> write(out, o.orElse(null), indent, depth);
             case InetAddress a -> quote(out, a.getHostAddress());
-            case JsonValue j -> write(out, j.toJson(), indent, depth);
             case Map<?, ?> m -> writeMap(out, m, indent, depth);
             case Collection<?> c -> writeList(out, c, indent, depth);
             case Object[] array -> writeList(out, List.of(array), indent, depth);

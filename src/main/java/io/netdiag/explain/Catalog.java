@@ -1,0 +1,210 @@
+package io.netdiag.explain;
+
+import io.netdiag.explain.Guides.Guide;
+import io.netdiag.explain.Tables.EaiRow;
+import io.netdiag.explain.Tables.ErrnoRow;
+import io.netdiag.explain.Tables.HerrnoRow;
+import io.netdiag.explain.Tables.IcmpRow;
+import io.netdiag.explain.Tables.WinsockRow;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Builds {@link Explanation}s from the table rows and the hand-written guides, and finds rows by name or number. */
+final class Catalog {
+    private Catalog() {
+    }
+
+    // ---- building explanations ----
+
+    static Explanation errno(ErrnoRow row, Numbering os) {
+        Map<String, Integer> numbers = new LinkedHashMap<>();
+        put(numbers, "linux", row.linux());
+        put(numbers, "macos", row.macos());
+        put(numbers, "windows", row.windows());
+        return withGuide(row.symbol(), "errno", numbers, row.message(os), row.category(), row.retryable(), row.symbol());
+    }
+
+    static Explanation winsock(WinsockRow row) {
+        Map<String, Integer> numbers = new LinkedHashMap<>();
+        put(numbers, "windows", row.code());
+        errnoRow(row.equivalent()).ifPresent(e -> {
+            put(numbers, "linux", e.linux());
+            put(numbers, "macos", e.macos());
+        });
+        String message = row.message().endsWith(".") ? row.message().substring(0, row.message().length() - 1) : row.message();
+        String guide = Guides.get(row.name()) != null ? row.name() : row.equivalent();
+        return withGuide(row.name(), "winsock", numbers, message, row.category(), row.retryable(), guide);
+    }
+
+    static Explanation eai(EaiRow row, Numbering os) {
+        Map<String, Integer> numbers = new LinkedHashMap<>();
+        put(numbers, "linux", row.glibc());
+        put(numbers, "macos", row.bsd());
+        put(numbers, "windows", row.windows());
+        return withGuide(row.symbol(), "eai", numbers, row.message(os), row.category(), row.retryable(), row.symbol());
+    }
+
+    static Explanation herrno(HerrnoRow row) {
+        Map<String, Integer> numbers = new LinkedHashMap<>();
+        put(numbers, "linux", row.number());
+        put(numbers, "macos", row.number());
+        put(numbers, "windows", row.windows());
+        return withGuide(row.symbol(), "h_errno", numbers, row.message(), row.category(), row.retryable(), row.symbol());
+    }
+
+    static Explanation icmp(IcmpRow row) {
+        Map<String, Integer> numbers = new LinkedHashMap<>();
+        numbers.put("type", row.type());
+        numbers.put("code", row.code());
+        Guide guide = row.linuxErrno().isEmpty() ? null : Guides.get(row.linuxErrno());
+        String text = capitalize(row.meaning()) + ".";
+        List<String> causes = List.of();
+        List<String> next = List.of();
+        if (!row.linuxErrno().isEmpty()) {
+            String message = errnoRow(row.linuxErrno()).map(e -> e.linuxMessage()).orElse("");
+            text += " The socket that sent the packet gets it as " + row.linuxErrno() + " (" + message + ") on Linux.";
+        }
+        if (guide != null && row.category() != Category.OTHER) {
+            causes = guide.causes();
+            next = new ArrayList<>();
+            next.add("netdiag ping HOST (which router sends the error)");
+            next.add("netdiag capture -f '" + (row.version() == 6 ? "icmp6" : "icmp") + "' (the error and the packet it quotes)");
+        }
+        return new Explanation(row.symbol(), row.version() == 6 ? "icmp6" : "icmp", numbers, row.text(), row.category(),
+                guide != null && guide.retryable() && row.category() != Category.PERMISSION, text, causes, next);
+    }
+
+    static Explanation condition(Guide guide) {
+        return new Explanation(guide.symbol(), guide.kind() == null ? "condition" : guide.kind(), Map.of(),
+                guide.message() == null ? guide.symbol() : guide.message(),
+                guide.category() == null ? Category.OTHER : guide.category(), guide.retryable(), guide.what(),
+                guide.causes(), guide.next());
+    }
+
+    private static Explanation withGuide(String symbol, String kind, Map<String, Integer> numbers, String message,
+                                         Category category, boolean retryable, String guideSymbol) {
+        Guide guide = guideSymbol == null || guideSymbol.isEmpty() ? null : Guides.get(guideSymbol);
+        if (guide == null) {
+            return new Explanation(symbol, kind, numbers, message, category, retryable,
+                    capitalize(category.meaning()) + ".", List.of(), List.of());
+        }
+        return new Explanation(symbol, kind, numbers, message, category, retryable, guide.what(), guide.causes(), guide.next());
+    }
+
+    private static void put(Map<String, Integer> numbers, String key, Integer value) {
+        if (value != null) {
+            numbers.put(key, value);
+        }
+    }
+
+    static String capitalize(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    // ---- finding rows ----
+
+    static Optional<ErrnoRow> errnoRow(String symbol) {
+        if (symbol == null || symbol.isEmpty()) {
+            return Optional.empty();
+        }
+        String wanted = symbol.toUpperCase(Locale.ROOT);
+        for (ErrnoRow row : Tables.errno()) {
+            if (row.symbol().equals(wanted)) {
+                return Optional.of(row);
+            }
+        }
+        for (ErrnoRow row : Tables.errno()) {
+            if (row.aliases().contains(wanted)) {
+                return Optional.of(row);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The errno with that number in that OS's numbering; the first row is the canonical name (EAGAIN, not EWOULDBLOCK). */
+    static Optional<ErrnoRow> errnoRow(int number, Numbering os) {
+        for (ErrnoRow row : Tables.errno()) {
+            Integer n = row.number(os);
+            if (n != null && n == number) {
+                return Optional.of(row);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<WinsockRow> winsockRow(int code) {
+        return Tables.winsock().stream().filter(r -> r.code() == code).findFirst();
+    }
+
+    static Optional<WinsockRow> winsockRow(String name) {
+        return Tables.winsock().stream().filter(r -> r.name().equalsIgnoreCase(name)).findFirst();
+    }
+
+    static Optional<EaiRow> eaiRow(String symbol) {
+        return Tables.eai().stream().filter(r -> r.symbol().equalsIgnoreCase(symbol)).findFirst();
+    }
+
+    static Optional<EaiRow> eaiRow(int number, Numbering os) {
+        return Tables.eai().stream().filter(r -> r.number(os) != null && r.number(os) == number).findFirst();
+    }
+
+    static Optional<HerrnoRow> herrnoRow(String symbol) {
+        return Tables.herrno().stream().filter(r -> r.symbol().equalsIgnoreCase(symbol)).findFirst();
+    }
+
+    static Optional<HerrnoRow> herrnoRow(int number) {
+        return Tables.herrno().stream().filter(r -> r.number() == number).findFirst();
+    }
+
+    static Optional<IcmpRow> icmpRow(int version, int type, int code) {
+        return Tables.icmp().stream().filter(r -> r.version() == version && r.type() == type && r.code() == code).findFirst();
+    }
+
+    /**
+     * Any named error: errno symbol or alias, Winsock name, EAI, h_errno or a condition such as EOF, explained in
+     * the given numbering.
+     */
+    static Optional<Explanation> bySymbol(String symbol, Numbering os) {
+        String wanted = symbol.toUpperCase(Locale.ROOT);
+        Optional<ErrnoRow> errno = errnoRow(wanted);
+        if (errno.isPresent()) {
+            return errno.map(r -> errno(r, os));
+        }
+        Optional<WinsockRow> winsock = winsockRow(wanted);
+        if (winsock.isPresent()) {
+            return winsock.map(Catalog::winsock);
+        }
+        Optional<EaiRow> eai = eaiRow(wanted);
+        if (eai.isPresent()) {
+            return eai.map(r -> eai(r, os));
+        }
+        Optional<HerrnoRow> herrno = herrnoRow(wanted);
+        if (herrno.isPresent()) {
+            return herrno.map(Catalog::herrno);
+        }
+        Guide guide = Guides.get(wanted);
+        if (guide != null && guide.message() != null) {
+            return Optional.of(condition(guide));
+        }
+        return Optional.empty();
+    }
+
+    /** Every symbol a user may type, for "did you mean" suggestions. */
+    static List<String> allSymbols() {
+        List<String> all = new ArrayList<>();
+        for (ErrnoRow row : Tables.errno()) {
+            all.add(row.symbol());
+            all.addAll(row.aliases());
+        }
+        Tables.winsock().forEach(r -> all.add(r.name()));
+        Tables.eai().forEach(r -> all.add(r.symbol()));
+        Tables.herrno().forEach(r -> all.add(r.symbol()));
+        Guides.all().values().stream().filter(g -> g.message() != null).forEach(g -> all.add(g.symbol()));
+        return all;
+    }
+}

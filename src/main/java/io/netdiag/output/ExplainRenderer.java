@@ -1,0 +1,290 @@
+package io.netdiag.output;
+
+import io.netdiag.explain.Classifier.Entry;
+import io.netdiag.explain.Explanation;
+import io.netdiag.explain.Finding;
+import io.netdiag.explain.Lookup;
+import io.netdiag.explain.Match;
+import io.netdiag.explain.Numbering;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Renders {@code netdiag explain}: explanation blocks, the table (errno -l style), search hits and log findings. */
+public final class ExplainRenderer {
+    private static final int WIDTH = 100;
+
+    private ExplainRenderer() {
+    }
+
+    // ---- text ----
+
+    /** One block per match; other readings of the same input after it. Unmatched lookups print nothing here. */
+    public static String text(Lookup lookup) {
+        StringBuilder out = new StringBuilder();
+        for (Match match : lookup.matches()) {
+            if (!out.isEmpty()) {
+                out.append('\n');
+            }
+            block(out, match.explanation(), match.note());
+        }
+        if (!lookup.alternatives().isEmpty()) {
+            out.append("\nOther readings:\n");
+            for (Match alt : lookup.alternatives()) {
+                Explanation e = alt.explanation();
+                out.append("  ").append(e.title()).append(": ").append(alt.note())
+                        .append(" [").append(e.category().id()).append("]\n");
+            }
+        }
+        return out.toString();
+    }
+
+    private static void block(StringBuilder out, Explanation e, String note) {
+        out.append(e.title()).append('\n');
+        String numbers = numbers(e);
+        if (!numbers.isEmpty()) {
+            out.append("  ").append(numbers).append('\n');
+        }
+        out.append("  category: ").append(e.category().id()).append(" (").append(e.category().meaning()).append(")\n");
+        out.append("  retry can help: ").append(e.retryable() ? "yes" : "no").append('\n');
+        if (note != null && !note.isEmpty()) {
+            out.append("  read as: ").append(note).append('\n');
+        }
+        out.append('\n');
+        wrap(out, e.explanation(), "  ", "  ");
+        if (!e.causes().isEmpty()) {
+            out.append("\n  Likely causes:\n");
+            for (String cause : e.causes()) {
+                wrap(out, cause, "    - ", "      ");
+            }
+        }
+        if (!e.nextSteps().isEmpty()) {
+            out.append("\n  Next steps:\n");
+            for (String step : e.nextSteps()) {
+                wrap(out, step, "    ", "      ");
+            }
+        }
+    }
+
+    /** The numbers line: where the error has which number. */
+    static String numbers(Explanation e) {
+        Map<String, Integer> n = e.numbers();
+        List<String> parts = new ArrayList<>();
+        switch (e.kind()) {
+            case "errno" -> {
+                if (n.containsKey("linux")) {
+                    parts.add(n.get("linux") + " on Linux");
+                }
+                if (n.containsKey("macos")) {
+                    parts.add(n.get("macos") + " on macOS");
+                }
+                String head = parts.isEmpty() ? "" : "errno " + String.join(", ", parts);
+                if (n.containsKey("windows")) {
+                    head += (head.isEmpty() ? "" : "; ") + "WSA" + e.symbol() + " " + n.get("windows") + " on Windows";
+                }
+                return head;
+            }
+            case "winsock" -> {
+                String head = "Winsock " + n.get("windows");
+                if (n.containsKey("linux")) {
+                    parts.add(n.get("linux") + " on Linux");
+                }
+                if (n.containsKey("macos")) {
+                    parts.add(n.get("macos") + " on macOS");
+                }
+                return parts.isEmpty() ? head : head + "; errno " + String.join(", ", parts);
+            }
+            case "eai" -> {
+                if (n.containsKey("linux")) {
+                    parts.add(n.get("linux") + " on Linux (glibc)");
+                }
+                if (n.containsKey("macos")) {
+                    parts.add(n.get("macos") + " on macOS/BSD");
+                }
+                if (n.containsKey("windows")) {
+                    parts.add(n.get("windows") + " on Windows");
+                }
+                return "getaddrinfo " + String.join(", ", parts);
+            }
+            case "h_errno" -> {
+                return "h_errno " + n.get("linux") + (n.containsKey("windows") ? "; " + n.get("windows") + " on Windows" : "");
+            }
+            case "icmp", "icmp6" -> {
+                return (e.kind().equals("icmp6") ? "ICMPv6" : "ICMP") + " type " + n.get("type") + " code " + n.get("code");
+            }
+            default -> {
+                return "";
+            }
+        }
+    }
+
+    private static void wrap(StringBuilder out, String text, String firstIndent, String indent) {
+        StringBuilder line = new StringBuilder(firstIndent);
+        boolean empty = true;
+        for (String word : text.split(" ")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            if (!empty && line.length() + 1 + word.length() > WIDTH) {
+                out.append(line).append('\n');
+                line = new StringBuilder(indent);
+                empty = true;
+            }
+            if (!empty) {
+                line.append(' ');
+            }
+            line.append(word);
+            empty = false;
+        }
+        out.append(line).append('\n');
+    }
+
+    /** What an unmatched lookup prints on stderr (after the command name). */
+    public static List<String> noMatch(Lookup lookup) {
+        List<String> lines = new ArrayList<>();
+        lines.add("no match for \"" + lookup.query() + "\"");
+        if (!lookup.nearest().isEmpty()) {
+            lines.add("nearest: " + String.join(", ", lookup.nearest()));
+        }
+        return lines;
+    }
+
+    /**
+     * The table: with one OS, {@code SYMBOL NUMBER CATEGORY MESSAGE} like moreutils {@code errno -l}; without,
+     * every OS's number side by side.
+     */
+    public static String list(List<Entry> entries, Numbering os) {
+        Table table;
+        if (os != null) {
+            table = new Table("SYMBOL", "NUMBER", "CATEGORY", "MESSAGE").align(1, Table.Align.RIGHT);
+            for (Entry entry : entries) {
+                Explanation e = entry.explanation();
+                table.row(e.symbol(), entry.number() == null ? numbers(e).isEmpty() ? "" : icmpNumber(e) : entry.number(),
+                        e.category().id(), e.message());
+            }
+        } else {
+            table = new Table("SYMBOL", "LINUX", "MACOS", "WINDOWS", "CATEGORY", "MESSAGE")
+                    .align(1, Table.Align.RIGHT).align(2, Table.Align.RIGHT).align(3, Table.Align.RIGHT);
+            for (Entry entry : entries) {
+                Explanation e = entry.explanation();
+                Map<String, Integer> n = e.numbers();
+                if (e.kind().startsWith("icmp")) {
+                    table.row(e.symbol(), "", "", "", e.category().id(), e.message());
+                } else {
+                    table.row(e.symbol(), n.get("linux"), n.get("macos"), n.get("windows"), e.category().id(), e.message());
+                }
+            }
+        }
+        return table.render();
+    }
+
+    private static String icmpNumber(Explanation e) {
+        return e.kind().startsWith("icmp") ? e.numbers().get("type") + "/" + e.numbers().get("code") : "";
+    }
+
+    /** Search hits the way {@code errno -s} prints them: symbol, number, message. */
+    public static String search(List<Entry> entries) {
+        Table table = new Table("SYMBOL", "NUMBER", "MESSAGE").withoutHeader().align(1, Table.Align.RIGHT);
+        for (Entry entry : entries) {
+            Explanation e = entry.explanation();
+            table.row(e.symbol(), entry.number() == null ? icmpNumber(e) : entry.number(), e.message());
+        }
+        return table.render();
+    }
+
+    /** Log findings: where each distinct error occurs, the line it came from, what it means and what to try. */
+    public static String findings(List<Finding> findings) {
+        StringBuilder out = new StringBuilder();
+        for (Finding f : findings) {
+            if (!out.isEmpty()) {
+                out.append('\n');
+            }
+            Explanation e = f.explanation();
+            out.append(f.lines().size() == 1 ? "line " : "lines ")
+                    .append(f.lines().stream().map(String::valueOf).collect(Collectors.joining(", ")))
+                    .append(": ").append(e.summary()).append('\n');
+            out.append("  > ").append(f.text()).append('\n');
+            if (e.hint() != null) {
+                out.append("  try: ").append(e.hint()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    // ---- JSON ----
+
+    public static String json(List<Lookup> lookups, Numbering os) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("os", os.key());
+        List<Object> results = new ArrayList<>();
+        for (Lookup lookup : lookups) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("query", lookup.query());
+            r.put("numbering", lookup.numbering().key());
+            r.put("found", lookup.found());
+            r.put("matches", lookup.matches().stream().map(ExplainRenderer::match).toList());
+            r.put("alternatives", lookup.alternatives().stream().map(ExplainRenderer::match).toList());
+            r.put("nearest", lookup.nearest());
+            results.add(r);
+        }
+        doc.put("results", results);
+        return Json.pretty(doc);
+    }
+
+    public static String jsonEntries(List<Entry> entries, Numbering os) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("os", os == null ? null : os.key());
+        List<Object> list = new ArrayList<>();
+        for (Entry entry : entries) {
+            Map<String, Object> m = explanation(entry.explanation());
+            m.put("number", entry.number());
+            list.add(m);
+        }
+        doc.put("entries", list);
+        return Json.pretty(doc);
+    }
+
+    public static String jsonFindings(List<Finding> findings) {
+        List<Object> list = new ArrayList<>();
+        for (Finding f : findings) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lines", f.lines());
+            m.put("text", f.text());
+            m.putAll(explanation(f.explanation()));
+            list.add(m);
+        }
+        return Json.pretty(Map.of("findings", list));
+    }
+
+    private static Map<String, Object> match(Match match) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("note", match.note());
+        m.putAll(explanation(match.explanation()));
+        return m;
+    }
+
+    /** An explanation as JSON: the record's fields in snake_case, the category by its stable id. */
+    public static Map<String, Object> explanation(Explanation e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("symbol", e.symbol());
+        m.put("kind", e.kind());
+        Map<String, Integer> numbers = new LinkedHashMap<>();
+        for (String key : List.of("linux", "macos", "windows", "type", "code")) {
+            if (e.numbers().containsKey(key)) {
+                numbers.put(key, e.numbers().get(key));
+            }
+        }
+        m.put("numbers", numbers);
+        m.put("message", e.message());
+        m.put("category", e.category().id());
+        m.put("retryable", e.retryable());
+        m.put("summary", e.summary());
+        m.put("explanation", e.explanation());
+        m.put("causes", e.causes());
+        m.put("next_steps", e.nextSteps());
+        return m;
+    }
+}
