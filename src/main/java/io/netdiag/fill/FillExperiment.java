@@ -141,10 +141,12 @@ public final class FillExperiment {
         private long sent;
         private long sends;
         private long shortSends;
+        private long hungSends;
         private long bytesAtBlock = -1;
         private long blocks;
         private long firstBlockNanos;
         private double millisToBlock = -1;
+        private double millisToHang = -1;
         private double blockedFor = -1;
         private double resumedAfter = -1;
         private SendFailure failure;
@@ -188,7 +190,9 @@ public final class FillExperiment {
                 sample("end");
                 return result(queues, settledAfter, clientSndbuf, serverRcvbuf);
             } finally {
-                reader.close();
+                if (reader != null) {
+                    reader.close();
+                }
             }
         }
 
@@ -205,13 +209,20 @@ public final class FillExperiment {
                 long callStart = System.nanoTime();
                 try {
                     long n = client.send(buffer, length);
-                    sent += n;
+                    long took = System.nanoTime() - callStart;
                     if (blocks == 0) {
                         sends++;
                         if (n < length) {
                             shortSends++;
                         }
+                        // a blocking send that waited SO_SNDTIMEO returns what it could copy: it hung first
+                        if (r.blocking() && took >= r.sendTimeout().toNanos() / 2) {
+                            if (hungSends++ == 0) {
+                                millisToHang = millis(callStart - start);
+                            }
+                        }
                     }
+                    sent += n;
                     if (blocks > 0 && resumedAfter < 0) {
                         resumedAfter = millis(System.nanoTime() - firstBlockNanos);
                         sample("resume");
@@ -229,7 +240,7 @@ public final class FillExperiment {
                     if (blocks == 1) {
                         firstBlockNanos = System.nanoTime();
                         bytesAtBlock = sent;
-                        millisToBlock = millis(firstBlockNanos - start);
+                        millisToBlock = millis((r.blocking() ? callStart : firstBlockNanos) - start);
                         blockedFor = r.blocking() ? millis(firstBlockNanos - callStart) : -1;
                         failure = SendFailure.of(e, r.blocking());
                         clientSndbufAtBlock = client.intOption(Libc.SOL_SOCKET, Libc.SO_SNDBUF, "SO_SNDBUF");
@@ -447,7 +458,8 @@ public final class FillExperiment {
             };
             String sendMode = r.blocking() ? "blocking (SO_SNDTIMEO " + r.sendTimeout().toMillis() + " ms)" : "non-blocking";
             return new FillResult(r.mode().name().toLowerCase(java.util.Locale.ROOT), transport,
-                    clientQ.peer(), clientQ.local(), r.chunk(), sendMode, r.reader().toString(), sends, shortSends, bytesAtBlock, millisToBlock, blockedFor,
+                    clientQ.peer(), clientQ.local(), r.chunk(), sendMode, r.reader().toString(), sends,
+                    shortSends, hungSends, millisToHang, bytesAtBlock, millisToBlock, blockedFor,
                     failure, sent, read, blocks, resumedAfter, completed, buffers, settledAfter, queues, accounting, window,
                     List.copyOf(timeline));
         }

@@ -41,7 +41,7 @@ public final class FillRenderer {
             return "at " + n(Long.parseLong(policy.substring(5))) + " bytes/s";
         }
         if (policy.startsWith("after:")) {
-            return "from " + policy.substring(6) + " on";
+            return "from " + ms(Double.parseDouble(policy.substring(6).replace("ms", ""))) + " on";
         }
         return policy;
     }
@@ -53,7 +53,12 @@ public final class FillRenderer {
             if (r.shortSends() > 0) {
                 out.append(" (").append(n(r.shortSends())).append(" short)");
             }
-            out.append(", then the send blocked ").append(ms(r.millisToBlock())).append(" after the first send:\n");
+            out.append(", then the send blocked ").append(ms(r.hungSends() > 0 ? r.millisToHang() : r.millisToBlock()))
+                    .append(" after the first send:\n");
+            if (r.hungSends() > 0) {
+                out.append("  ").append(n(r.hungSends())).append(r.hungSends() == 1 ? " send" : " sends")
+                        .append(" hung until SO_SNDTIMEO and returned short: only part of the chunk found room\n");
+            }
             out.append("  send #").append(n(r.sends() + 1));
             if (r.blockedFor() >= 0) {
                 out.append(" hung ").append(ms(r.blockedFor())).append(" in the kernel, then");
@@ -145,6 +150,13 @@ public final class FillRenderer {
     private static void window(StringBuilder out, FillResult r) {
         FillResult.WindowFacts w = r.window();
         if (w == null) {
+            return;
+        }
+        boolean blockedAtEnd = r.failure() != null && r.failure().errno() == 11 && !r.completed() && r.resumedAfter() < 0;
+        if (!blockedAtEnd) {
+            out.append("The client's tcp_info at the end: peer window ").append(n(w.peerWindow())).append(" bytes, ")
+                    .append(ms(w.rwndLimitedMillis())).append(" limited by the peer's window, ")
+                    .append(ms(w.sndbufLimitedMillis())).append(" by its own send buffer\n");
             return;
         }
         out.append("Why the send blocked (the client's tcp_info):\n");

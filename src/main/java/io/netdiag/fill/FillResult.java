@@ -15,6 +15,8 @@ import java.util.List;
  * @param reader          the receiving side's reader policy
  * @param sends           successful send() calls until the first block
  * @param shortSends      of those, how many the kernel took only part of
+ * @param hungSends       blocking mode: of those, how many waited SO_SNDTIMEO and returned short
+ * @param millisToHang    blocking mode: time from the first send to the start of the first send that hung, or -1
  * @param bytesAtBlock    bytes the kernel accepted before the first block
  * @param millisToBlock   time from the first send to the first failing send, or -1 if it never blocked
  * @param blockedFor      blocking mode: how long the failing send hung before it returned; else -1
@@ -41,6 +43,8 @@ public record FillResult(
         String reader,
         long sends,
         long shortSends,
+        long hungSends,
+        double millisToHang,
         long bytesAtBlock,
         double millisToBlock,
         double blockedFor,

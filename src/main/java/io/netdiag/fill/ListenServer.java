@@ -72,6 +72,8 @@ public final class ListenServer {
             listener.bind(request.target());
             listener.listen(16);
             String local = SocketAddresses.text(listener.localAddress());
+            // times count from the moment the port accepts connections
+            start = System.nanoTime();
             events.accept(new ListenEvent(millis(start), "listening", local, "*", -1, 0, "LISTEN"));
             while (System.nanoTime() < deadline) {
                 StreamSocket connection = listener.accept(left(deadline, TICK));
