@@ -295,7 +295,10 @@ public final class FillExperiment {
             if (!client.isTcp()) {
                 return s.serverRecvQ() + s.read() == s.sent();
             }
-            boolean quiet = s.peerWindow() == 0;
+            // quiet: the window is closed, or nothing waits to be sent (a small SO_SNDBUF blocked the send while
+            // its data was in flight, and the ACKs have drained it since). A small open window with data waiting
+            // is not quiet: the persist timer will push more data into it.
+            boolean quiet = s.peerWindow() == 0 || s.clientSendQ() == 0;
             if (server != null) {
                 return quiet && s.serverRecvQ() + s.clientSendQ() + s.read() == s.sent();
             }

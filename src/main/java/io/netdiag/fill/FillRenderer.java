@@ -64,7 +64,11 @@ public final class FillRenderer {
                 out.append(" hung ").append(ms(r.blockedFor())).append(" in the kernel, then");
             }
             out.append(" failed: ").append(f.symbol()).append(" (").append(f.message()).append(")\n");
-            out.append("  ").append(f.meaning()).append('\n');
+            boolean roomAtPeer = r.window() != null && r.window().peerWindow() > 0 && r.resumedAfter() < 0;
+            out.append("  ").append(roomAtPeer
+                    ? "the client's send buffer was full of data in flight, but the server had room: poll() for POLLOUT "
+                    + "and the next send goes through"
+                    : f.meaning()).append('\n');
         } else {
             out.append("Sent ").append(n(r.totalSent())).append(" bytes in ").append(n(r.sends())).append(" send() calls")
                     .append(r.shortSends() > 0 ? " (" + n(r.shortSends()) + " short)" : "").append(" without blocking\n");
@@ -164,11 +168,13 @@ public final class FillRenderer {
         if (w.peerWindow() >= 0) {
             t.row("  peer window", n(w.peerWindow()) + " bytes", w.peerWindow() == 0
                     ? "the server advertises no room: its receive buffer is full"
-                    : "the server still advertises room");
+                    : "the server still has room: the client's own SO_SNDBUF filled with data in flight");
         }
-        t.row("  zero-window probes", n(w.zeroWindowProbes()) + " sent",
-                "persist timer back-off " + w.backoff() + ": the client keeps asking whether the window opened");
-        t.row("  waiting to be sent", n(w.notSent()) + " bytes", "never left the client: no window to send them into");
+        if (w.peerWindow() == 0) {
+            t.row("  zero-window probes", n(w.zeroWindowProbes()) + " sent",
+                    "persist timer back-off " + w.backoff() + ": the client keeps asking whether the window opened");
+            t.row("  waiting to be sent", n(w.notSent()) + " bytes", "never left the client: no window to send them into");
+        }
         t.row("  in flight", n(w.unacked()) + " segments", "sent and not yet acknowledged");
         t.row("  window-limited", ms(w.rwndLimitedMillis()), "time the client could not send for lack of peer window");
         t.row("  sndbuf-limited", ms(w.sndbufLimitedMillis()), "time it could not send for lack of its own buffer");

@@ -31,17 +31,24 @@ record SsRows(List<Row> rows, String text) {
         return new SsRows(rows, run.out());
     }
 
+    /** Every UNIX stream socket; {@code info} holds "inode peer-inode" so that the two ends can be paired. */
     static SsRows unix(String path) {
-        Host.Run run = Host.run("ss", "-xH", "src", path, "or", "dst", path);
+        Host.Run run = Host.run("ss", "-xH");
         List<Row> rows = new ArrayList<>();
         for (String line : run.out().split("\n")) {
-            if (!line.isBlank()) {
-                String[] f = line.strip().split("\\s+");
-                // u_str ESTAB 0 0 path inode * inode
-                rows.add(new Row(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), f[4], f[6], line));
+            String[] f = line.strip().split("\\s+");
+            // u_str ESTAB 233152 0 /path 103638 * 103637: the client has no name (*), the peer is an inode
+            if (f.length == 8 && f[0].equals("u_str")) {
+                rows.add(new Row(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), f[4], f[6], f[5] + " " + f[7]));
             }
         }
-        return new SsRows(rows, run.out());
+        return new SsRows(rows, path + ": " + rows.stream().filter(r -> r.local().equals(path)).toList());
+    }
+
+    Row peerOf(Row row) {
+        String peerInode = row.info().split(" ")[1];
+        return rows.stream().filter(r -> r.info().split(" ")[0].equals(peerInode)).findFirst()
+                .orElseThrow(() -> new AssertionError("ss shows no peer for " + row));
     }
 
     Row byLocal(String local) {
