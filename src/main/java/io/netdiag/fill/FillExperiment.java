@@ -311,7 +311,8 @@ public final class FillExperiment {
 
         /** Sending is over and a reader reads: wait until it has read everything, so that the run ends drained. */
         private void drainReader() throws ErrnoException {
-            if (reader == null || r.reader() instanceof ReaderPolicy.Never || peerGone) {
+            // only a configured byte count is worth waiting for; after --duration the run just ends
+            if (reader == null || r.reader() instanceof ReaderPolicy.Never || peerGone || r.bytes() == null) {
                 return;
             }
             long limit = System.nanoTime() + DRAIN_LIMIT.toNanos();

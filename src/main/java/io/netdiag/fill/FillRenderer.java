@@ -68,6 +68,8 @@ public final class FillRenderer {
             out.append("  ").append(roomAtPeer
                     ? "the client's send buffer was full of data in flight, but the server had room: poll() for POLLOUT "
                     + "and the next send goes through"
+                    : r.reader().startsWith("rate:") && !r.sendMode().startsWith("blocking")
+                    ? "the send buffer is full: the server reads, but slower than the client sends"
                     : f.meaning()).append('\n');
         } else {
             out.append("Sent ").append(n(r.totalSent())).append(" bytes in ").append(n(r.sends())).append(" send() calls")
@@ -143,7 +145,7 @@ public final class FillRenderer {
                     .append(n(a.clientSendQ())).append(" in the client's Send-Q");
         }
         out.append(terms);
-        out.append(a.exact() ? " (exact)\n" : " (off by " + n(a.sent() - a.accounted()) + ": bytes still in flight)\n");
+        out.append(a.exact() ? " (exact)\n" : " (off by " + n(a.sent() - a.accounted()) + ": bytes in flight, or being read, at that instant)\n");
         if (r.transport().equals("unix")) {
             out.append("  UNIX sockets have no window: the data waits in the server's receive queue, and the client's\n")
                     .append("  Send-Q is the memory (skb truesize) charged against its SO_SNDBUF for it.\n");
