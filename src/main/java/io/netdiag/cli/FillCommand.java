@@ -61,7 +61,7 @@ final class FillCommand extends BaseCommand {
     String listen;
 
     @Option(names = "--chunk", paramLabel = "BYTES", defaultValue = "64k",
-            description = "Bytes per send() call (65536, 64k, 1m). Default: 64k.")
+            description = "Bytes per send() call: 65536, 64k, 1m (default 64k).")
     String chunk;
 
     @Option(names = "--sndbuf", paramLabel = "BYTES", description = "SO_SNDBUF for the client (Linux doubles it; turns autotuning off).")
@@ -71,7 +71,7 @@ final class FillCommand extends BaseCommand {
     String rcvbuf;
 
     @Option(names = "--reader", paramLabel = "POLICY", defaultValue = "never",
-            description = "How the server reads: never, rate:BYTES_PER_SECOND (rate:64k), after:DURATION (after:5s). Default: never.")
+            description = "How the server reads: never (the default), rate:BYTES_PER_SECOND (rate:64k), after:DURATION (after:5s).")
     String reader;
 
     @Option(names = "--bytes", paramLabel = "BYTES",
@@ -79,8 +79,8 @@ final class FillCommand extends BaseCommand {
     String bytes;
 
     @Option(names = "--duration", paramLabel = "DURATION",
-            description = "Stop after this long (a reading server; --listen). Default with a reading server and no --bytes: "
-                    + "its delay plus 3s.")
+            description = "Stop after this long (a reading server; --listen); by default a reading server without --bytes "
+                    + "runs for its delay plus 3s.")
     String duration;
 
     @Option(names = "--hold", paramLabel = "SECONDS",
@@ -91,11 +91,11 @@ final class FillCommand extends BaseCommand {
     boolean blocking;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "1s",
-            description = "SO_SNDTIMEO for --blocking. Default: 1s.")
+            description = "SO_SNDTIMEO for --blocking (default 1s).")
     String timeout;
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
-            description = "How long --connect waits for the handshake. Default: 5s.")
+            description = "How long --connect waits for the handshake (default 5s).")
     String connectTimeout;
 
     @Override
