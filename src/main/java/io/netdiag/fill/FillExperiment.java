@@ -386,9 +386,18 @@ public final class FillExperiment {
 
         private void maybeSample(String event) throws ErrnoException {
             long now = System.nanoTime();
-            // while sending, a sample every half millisecond keeps the measurement from slowing the fill much
-            long every = "send".equals(event) ? 500_000 : 20_000_000;
-            if (now - lastSampleNanos >= every) {
+            if ("send".equals(event)) {
+                // Between sends only the count is recorded: reading the queues there (a handful of system
+                // calls) slows the sender enough that ACKs arrive mid-fill and change how much it sends.
+                if (now - lastSampleNanos >= 200_000) {
+                    lastSampleNanos = now;
+                    FillSample s = new FillSample(millis(now - start), event, sent, reader == null ? 0 : reader.read(),
+                            -1, -1, -1, -1);
+                    timeline.add(s);
+                    last = s;
+                    observer.sample(s);
+                }
+            } else if (now - lastSampleNanos >= 20_000_000) {
                 sample(event);
             }
         }
