@@ -89,6 +89,41 @@ class FillExperimentTest {
     }
 
     @Test
+    void holdKeepsTheSocketsOpenForOtherToolsAndTheyAreClosedAfterwards() throws Exception {
+        FillRequest request = new FillRequest(FillRequest.Mode.LOCAL, loopback("127.0.0.1"), null, null, 65536, false,
+                Duration.ofSeconds(1), new ReaderPolicy.Never(), null, null, Duration.ofMillis(1200), Duration.ofSeconds(5));
+        AtomicReference<Integer> port = new AtomicReference<>();
+        AtomicReference<SsRows> during = new AtomicReference<>();
+        AtomicReference<Thread> looker = new AtomicReference<>();
+        FillResult r = new FillExperiment().run(request, new FillExperiment.Observer() {
+            @Override
+            public void settled(List<EndpointQueues> queues) {
+                port.set(Integer.parseInt(queues.getFirst().local().replaceAll(".*:", "")));
+                // another tool, looking half-way through the hold
+                looker.set(Thread.ofPlatform().start(() -> {
+                    try {
+                        Thread.sleep(600);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    during.set(SsRows.tcp(port.get()));
+                }));
+            }
+        });
+        looker.get().join();
+        String json = Json.pretty(r);
+        SsRows ss = during.get();
+        assertEquals(2, ss.rows().size(), ss.text());
+        assertTrue(ss.rows().stream().allMatch(row -> row.state().equals("ESTAB")), ss.text());
+        assertEquals(r.accounting().serverRecvQ(), ss.rows().stream().mapToLong(SsRows.Row::recvQ).sum(), ss.text());
+        assertEquals(r.accounting().clientSendQ(), ss.rows().stream().mapToLong(SsRows.Row::sendQ).sum(), ss.text());
+        assertTrue(r.timeline().stream().anyMatch(s -> s.event().equals("hold")), json);
+        assertTrue(r.window().zeroWindowProbes() >= 1, json);
+        // nothing is left behind: the server closed with unread data (a reset), then the client
+        assertEquals(List.of(), SsRows.tcp(port.get()).rows(), "no socket left on the port");
+    }
+
+    @Test
     void unixStreamSocketsQueueEveryByteAtTheServer() throws Exception {
         Path path = Files.createTempDirectory("nd-fill").resolve("fill.sock");
         Observed o = runWithSs(local(UnixDomainSocketAddress.of(path), null, null));
