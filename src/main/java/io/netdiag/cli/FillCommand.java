@@ -22,6 +22,8 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code netdiag fill}: send until the send blocks, and show whose buffer is full. */
 @Command(name = "fill", mixinStandardHelpOptions = true, sortOptions = false,
@@ -105,23 +107,57 @@ final class FillCommand extends BaseCommand {
             return listen(request);
         }
         boolean live = !json() && Terminals.interactive();
-        FillResult result = new FillExperiment().run(request, observer(live, request));
-        if (live) {
-            out().print("\r\033[K");
+        // Ctrl-C during --hold still prints the report, as it stood when the hold began
+        AtomicReference<FillResult> held = new AtomicReference<>();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread interrupted = new Thread(() -> {
+            FillResult soFar = held.get();
+            if (!done.get() && soFar != null) {
+                print(soFar, live);
+            }
+        });
+        if (!request.hold().isZero()) {
+            Runtime.getRuntime().addShutdownHook(interrupted);
         }
-        out().print(json() ? Json.pretty(result) + "\n" : FillRenderer.text(result));
-        out().flush();
+        FillResult result;
+        try {
+            result = new FillExperiment().run(request, observer(live, request, held));
+        } finally {
+            done.set(true);
+            if (!request.hold().isZero()) {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            }
+        }
+        print(result, live);
         if (result.completed()) {
             return ExitCodes.OK;
         }
         return result.failure() != null ? ExitCodes.NEGATIVE : ExitCodes.OK;
     }
 
-    private FillExperiment.Observer observer(boolean live, FillRequest request) {
+    private synchronized void print(FillResult result, boolean live) {
+        if (live) {
+            out().print("\r\033[K");
+        }
+        out().print(json() ? Json.pretty(result) + "\n" : FillRenderer.text(result));
+        out().flush();
+    }
+
+    private FillExperiment.Observer observer(boolean live, FillRequest request, AtomicReference<FillResult> held) {
         if (!live) {
-            return FillExperiment.QUIET;
+            return new FillExperiment.Observer() {
+                @Override
+                public void holding(FillResult soFar) {
+                    held.set(soFar);
+                }
+            };
         }
         return new FillExperiment.Observer() {
+            @Override
+            public void holding(FillResult soFar) {
+                held.set(soFar);
+            }
+
             private long lastPrint;
 
             @Override

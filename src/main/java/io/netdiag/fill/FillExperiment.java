@@ -33,6 +33,10 @@ public final class FillExperiment {
         /** Called once the queues are stable, with the sockets still open. */
         default void settled(List<EndpointQueues> queues) {
         }
+
+        /** Called before {@code --hold} starts, with the result as it stands (for a report if the user interrupts). */
+        default void holding(FillResult soFar) {
+        }
     }
 
     public static final Observer QUIET = new Observer() {
@@ -186,6 +190,9 @@ public final class FillExperiment {
                 awaitFirstProbe();
                 List<EndpointQueues> queues = readQueues();
                 observer.settled(queues);
+                if (!r.hold().isZero()) {
+                    observer.holding(result(queues, settledAfter, clientSndbuf, serverRcvbuf));
+                }
                 hold();
                 sample("end");
                 return result(queues, settledAfter, clientSndbuf, serverRcvbuf);

@@ -44,6 +44,30 @@ class FillCommandTest {
     }
 
     @Test
+    void unixAndIpv6PairsSayWhatTheyAre() {
+        Cli.Result unix = Cli.run("fill", "--unix");
+        assertEquals(1, unix.exitCode(), unix::toString);
+        assertTrue(unix.out().startsWith("netdiag fill: local UNIX stream pair, the server never reads"), unix::toString);
+        assertTrue(unix.out().contains("UNIX sockets have no window"), unix::toString);
+        assertTrue(unix.out().lines().anyMatch(l -> l.matches("unix +\\d+ +0 +/.*fill.*\\.sock +\\* +CONNECTED +server: received, not read")),
+                unix::toString);
+        Cli.Result v6 = Cli.run("fill", "-6", "--chunk", "32k");
+        assertEquals(1, v6.exitCode(), v6::toString);
+        assertTrue(v6.out().lines().anyMatch(l -> l.matches("tcp6 +\\d+ +0 +\\[::1\\]:\\d+ +\\[::1\\]:\\d+ +ESTABLISHED +server: received, not read")),
+                v6::toString);
+        assertTrue(v6.out().contains("send() of 32,768-byte chunks"), v6::toString);
+    }
+
+    @Test
+    void blockingSendsSayHowLongTheSendHung() {
+        Cli.Result r = Cli.run("fill", "--blocking", "--timeout", "300ms", "--sndbuf", "64k", "--rcvbuf", "64k");
+        assertEquals(1, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("blocking (SO_SNDTIMEO 300 ms) send()"), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("  send #\\d+ hung [\\d,.]+ ms in the kernel, then failed: EAGAIN .*")),
+                r::toString);
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void jsonIsOneDocumentWithTheTimeline() {
         Cli.Result r = Cli.run("--json", "fill", "--sndbuf", "64k", "--rcvbuf", "64k", "--chunk", "16k");
