@@ -197,6 +197,9 @@ final class FillCommand extends BaseCommand {
         if (unix != null && ipv6) {
             throw NetdiagException.badInput("-6 and --unix exclude each other");
         }
+        if (unix != null && (connect != null || listen != null)) {
+            throw NetdiagException.badInput("--unix runs a local pair; --connect and --listen are for TCP");
+        }
         int chunkBytes = intBytes("--chunk", chunk);
         if (chunkBytes <= 0) {
             throw NetdiagException.badInput("--chunk must be at least 1 byte");
@@ -216,7 +219,7 @@ final class FillCommand extends BaseCommand {
         }
         SocketAddress target = switch (mode) {
             case CONNECT -> hostPort("--connect", connect, false);
-            case LISTEN -> unix != null && !unix.isEmpty() ? UnixDomainSocketAddress.of(unix) : hostPort("--listen", listen, true);
+            case LISTEN -> hostPort("--listen", listen, true);
             case LOCAL -> localTarget();
         };
         return new FillRequest(mode, target, sndbuf == null ? null : intBytes("--sndbuf", sndbuf),

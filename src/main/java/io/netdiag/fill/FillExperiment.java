@@ -75,6 +75,7 @@ public final class FillExperiment {
         StreamSocket listener = null;
         StreamSocket client = null;
         StreamSocket server = null;
+        boolean bound = false;
         try {
             listener = StreamSocket.open(family);
             if (r.rcvbuf() != null) {
@@ -82,6 +83,7 @@ public final class FillExperiment {
                 listener.intOption(Libc.SOL_SOCKET, Libc.SO_RCVBUF, r.rcvbuf(), "SO_RCVBUF");
             }
             listener.bind(r.target());
+            bound = true;
             listener.listen(1);
             client = StreamSocket.open(family);
             if (r.sndbuf() != null) {
@@ -97,7 +99,8 @@ public final class FillExperiment {
             return new Run(r, observer, client, server).execute();
         } finally {
             closeAll(server, client, listener);
-            if (unixPath != null) {
+            // only the path this run created: a path that was already there (EADDRINUSE) is someone else's
+            if (unixPath != null && bound) {
                 try {
                     Files.deleteIfExists(unixPath);
                 } catch (IOException ignored) {
@@ -167,7 +170,9 @@ public final class FillExperiment {
             this.observer = observer;
             this.client = client;
             this.server = server;
-            this.stopAtFirstBlock = r.reader() instanceof ReaderPolicy.Never || (r.bytes() == null && r.duration() == null);
+            // a local server that never reads can only ever block; a remote one may read, so --bytes goes on
+            this.stopAtFirstBlock = (server != null && r.reader() instanceof ReaderPolicy.Never)
+                    || (r.bytes() == null && r.duration() == null);
             this.buffer = Arena.ofAuto().allocate(r.chunk());
             buffer.fill((byte) 'x');
         }
@@ -316,13 +321,26 @@ public final class FillExperiment {
             return a.serverRecvQ() == b.serverRecvQ() && a.clientSendQ() == b.clientSendQ() && a.peerWindow() == b.peerWindow();
         }
 
-        /** Sending is over and a reader reads: wait until it has read everything, so that the run ends drained. */
+        /**
+         * Sending is over: wait until the local reader has read everything, or (against a remote server) until
+         * the server has acknowledged everything, so that the run ends drained.
+         */
         private void drainReader() throws ErrnoException {
             // only a configured byte count is worth waiting for; after --duration the run just ends
-            if (reader == null || r.reader() instanceof ReaderPolicy.Never || peerGone || r.bytes() == null) {
+            if (peerGone || r.bytes() == null) {
                 return;
             }
             long limit = System.nanoTime() + DRAIN_LIMIT.toNanos();
+            if (server == null) {
+                while (client.sendQueue() > 0 && System.nanoTime() < limit && !checkPeerGone()) {
+                    pause(10);
+                    maybeSample("acked");
+                }
+                return;
+            }
+            if (r.reader() instanceof ReaderPolicy.Never) {
+                return;
+            }
             while (reader.read() < sent && System.nanoTime() < limit && reader.failure() == null && !reader.peerClosed()) {
                 pause(10);
                 maybeSample("read");
@@ -470,7 +488,7 @@ public final class FillExperiment {
                         r.rcvbuf() == null));
             }
             boolean completed = r.bytes() != null && sent >= r.bytes() && !peerGone
-                    && (server == null || r.reader() instanceof ReaderPolicy.Never || read >= r.bytes());
+                    && (server == null ? clientQ.sendQ() == 0 : !(r.reader() instanceof ReaderPolicy.Never) && read >= r.bytes());
             String transport = switch (client.family()) {
                 case Libc.AF_INET6 -> "tcp6";
                 case Libc.AF_UNIX -> "unix";

@@ -134,6 +134,19 @@ class FillCommandTest {
     }
 
     @Test
+    void aUnixPathThatIsTakenIsReportedAndLeftAlone() throws Exception {
+        java.nio.file.Path taken = java.nio.file.Files.createTempFile("nd-fill", ".sock");
+        try {
+            Cli.Result r = Cli.run("fill", "--unix", taken.toString());
+            assertEquals(1, r.exitCode(), r::toString);
+            assertTrue(r.err().startsWith("netdiag fill: bind(" + taken + "): EADDRINUSE"), r::toString);
+            assertTrue(java.nio.file.Files.exists(taken), "someone else's file is not deleted");
+        } finally {
+            java.nio.file.Files.deleteIfExists(taken);
+        }
+    }
+
+    @Test
     void theListenServerReportsItsRecvQAsItGrows() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
@@ -167,7 +180,8 @@ class FillCommandTest {
     void badValuesAreOneLineWithExitTwo() {
         for (String[] args : List.of(new String[] {"fill", "--chunk", "0"}, new String[] {"fill", "--reader", "sometimes"},
                 new String[] {"fill", "--connect", "nohostport"}, new String[] {"fill", "--sndbuf", "lots"},
-                new String[] {"fill", "--connect", "127.0.0.1:1", "--listen", "5000"}, new String[] {"fill", "--hold", "soon"})) {
+                new String[] {"fill", "--connect", "127.0.0.1:1", "--listen", "5000"}, new String[] {"fill", "--hold", "soon"},
+                new String[] {"fill", "--unix", "--connect", "127.0.0.1:1"}, new String[] {"fill", "-6", "--unix"})) {
             Cli.Result r = Cli.run(args);
             assertEquals(2, r.exitCode(), r::toString);
             assertEquals(1, r.err().lines().count(), r::toString);

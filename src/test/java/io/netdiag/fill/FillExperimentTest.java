@@ -256,6 +256,41 @@ class FillExperimentTest {
     }
 
     @Test
+    void connectWithBytesSendsThroughTheBlocksToASlowServer() throws Exception {
+        long total = 1L << 20;
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            server.setReceiveBufferSize(32 * 1024);
+            Thread slow = Thread.ofPlatform().start(() -> {
+                try (Socket s = server.accept()) {
+                    byte[] buffer = new byte[16 * 1024];
+                    long read = 0;
+                    while (read < total) {
+                        Thread.sleep(10); // about 1.6 MB/s: slower than the client sends
+                        int n = s.getInputStream().read(buffer);
+                        if (n < 0) {
+                            return;
+                        }
+                        read += n;
+                    }
+                } catch (Exception ignored) {
+                    // the client's assertions tell
+                }
+            });
+            FillRequest request = new FillRequest(FillRequest.Mode.CONNECT,
+                    new InetSocketAddress(InetAddress.getByName("127.0.0.1"), server.getLocalPort()), 32 * 1024, null, 65536,
+                    false, Duration.ofSeconds(1), new ReaderPolicy.Never(), total, null, Duration.ZERO, Duration.ofSeconds(5));
+            FillResult r = new FillExperiment().run(request, FillExperiment.QUIET);
+            slow.join();
+            String json = Json.pretty(r);
+            assertTrue(r.blocks() >= 1, json);
+            assertEquals(total, r.totalSent(), json);
+            assertTrue(r.completed(), "all sent and acknowledged: " + json);
+            assertEquals(0, r.accounting().clientSendQ(), json);
+            assertEquals(total, r.accounting().peerAcked(), json);
+        }
+    }
+
+    @Test
     void zeroWindowSegmentsAppearInACaptureOfTheFill() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Host.isRoot() && Host.has("tcpdump") && Host.has("tshark"),
                 "needs root, tcpdump and tshark");
