@@ -77,7 +77,8 @@ final class FillCommand extends BaseCommand {
     String reader;
 
     @Option(names = "--bytes", paramLabel = "BYTES",
-            description = "With a reading server: send (and have it read) this many bytes, through the blocks.")
+            description = "With a reading server or --connect: send this many bytes through the blocks, until the server "
+                    + "has read (or, remote, acknowledged) them all.")
     String bytes;
 
     @Option(names = "--duration", paramLabel = "DURATION",
