@@ -1,6 +1,6 @@
 package io.netdiag.fill;
 
-import io.netdiag.os.TcpInfo;
+import io.netdiag.os.TcpInfoStruct;
 
 /**
  * One endpoint's queues at one moment, as a netstat or ss row shows them.
@@ -23,5 +23,5 @@ public record EndpointQueues(
         String local,
         String peer,
         String state,
-        TcpInfo tcp) {
+        TcpInfoStruct tcp) {
 }

@@ -4,9 +4,9 @@ import io.netdiag.explain.NetdiagException;
 import io.netdiag.os.ErrnoException;
 import io.netdiag.os.Libc;
 import io.netdiag.os.Platform;
-import io.netdiag.os.SocketAddresses;
+import io.netdiag.os.SockaddrCodec;
 import io.netdiag.os.StreamSocket;
-import io.netdiag.os.TcpInfo;
+import io.netdiag.os.TcpInfoStruct;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -70,7 +70,7 @@ public final class FillExperiment {
     }
 
     private FillResult local(FillRequest r, Observer observer) throws ErrnoException {
-        int family = SocketAddresses.family(r.target());
+        int family = SockaddrCodec.family(r.target());
         Path unixPath = r.target() instanceof UnixDomainSocketAddress u ? u.getPath() : null;
         StreamSocket listener = null;
         StreamSocket client = null;
@@ -111,7 +111,7 @@ public final class FillExperiment {
     }
 
     private FillResult connect(FillRequest r, Observer observer) throws ErrnoException {
-        StreamSocket client = StreamSocket.open(SocketAddresses.family(r.target()));
+        StreamSocket client = StreamSocket.open(SockaddrCodec.family(r.target()));
         try {
             if (r.sndbuf() != null) {
                 client.intOption(Libc.SOL_SOCKET, Libc.SO_SNDBUF, r.sndbuf(), "SO_SNDBUF");
@@ -357,7 +357,7 @@ public final class FillExperiment {
                 if (checkPeerGone()) {
                     return;
                 }
-                TcpInfo tcp = client.tcpInfo();
+                TcpInfoStruct tcp = client.tcpInfo();
                 if (tcp.sndWnd() == 0 && segsOutAtZeroWindow >= 0 && tcp.segsOut() > segsOutAtZeroWindow) {
                     sample("probe");
                     return;
@@ -458,7 +458,7 @@ public final class FillExperiment {
             EndpointQueues clientQ = queues.getLast();
             EndpointQueues serverQ = server == null ? null : queues.getFirst();
             long read = reader == null ? 0 : reader.read();
-            TcpInfo clientTcp = client.isTcp() ? client.tcpInfo() : null;
+            TcpInfoStruct clientTcp = client.isTcp() ? client.tcpInfo() : null;
             long peerAcked = clientTcp == null || clientTcp.bytesAcked() < 0 ? -1 : Math.max(0, clientTcp.bytesAcked() - 1);
             long accounted;
             if (serverQ != null) {
@@ -471,7 +471,7 @@ public final class FillExperiment {
                     peerAcked, accounted, accounted == sent);
             FillResult.WindowFacts window = null;
             if (clientTcp != null) {
-                TcpInfo serverTcp = serverQ == null ? null : serverQ.tcp();
+                TcpInfoStruct serverTcp = serverQ == null ? null : serverQ.tcp();
                 long probes = clientTcp.sndWnd() == 0 && segsOutAtZeroWindow >= 0 ? clientTcp.segsOut() - segsOutAtZeroWindow : 0;
                 window = new FillResult.WindowFacts(clientTcp.sndWnd(), probes, clientTcp.backoff(), clientTcp.probes(),
                         clientTcp.notsentBytes(), clientTcp.unacked(), clientTcp.rwndLimitedMicros() / 1000.0,

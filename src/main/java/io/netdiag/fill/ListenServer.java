@@ -3,7 +3,7 @@ package io.netdiag.fill;
 import io.netdiag.os.ErrnoException;
 import io.netdiag.os.Libc;
 import io.netdiag.os.Platform;
-import io.netdiag.os.SocketAddresses;
+import io.netdiag.os.SockaddrCodec;
 import io.netdiag.os.StreamSocket;
 
 import java.time.Duration;
@@ -60,7 +60,7 @@ public final class ListenServer {
         int connections = 0;
         long maxRecvQ = 0;
         long read = 0;
-        try (StreamSocket listener = StreamSocket.open(SocketAddresses.family(request.target()))) {
+        try (StreamSocket listener = StreamSocket.open(SockaddrCodec.family(request.target()))) {
             if (listener.isTcp()) {
                 // a restarted server can bind again while old connections linger in TIME_WAIT; a live
                 // listener on the port still makes bind fail with EADDRINUSE
@@ -71,7 +71,7 @@ public final class ListenServer {
             }
             listener.bind(request.target());
             listener.listen(16);
-            String local = SocketAddresses.text(listener.localAddress());
+            String local = SockaddrCodec.text(listener.localAddress());
             // times count from the moment the port accepts connections
             start = System.nanoTime();
             events.accept(new ListenEvent(millis(start), "listening", local, "*", -1, 0, "LISTEN"));

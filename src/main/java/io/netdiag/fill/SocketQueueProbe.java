@@ -2,9 +2,9 @@ package io.netdiag.fill;
 
 import io.netdiag.os.ErrnoException;
 import io.netdiag.os.Libc;
-import io.netdiag.os.SocketAddresses;
+import io.netdiag.os.SockaddrCodec;
 import io.netdiag.os.StreamSocket;
-import io.netdiag.os.TcpInfo;
+import io.netdiag.os.TcpInfoStruct;
 
 /**
  * Queues from the socket itself: ioctl(SIOCINQ) and ioctl(SIOCOUTQ), the same kernel values
@@ -17,7 +17,7 @@ public final class SocketQueueProbe implements QueueProbe {
 
     @Override
     public EndpointQueues read(String role, StreamSocket socket) throws ErrnoException {
-        TcpInfo tcp = socket.isTcp() ? socket.tcpInfo() : null;
+        TcpInfoStruct tcp = socket.isTcp() ? socket.tcpInfo() : null;
         String state = tcp == null ? "CONNECTED"
                 : tcp.state() < TCP_STATES.length ? TCP_STATES[tcp.state()] : "STATE_" + tcp.state();
         String proto = switch (socket.family()) {
@@ -26,13 +26,13 @@ public final class SocketQueueProbe implements QueueProbe {
             default -> "tcp";
         };
         return new EndpointQueues(role, proto, socket.receiveQueue(), socket.sendQueue(),
-                SocketAddresses.text(socket.localAddress()), peer(socket), state, tcp);
+                SockaddrCodec.text(socket.localAddress()), peer(socket), state, tcp);
     }
 
     /** A reset connection has no peer any more (getpeername fails with ENOTCONN); ss prints {@code *}. */
     private static String peer(StreamSocket socket) {
         try {
-            return SocketAddresses.text(socket.peerAddress());
+            return SockaddrCodec.text(socket.peerAddress());
         } catch (ErrnoException e) {
             return "*";
         }

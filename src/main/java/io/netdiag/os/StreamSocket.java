@@ -90,7 +90,7 @@ public final class StreamSocket implements AutoCloseable {
 
     public void bind(SocketAddress address) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
-            Libc.bind(fd, SocketAddresses.encode(address, arena), "bind(" + SocketAddresses.text(address) + ")");
+            Libc.bind(fd, SockaddrCodec.encode(address, arena), "bind(" + SockaddrCodec.text(address) + ")");
         }
     }
 
@@ -128,12 +128,12 @@ public final class StreamSocket implements AutoCloseable {
      * (ECONNREFUSED, EHOSTUNREACH...). The socket's blocking mode is restored afterwards.
      */
     public void connect(SocketAddress address, Duration timeout) throws ErrnoException {
-        String operation = "connect(" + SocketAddresses.text(address) + ")";
+        String operation = "connect(" + SockaddrCodec.text(address) + ")";
         int flags = Libc.fcntl(fd, Libc.F_GETFL, 0, "fcntl(F_GETFL)");
         Libc.fcntl(fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK, "fcntl(F_SETFL, O_NONBLOCK)");
         try (Arena arena = Arena.ofConfined()) {
             try {
-                Libc.connect(fd, SocketAddresses.encode(address, arena), operation);
+                Libc.connect(fd, SockaddrCodec.encode(address, arena), operation);
             } catch (ErrnoException e) {
                 if (e.errno() != EINPROGRESS && e.errno() != EAGAIN) {
                     throw e;
@@ -223,8 +223,8 @@ public final class StreamSocket implements AutoCloseable {
         }
     }
 
-    public TcpInfo tcpInfo() throws ErrnoException {
-        return TcpInfo.read(fd);
+    public TcpInfoStruct tcpInfo() throws ErrnoException {
+        return TcpInfoStruct.read(fd);
     }
 
     public SocketAddress localAddress() throws ErrnoException {
@@ -238,10 +238,10 @@ public final class StreamSocket implements AutoCloseable {
     private SocketAddress name(MethodHandle call, String operation) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            MemorySegment address = arena.allocate(SocketAddresses.SOCKADDR_STORAGE, 8);
-            MemorySegment length = arena.allocateFrom(JAVA_INT, SocketAddresses.SOCKADDR_STORAGE);
+            MemorySegment address = arena.allocate(SockaddrCodec.SOCKADDR_STORAGE, 8);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, SockaddrCodec.SOCKADDR_STORAGE);
             check((int) call.invokeExact(st, fd, address, length), st, operation);
-            return SocketAddresses.decode(address, length.get(JAVA_INT, 0));
+            return SockaddrCodec.decode(address, length.get(JAVA_INT, 0));
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {

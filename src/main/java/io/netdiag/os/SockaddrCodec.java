@@ -22,11 +22,11 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  * address types. The family is in host order, the port in network order; segments are sized exactly,
  * because {@link Libc#bind} and {@link Libc#connect} pass the segment's size as the address length.
  */
-public final class SocketAddresses {
+public final class SockaddrCodec {
     static final int SOCKADDR_STORAGE = 128;
     private static final int SUN_PATH = 108;
 
-    private SocketAddresses() {
+    private SockaddrCodec() {
     }
 
     /** The address family ({@code AF_INET}, {@code AF_INET6}, {@code AF_UNIX}) an address needs. */

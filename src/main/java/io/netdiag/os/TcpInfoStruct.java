@@ -34,7 +34,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * @param sndbufLimitedMicros time the sender was limited by its own send buffer
  * @param sndWnd         {@code tcpi_snd_wnd}: the peer's advertised receive window, scaled, in bytes
  */
-public record TcpInfo(
+public record TcpInfoStruct(
         int state,
         int probes,
         int backoff,
@@ -90,12 +90,12 @@ public record TcpInfo(
     }
 
     /** Reads TCP_INFO from a TCP socket. */
-    public static TcpInfo read(int fd) throws ErrnoException {
+    public static TcpInfoStruct read(int fd) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             // room for the newer kernel's longer struct; the kernel copies min(len, its size)
             MemorySegment s = arena.allocate(512, 8);
             int length = Libc.getsockopt(fd, Libc.IPPROTO_TCP, TCP_INFO, s, "getsockopt(TCP_INFO)");
-            return new TcpInfo(
+            return new TcpInfoStruct(
                     u8(s, "tcpi_state"), u8(s, "tcpi_probes"), u8(s, "tcpi_backoff"),
                     field(s, length, "tcpi_rto"), field(s, length, "tcpi_snd_mss"), field(s, length, "tcpi_unacked"),
                     field(s, length, "tcpi_rcv_space"), field(s, length, "tcpi_rcv_ssthresh"),
