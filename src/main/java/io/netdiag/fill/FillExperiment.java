@@ -481,8 +481,9 @@ public final class FillExperiment {
             List<BufferSetting> buffers = new ArrayList<>();
             buffers.add(new BufferSetting("SO_SNDBUF", "client", r.sndbuf(), clientSndbuf,
                     clientSndbufAtBlock >= 0 ? clientSndbufAtBlock : client.intOption(Libc.SOL_SOCKET, Libc.SO_SNDBUF, "SO_SNDBUF"),
-                    r.sndbuf() == null));
-            if (server != null) {
+                    r.sndbuf() == null && client.isTcp()));
+            // a UNIX stream sender queues straight into the receiver, charged to its own SO_SNDBUF only
+            if (server != null && server.isTcp()) {
                 buffers.add(new BufferSetting("SO_RCVBUF", "server", r.rcvbuf(), serverRcvbuf,
                         serverRcvbufAtBlock >= 0 ? serverRcvbufAtBlock : server.intOption(Libc.SOL_SOCKET, Libc.SO_RCVBUF, "SO_RCVBUF"),
                         r.rcvbuf() == null));

@@ -98,7 +98,7 @@ public final class FillRenderer {
         Table t = new Table("Buffer", "requested", "at start", "at block").align(1, Table.Align.RIGHT)
                 .align(2, Table.Align.RIGHT).align(3, Table.Align.RIGHT);
         for (BufferSetting b : r.buffers()) {
-            t.row(b.side() + " " + b.option(), b.requested() == null ? "autotuned" : n(b.requested()), n(b.initial()), n(b.atBlock()));
+            t.row(b.side() + " " + b.option(), b.requested() != null ? n(b.requested()) : b.autotuned() ? "autotuned" : "default", n(b.initial()), n(b.atBlock()));
         }
         out.append(t.render());
         boolean doubled = r.buffers().stream().anyMatch(b -> b.requested() != null && b.initial() == 2L * b.requested());
@@ -148,7 +148,7 @@ public final class FillRenderer {
         out.append(a.exact() ? " (exact)\n" : " (off by " + n(a.sent() - a.accounted()) + ": bytes in flight, or being read, at that instant)\n");
         if (r.transport().equals("unix")) {
             out.append("  UNIX sockets have no window: the data waits in the server's receive queue, and the client's\n")
-                    .append("  Send-Q is the memory (skb truesize) charged against its SO_SNDBUF for it.\n");
+                    .append("  Send-Q is the memory (skb truesize) charged against its SO_SNDBUF for it, the only limit.\n");
         }
         out.append('\n');
     }
