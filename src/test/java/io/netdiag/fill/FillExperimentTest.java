@@ -78,6 +78,15 @@ class FillExperimentTest {
             assertEquals(0, result.window().peerWindow(), json);
             assertFalse(ss.byLocal(client.local()).info().contains("snd_wnd:"), ss.text());
             assertTrue(ss.byLocal(server.local()).info().contains("bytes_received:" + server.recvQ()), ss.text());
+            // the rest of struct tcp_info as netdiag reads it (offsets up to tcpi_snd_wnd) is what ss decodes
+            String clientInfo = " " + ss.byLocal(client.local()).info() + " ";
+            String serverInfo = " " + ss.byLocal(server.local()).info() + " ";
+            assertTrue(clientInfo.contains(" mss:" + client.tcp().sndMss() + " "), clientInfo);
+            assertTrue(clientInfo.contains(" bytes_acked:" + client.tcp().bytesAcked() + " "), clientInfo);
+            assertTrue(clientInfo.contains(" notsent:" + client.tcp().notsentBytes() + " "), clientInfo);
+            assertTrue(serverInfo.contains(" rcv_space:" + server.tcp().rcvSpace() + " "), serverInfo);
+            assertTrue(serverInfo.contains(" rcv_ssthresh:" + server.tcp().rcvSsthresh() + " "), serverInfo);
+            assertTrue(serverInfo.contains(" rto:" + server.tcp().rtoMicros() / 1000 + " "), serverInfo);
             // what the client does about it: it probes the closed window
             assertTrue(result.window().zeroWindowProbes() >= 1, json);
             assertTrue(result.window().backoff() >= 1, json);
