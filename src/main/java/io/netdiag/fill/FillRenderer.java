@@ -17,7 +17,54 @@ public final class FillRenderer {
         queues(out, r);
         accounting(out, r);
         window(out, r);
+        verdict(out, r);
         return out.toString();
+    }
+
+    /** The story in two lines: who is not reading, and what a program should do about it. */
+    private static void verdict(StringBuilder out, FillResult r) {
+        SendFailure f = r.failure();
+        String text;
+        if (f != null && f.errno() != 11) {
+            text = "the connection ended under the client (" + f.symbol() + ") after " + n(r.totalSent())
+                    + " bytes; whatever was still queued is lost. A program sees this as an error on its next send.";
+        } else if (r.completed()) {
+            text = "every byte arrived: the send blocked " + (r.blocks() == 1 ? "once" : n(r.blocks()) + " times")
+                    + " while the server lagged behind, and went on each time the server read and opened its window.";
+        } else if (r.blocks() == 0) {
+            text = "the send never blocked: the server kept up, or the run ended first.";
+        } else if (r.window() != null && r.window().peerWindow() > 0) {
+            text = "the limit was the client's own send buffer, not the server: wait for POLLOUT (or a larger SO_SNDBUF) "
+                    + "and the send goes on.";
+        } else if (r.mode().equals("connect")) {
+            text = "the server at " + r.server() + " is not reading (fast enough): its window is closed and "
+                    + n(r.accounting().clientSendQ()) + " bytes wait in the client's Send-Q. Look at the server's "
+                    + "application, not the network.";
+        } else {
+            long recvQ = r.accounting().serverRecvQ();
+            text = "the server does not read, so its receive buffer filled (Recv-Q " + n(recvQ) + ")"
+                    + (r.window() == null ? "" : " and its window closed")
+                    + "; then the client's buffer filled (Send-Q " + n(r.accounting().clientSendQ()) + ") and send() "
+                    + "returned EAGAIN. A non-blocking program waits for POLLOUT; the cure is a server that reads.";
+        }
+        out.append('\n').append(wrap("In short: " + text, 100));
+    }
+
+    private static String wrap(String text, int width) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (!line.isEmpty() && line.length() + 1 + word.length() > width) {
+                out.append(line).append('\n');
+                line.setLength(0);
+                line.append("  ");
+            }
+            if (!line.isEmpty() && !line.toString().equals("  ")) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        return out.append(line).append('\n').toString();
     }
 
     private static void header(StringBuilder out, FillResult r) {

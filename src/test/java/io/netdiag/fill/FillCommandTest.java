@@ -39,6 +39,7 @@ class FillCommandTest {
                 r::toString);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("Where the bytes are: ") && l.endsWith("(exact)")), r::toString);
         assertTrue(lines.stream().anyMatch(l -> l.matches(" +peer window +0 bytes +the server advertises no room.*")), r::toString);
+        assertTrue(r.out().contains("In short: the server does not read, so its receive buffer filled"), r::toString);
         // nothing for a terminal when the output is captured
         assertFalse(r.out().contains("\r"), r::toString);
     }
