@@ -185,7 +185,7 @@ final class FillCommand extends BaseCommand {
 
     private int listen(FillRequest request) throws Exception {
         ListenServer.ListenSummary summary = new ListenServer().run(request, event -> {
-            out().println(json() ? Json.compact(event) : ListenServer.text(event));
+            out().println(json() ? Json.compact(event) : ListenServer.text(event, request.reader()));
             out().flush();
         });
         return summary == null ? ExitCodes.INTERNAL : ExitCodes.OK;

@@ -125,15 +125,16 @@ public final class ListenServer {
     }
 
     /** One line per event, for a terminal or a log. */
-    public static String text(ListenEvent e) {
+    public static String text(ListenEvent e, ReaderPolicy reader) {
         String at = String.format(java.util.Locale.ROOT, "%10.1f ms  ", e.millis());
         return at + switch (e.event()) {
-            case "listening" -> "listening on " + e.local() + " (never reading unless --reader says so; Ctrl-C to stop)";
+            case "listening" -> "listening on " + e.local() + " (" + (reader instanceof ReaderPolicy.Never ? "never reading"
+                    : "reading " + reader) + "; Ctrl-C to stop)";
             case "accepted" -> "accepted " + e.peer() + " -> " + e.local();
             case "queue" -> e.peer() + " -> " + e.local() + "  Recv-Q " + FillRenderer.n(e.recvQ())
                     + (e.read() > 0 ? "  read " + FillRenderer.n(e.read()) : "");
             case "closed" -> e.peer() + " closed (" + e.state() + ")  Recv-Q " + FillRenderer.n(e.recvQ())
-                    + " never read";
+                    + (e.read() > 0 ? " unread, " + FillRenderer.n(e.read()) + " read" : " never read");
             case "end" -> "stopped; read " + FillRenderer.n(e.read()) + " bytes in all";
             default -> e.event();
         };

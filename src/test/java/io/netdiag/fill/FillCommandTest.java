@@ -178,6 +178,31 @@ class FillCommandTest {
     }
 
     @Test
+    void theListenServerPrintsALinePerChangeAsText() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        CompletableFuture<Cli.Result> server = CompletableFuture.supplyAsync(
+                () -> Cli.run("fill", "--listen", "127.0.0.1:" + port, "--duration", "1.5"));
+        Thread.sleep(400);
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            Thread.sleep(200);
+            client.getOutputStream().write(new byte[12_345]);
+            Thread.sleep(400);
+        }
+        Cli.Result r = server.get();
+        assertEquals(0, r.exitCode(), r::toString);
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.getFirst().matches(" +[\\d.]+ ms  listening on 127\\.0\\.0\\.1:" + port + " \\(never reading; Ctrl-C to stop\\)"),
+                r::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.matches(" +[\\d.]+ ms  127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:" + port + "  Recv-Q 12,345")),
+                r::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.contains(" closed (CLOSE_WAIT)  Recv-Q 12,345 never read")), r::toString);
+        assertTrue(lines.getLast().endsWith("stopped; read 0 bytes in all"), r::toString);
+    }
+
+    @Test
     void badValuesAreOneLineWithExitTwo() {
         for (String[] args : List.of(new String[] {"fill", "--chunk", "0"}, new String[] {"fill", "--reader", "sometimes"},
                 new String[] {"fill", "--connect", "nohostport"}, new String[] {"fill", "--sndbuf", "lots"},
