@@ -100,7 +100,7 @@ class FillExperimentTest {
     @Test
     void holdKeepsTheSocketsOpenForOtherToolsAndTheyAreClosedAfterwards() throws Exception {
         FillRequest request = new FillRequest(FillRequest.Mode.LOCAL, loopback("127.0.0.1"), null, null, 65536, false,
-                Duration.ofSeconds(1), new ReaderPolicy.Never(), null, null, Duration.ofMillis(1200), Duration.ofSeconds(5));
+                Duration.ofSeconds(1), new ReaderPolicy.Never(), null, null, Duration.ofMillis(2000), Duration.ofSeconds(5));
         AtomicReference<Integer> port = new AtomicReference<>();
         AtomicReference<SsRows> during = new AtomicReference<>();
         AtomicReference<Thread> looker = new AtomicReference<>();
@@ -111,7 +111,7 @@ class FillExperimentTest {
                 // another tool, looking half-way through the hold
                 looker.set(Thread.ofPlatform().start(() -> {
                     try {
-                        Thread.sleep(600);
+                        Thread.sleep(300);
                     } catch (InterruptedException e) {
                         return;
                     }
