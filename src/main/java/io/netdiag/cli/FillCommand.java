@@ -1,21 +1,290 @@
 package io.netdiag.cli;
 
 import io.netdiag.explain.NetdiagException;
-import picocli.CommandLine;
+import io.netdiag.fill.EndpointQueues;
+import io.netdiag.fill.FillExperiment;
+import io.netdiag.fill.FillRenderer;
+import io.netdiag.fill.FillRequest;
+import io.netdiag.fill.FillResult;
+import io.netdiag.fill.FillSample;
+import io.netdiag.fill.ListenServer;
+import io.netdiag.fill.Quantities;
+import io.netdiag.fill.ReaderPolicy;
+import io.netdiag.output.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** {@code netdiag fill}: not built yet. */
-@Command(name = "fill", mixinStandardHelpOptions = true,
+/** {@code netdiag fill}: send until the send blocks, and show whose buffer is full. */
+@Command(name = "fill", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Send until the send blocks, and show whose buffer is full.",
-        description = "Not built yet in this version.")
+        description = {
+                "Runs the classic experiment: a server accepts a connection and never reads, a client calls send() "
+                        + "in non-blocking mode until it fails with EAGAIN. netdiag reports the bytes the kernel accepted, "
+                        + "the number of sends and the time to block, SO_SNDBUF and SO_RCVBUF as requested and as the "
+                        + "kernel set them, both endpoints' Recv-Q and Send-Q once the queues settle (as netstat rows), "
+                        + "and the tcp_info facts that show the cause: the server's advertised window is 0 and the client "
+                        + "sends zero-window probes.",
+                "",
+                "By default both ends run here on 127.0.0.1 (::1 with -6, a UNIX stream socket with --unix). "
+                        + "--connect runs only the client against a server you suspect of not reading; --listen runs only "
+                        + "a never-reading (or slow) server for another client."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+                " 0:the configured --bytes were sent and read, or the run ended (--duration, --listen) without the send "
+                        + "blocking",
+                " 1:the send blocked (EAGAIN, or the SO_SNDTIMEO time-out), the peer reset or closed the connection, or "
+                        + "--connect failed (refused, unreachable, timed out); also EADDRINUSE for a port in use",
+                " 2:bad option values",
+                " 3:not supported on this platform"})
 final class FillCommand extends BaseCommand {
-    @CommandLine.Unmatched
-    List<String> arguments;
+    @Option(names = "-6", description = "Local pair on ::1 instead of 127.0.0.1.")
+    boolean ipv6;
+
+    @Option(names = "--unix", arity = "0..1", paramLabel = "PATH", fallbackValue = "",
+            description = "Local pair over a UNIX stream socket (at PATH, or a temporary path).")
+    String unix;
+
+    @Option(names = "--connect", paramLabel = "HOST:PORT", description = "Run only the client, against this server.")
+    String connect;
+
+    @Option(names = "--listen", paramLabel = "[HOST:]PORT",
+            description = "Run only the server (never reading, or per --reader) on this address; prints its Recv-Q as it grows.")
+    String listen;
+
+    @Option(names = "--chunk", paramLabel = "BYTES", defaultValue = "64k",
+            description = "Bytes per send() call: 65536, 64k, 1m (default 64k).")
+    String chunk;
+
+    @Option(names = "--sndbuf", paramLabel = "BYTES", description = "SO_SNDBUF for the client (Linux doubles it; turns autotuning off).")
+    String sndbuf;
+
+    @Option(names = "--rcvbuf", paramLabel = "BYTES", description = "SO_RCVBUF for the server (Linux doubles it; turns autotuning off).")
+    String rcvbuf;
+
+    @Option(names = "--reader", paramLabel = "POLICY", defaultValue = "never",
+            description = "How the server reads: never (the default), rate:BYTES_PER_SECOND (rate:64k), after:DURATION (after:5s).")
+    String reader;
+
+    @Option(names = "--bytes", paramLabel = "BYTES",
+            description = "With a reading server or --connect: send this many bytes through the blocks, until the server "
+                    + "has read (or, remote, acknowledged) them all.")
+    String bytes;
+
+    @Option(names = "--duration", paramLabel = "DURATION",
+            description = "Stop after this long (a reading server; --listen); by default a reading server without --bytes "
+                    + "runs for its delay plus 3s.")
+    String duration;
+
+    @Option(names = "--hold", paramLabel = "SECONDS",
+            description = "Keep every socket open this long after the send blocked, to look with ss or a capture.")
+    String hold;
+
+    @Option(names = "--blocking", description = "Blocking sends with SO_SNDTIMEO: a send that hangs, then fails.")
+    boolean blocking;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "1s",
+            description = "SO_SNDTIMEO for --blocking (default 1s).")
+    String timeout;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            description = "How long --connect waits for the handshake (default 5s).")
+    String connectTimeout;
 
     @Override
-    int execute() {
-        throw NetdiagException.unsupported("not built yet in this version", null);
+    int execute() throws Exception {
+        FillRequest request = request();
+        if (request.mode() == FillRequest.Mode.LISTEN) {
+            return listen(request);
+        }
+        boolean live = !json() && Terminals.interactive();
+        // Ctrl-C during --hold still prints the report, as it stood when the hold began
+        AtomicReference<FillResult> held = new AtomicReference<>();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread interrupted = new Thread(() -> {
+            FillResult soFar = held.get();
+            if (!done.get() && soFar != null) {
+                print(soFar, live);
+            }
+        });
+        if (!request.hold().isZero()) {
+            Runtime.getRuntime().addShutdownHook(interrupted);
+        }
+        FillResult result;
+        try {
+            result = new FillExperiment().run(request, observer(live, request, held));
+        } finally {
+            done.set(true);
+            if (!request.hold().isZero()) {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            }
+        }
+        print(result, live);
+        if (result.completed()) {
+            return ExitCodes.OK;
+        }
+        return result.failure() != null ? ExitCodes.NEGATIVE : ExitCodes.OK;
+    }
+
+    private synchronized void print(FillResult result, boolean live) {
+        if (live) {
+            out().print("\r\033[K");
+        }
+        out().print(json() ? Json.pretty(result) + "\n" : FillRenderer.text(result));
+        out().flush();
+    }
+
+    private FillExperiment.Observer observer(boolean live, FillRequest request, AtomicReference<FillResult> held) {
+        if (!live) {
+            return new FillExperiment.Observer() {
+                @Override
+                public void holding(FillResult soFar) {
+                    held.set(soFar);
+                }
+            };
+        }
+        return new FillExperiment.Observer() {
+            @Override
+            public void holding(FillResult soFar) {
+                held.set(soFar);
+            }
+
+            private long lastPrint;
+
+            @Override
+            public void sample(FillSample s) {
+                long now = System.nanoTime();
+                if (now - lastPrint > 100_000_000L) {
+                    lastPrint = now;
+                    out().print("\r\033[K" + FillRenderer.status(s));
+                    out().flush();
+                }
+            }
+
+            @Override
+            public void settled(List<EndpointQueues> queues) {
+                if (!request.hold().isZero()) {
+                    out().print("\r\033[Kholding for " + request.hold().toSeconds() + " s; look with: ss -tni 'sport = :"
+                            + queues.getLast().local().replaceAll(".*:", "") + " or dport = :"
+                            + queues.getLast().local().replaceAll(".*:", "") + "'\n");
+                    out().flush();
+                }
+            }
+        };
+    }
+
+    private int listen(FillRequest request) throws Exception {
+        ListenServer.ListenSummary summary = new ListenServer().run(request, event -> {
+            out().println(json() ? Json.compact(event) : ListenServer.text(event, request.reader()));
+            out().flush();
+        });
+        return summary == null ? ExitCodes.INTERNAL : ExitCodes.OK;
+    }
+
+    FillRequest request() {
+        if (connect != null && listen != null) {
+            throw NetdiagException.badInput("--connect and --listen exclude each other: run one netdiag for each side");
+        }
+        if (unix != null && ipv6) {
+            throw NetdiagException.badInput("-6 and --unix exclude each other");
+        }
+        if (unix != null && (connect != null || listen != null)) {
+            throw NetdiagException.badInput("--unix runs a local pair; --connect and --listen are for TCP");
+        }
+        int chunkBytes = intBytes("--chunk", chunk);
+        if (chunkBytes <= 0) {
+            throw NetdiagException.badInput("--chunk must be at least 1 byte");
+        }
+        ReaderPolicy policy = ReaderPolicy.parse(reader);
+        Long total = bytes == null ? null : Quantities.bytes(bytes);
+        Duration runFor = duration == null ? null : Quantities.duration(duration);
+        FillRequest.Mode mode = connect != null ? FillRequest.Mode.CONNECT
+                : listen != null ? FillRequest.Mode.LISTEN : FillRequest.Mode.LOCAL;
+        if (mode == FillRequest.Mode.LOCAL && !(policy instanceof ReaderPolicy.Never) && total == null && runFor == null) {
+            Duration delay = policy instanceof ReaderPolicy.After(Duration d) ? d : Duration.ZERO;
+            runFor = delay.plusSeconds(3);
+        }
+        Duration holdFor = hold == null ? Duration.ZERO : Quantities.duration(hold);
+        if (mode == FillRequest.Mode.LISTEN && runFor == null && !holdFor.isZero()) {
+            runFor = holdFor;
+        }
+        SocketAddress target = switch (mode) {
+            case CONNECT -> hostPort("--connect", connect, false);
+            case LISTEN -> hostPort("--listen", listen, true);
+            case LOCAL -> localTarget();
+        };
+        return new FillRequest(mode, target, sndbuf == null ? null : intBytes("--sndbuf", sndbuf),
+                rcvbuf == null ? null : intBytes("--rcvbuf", rcvbuf), chunkBytes, blocking, Quantities.duration(timeout),
+                policy, total, runFor, holdFor, Quantities.duration(connectTimeout));
+    }
+
+    private SocketAddress localTarget() {
+        if (unix != null) {
+            Path path = unix.isEmpty()
+                    ? Path.of(System.getProperty("java.io.tmpdir"), "netdiag-fill-" + ProcessHandle.current().pid() + "-"
+                    + Long.toHexString(System.nanoTime()) + ".sock")
+                    : Path.of(unix);
+            return UnixDomainSocketAddress.of(path);
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(ipv6 ? "::1" : "127.0.0.1"), 0);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a literal address cannot fail to resolve", e);
+        }
+    }
+
+    private static int intBytes(String option, String text) {
+        long value = Quantities.bytes(text);
+        if (value > Integer.MAX_VALUE) {
+            throw NetdiagException.badInput(option + " is too large: " + text);
+        }
+        return (int) value;
+    }
+
+    /** {@code host:port}, {@code [v6]:port}, or (for --listen) a bare port on every address. */
+    private InetSocketAddress hostPort(String option, String text, boolean portAlone) {
+        String host;
+        String port;
+        if (text.startsWith("[")) {
+            int close = text.indexOf("]:");
+            if (close < 0) {
+                throw NetdiagException.badInput(option + " wants [ADDRESS]:PORT, not '" + text + "'");
+            }
+            host = text.substring(1, close);
+            port = text.substring(close + 2);
+        } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
+            host = text.substring(0, text.indexOf(':'));
+            port = text.substring(text.indexOf(':') + 1);
+        } else if (portAlone && text.matches("\\d+")) {
+            host = ipv6 ? "::" : "0.0.0.0";
+            port = text;
+        } else {
+            throw NetdiagException.badInput(option + " wants " + (portAlone ? "[HOST:]PORT" : "HOST:PORT") + ", not '" + text + "'");
+        }
+        int number;
+        try {
+            number = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            number = -1;
+        }
+        if (number < 0 || number > 65535 || (number == 0 && !portAlone)) {
+            throw NetdiagException.badInput(option + ": not a port number: '" + port + "'");
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), number);
+        } catch (UnknownHostException e) {
+            throw new NetdiagException(NetdiagException.Kind.NEGATIVE, "cannot resolve '" + host + "'",
+                    "netdiag explain EAI_NONAME, or check the name with getent hosts " + host, e);
+        }
     }
 }

@@ -1,0 +1,131 @@
+package io.netdiag.fill;
+
+import io.netdiag.output.Json;
+import io.netdiag.testing.Host;
+import io.netdiag.testing.Jar;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The packaged jar on both sides of a real link: {@code fill --listen} in one network namespace,
+ * {@code fill --connect} in another, joined by a veth pair (1500-byte MTU, real segments, real ACKs).
+ */
+class FillNamespaceIT {
+    private static final String TAG = Long.toString(ProcessHandle.current().pid() % 100000) + Long.toHexString(System.nanoTime() & 0xff);
+    private static final String CLIENT_NS = "ndfill" + TAG + "a";
+    private static final String SERVER_NS = "ndfill" + TAG + "b";
+    private static final String SERVER = "10.200.61.2";
+    private static boolean made;
+
+    @BeforeAll
+    static void namespaces() {
+        assumeTrue(Host.isRoot() && Host.has("ip"), "needs root and ip to build network namespaces");
+        made = true;
+        ip("netns", "add", CLIENT_NS);
+        ip("netns", "add", SERVER_NS);
+        ip("link", "add", "nd0", "netns", CLIENT_NS, "type", "veth", "peer", "name", "nd0", "netns", SERVER_NS);
+        ip("-n", CLIENT_NS, "addr", "add", "10.200.61.1/24", "dev", "nd0");
+        ip("-n", SERVER_NS, "addr", "add", SERVER + "/24", "dev", "nd0");
+        for (String ns : List.of(CLIENT_NS, SERVER_NS)) {
+            ip("-n", ns, "link", "set", "lo", "up");
+            ip("-n", ns, "link", "set", "nd0", "up");
+        }
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (made) {
+            Host.run("ip", "netns", "del", CLIENT_NS);
+            Host.run("ip", "netns", "del", SERVER_NS);
+        }
+    }
+
+    private static void ip(String... args) {
+        List<String> command = new ArrayList<>(List.of("ip"));
+        command.addAll(List.of(args));
+        Host.Run run = Host.run(command, 30);
+        assertEquals(0, run.exitCode(), () -> command + ": " + run.err());
+    }
+
+    private static List<String> netdiagIn(String ns, String... args) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns, Jar.java().toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", Jar.jar().toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void connectAgainstANeverReadingServerInAnotherNamespace() throws Exception {
+        Process server = new ProcessBuilder(netdiagIn(SERVER_NS, "--json", "fill", "--listen", SERVER + ":5000",
+                "--duration", "8")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<Map<String, Object>> events = new ArrayList<>();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String first = lines.readLine();
+            assertTrue(first != null && first.contains("\"listening\""), String.valueOf(first));
+            Thread.ofVirtual().start(() -> lines.lines().forEach(l -> {
+                synchronized (events) {
+                    events.add((Map<String, Object>) Json.parse(l));
+                }
+            }));
+
+            Host.Run client = Host.run(netdiagIn(CLIENT_NS, "--json", "fill", "--connect", SERVER + ":5000"), 60);
+            assertEquals(1, client.exitCode(), client::toString);
+            Map<String, Object> doc = (Map<String, Object>) Json.parse(client.out());
+            assertEquals("connect", doc.get("mode"));
+            assertEquals(11L, ((Map<String, Object>) doc.get("failure")).get("errno"), client.out());
+            Map<String, Object> accounting = (Map<String, Object>) doc.get("accounting");
+            assertEquals(true, accounting.get("exact"), client.out());
+            assertEquals(0L, ((Map<String, Object>) doc.get("window")).get("peer_window"), client.out());
+            long acked = (Long) accounting.get("peer_acked");
+            assertTrue(acked > 0, client.out());
+
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS), "the server stops after --duration");
+            assertEquals(0, server.exitValue());
+            Thread.sleep(200);
+            synchronized (events) {
+                // what the client says the server acknowledged is what the server says sits unread in its Recv-Q
+                long maxRecvQ = events.stream().filter(e -> "queue".equals(e.get("event")))
+                        .mapToLong(e -> (Long) e.get("recv_q")).max().orElse(-1);
+                assertEquals(acked, maxRecvQ, events::toString);
+                assertTrue(events.stream().anyMatch(e -> "accepted".equals(e.get("event"))
+                        && String.valueOf(e.get("peer")).startsWith("10.200.61.1:")), events::toString);
+            }
+        } finally {
+            server.destroyForcibly();
+            server.waitFor();
+        }
+    }
+
+    @Test
+    void anUnreachableConnectIsExplainedWithExitOne() {
+        // nothing has 10.200.61.99 on the link: ARP fails and connect reports EHOSTUNREACH (or times out)
+        Host.Run client = Host.run(netdiagIn(CLIENT_NS, "fill", "--connect", "10.200.61.99:5000", "--connect-timeout", "5s"), 60);
+        assertEquals(1, client.exitCode(), client::toString);
+        assertTrue(client.err().startsWith("netdiag fill: connect(10.200.61.99:5000): "), client::toString);
+        assertEquals("", client.out());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anUnprivilegedUserRunsTheLocalExperimentToo() {
+        Host.Run r = Jar.run(true, "--json", "fill");
+        assertEquals(1, r.exitCode(), r::toString);
+        Map<String, Object> doc = (Map<String, Object>) Json.parse(r.out());
+        assertEquals(true, ((Map<String, Object>) doc.get("accounting")).get("exact"), r.out());
+    }
+}
