@@ -180,6 +180,9 @@ public final class FilterExpression {
     static SocketFilter address(SocketFilter.Side side, String text, boolean negate) {
         String host;
         String portText = null;
+        if (text.startsWith("/") || text.startsWith("@")) {
+            return new SocketFilter.UnixPath(side, text, negate);
+        }
         if (text.startsWith("[")) {
             int close = text.indexOf(']');
             if (close < 0) {

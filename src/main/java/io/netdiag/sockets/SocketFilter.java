@@ -101,6 +101,22 @@ public sealed interface SocketFilter {
         }
     }
 
+    /** A UNIX socket path condition ({@code src /run/*.sock}): a glob where {@code *} matches any run of characters. */
+    record UnixPath(Side side, String glob, boolean negate) implements SocketFilter {
+        @Override
+        public boolean test(SocketEntry e) {
+            if (e.family() != SocketEntry.Family.UNIX) {
+                return negate;
+            }
+            String path = (side == Side.SOURCE ? e.local() : e.peer()).address();
+            StringBuilder regex = new StringBuilder();
+            for (char c : glob.toCharArray()) {
+                regex.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+            }
+            return path.matches(regex.toString()) != negate;
+        }
+    }
+
     /**
      * An address condition: a prefix ({@code 10.0.0.0/8}, {@code ::1}; null for {@code *}) and optionally a
      * port ({@code 10.0.0.1:80}, {@code [::1]:443}, {@code *:22}); {@code negate} for {@code !=}.
