@@ -29,7 +29,7 @@ public final class QueueDiagnosis {
     /**
      * One stuck queue.
      *
-     * @param kind        not-reading, peer-not-reading, send-stalled, accept-queue-full, datagrams-unread
+     * @param kind        not-reading, datagrams-unread, peer-not-reading, send-stalled, connect-stalled, accept-queue-full
      * @param category    the classifier category id of the trouble this leads to (would-block, timeout, resource-exhausted)
      * @param recvQ       Recv-Q in each sample
      * @param sendQ       Send-Q in each sample
@@ -81,7 +81,7 @@ public final class QueueDiagnosis {
             taken.add(interesting);
         }
         KernelCounters after = KernelCounters.read();
-        return new Result(samples, intervalMs, source, seen, judge(taken, before, after, query.owners() || true), changes(before, after));
+        return new Result(samples, intervalMs, source, seen, judge(taken, before, after, true), changes(before, after));
     }
 
     static String key(SocketEntry e) {
@@ -119,7 +119,11 @@ public final class QueueDiagnosis {
             } else if (history.stream().allMatch(e -> e.recvQ() > 0) && now.recvQ() >= first.recvQ()) {
                 kind = now.netid() == Netid.UDP || now.netid() == Netid.RAW || now.netid() == Netid.UNIX_DGRAM
                         ? "datagrams-unread" : "not-reading";
-            } else if (now.netid() == Netid.TCP && history.stream().allMatch(e -> e.sendQ() > 0) && now.sendQ() >= first.sendQ()) {
+            } else if (now.netid() == Netid.TCP && now.state() == SocketState.SYN_SENT
+                    && history.stream().allMatch(e -> e.state() == SocketState.SYN_SENT)) {
+                kind = "connect-stalled";
+            } else if (now.netid() == Netid.TCP && (now.state() == SocketState.ESTABLISHED || now.state() == SocketState.CLOSE_WAIT)
+                    && history.stream().allMatch(e -> e.sendQ() > 0) && now.sendQ() >= first.sendQ()) {
                 TcpInfo t = now.tcpInfo().orElse(null);
                 boolean zeroWindow = t != null && (t.sndWnd() == 0 || (t.sndWnd() < 0 && t.probes() > 0));
                 if (zeroWindow) {
@@ -146,7 +150,8 @@ public final class QueueDiagnosis {
             case "accept-queue-full" -> 0;
             case "not-reading", "datagrams-unread" -> 1;
             case "peer-not-reading" -> 2;
-            default -> 3;
+            case "connect-stalled" -> 3;
+            default -> 4;
         };
     }
 
@@ -171,7 +176,7 @@ public final class QueueDiagnosis {
                 boolean datagrams = kind.equals("datagrams-unread");
                 yield new Finding(kind, datagrams ? Category.RESOURCE.id() : Category.WOULD_BLOCK.id(), e.netid().ssName(),
                         e.state().ssName(), e.local(), e.peer(), e.inode(), recv, send, who,
-                        e.netid().ssName() + " " + local + (e.netid().unix() ? "" : " <- " + peer) + ": Recv-Q " + e.recvQ()
+                        e.netid().ssName() + " " + local + (e.netid().unix() || e.peer().port() == 0 ? "" : " <- " + peer) + ": Recv-Q " + e.recvQ()
                                 + " bytes and not draining: " + process + " is not reading from this socket",
                         datagrams ? "datagrams that do not fit in the receive buffer are dropped (Udp RcvbufErrors +" + rcvbufErrors + ")"
                                 : "once its receive buffer is full the window closes and the sender's writes block (would-block, EAGAIN)",
@@ -186,6 +191,13 @@ public final class QueueDiagnosis {
                     (who.isEmpty() ? "this process" : process) + " gets EAGAIN (would-block) or blocks in send() until the peer reads",
                     "on the peer: netdiag sockets -tnp 'sport = :" + pport + "'  (its Recv-Q is the data); on the wire: "
                             + "netdiag capture 'tcp port " + pport + "' shows ZeroWindow");
+            case "connect-stalled" -> new Finding(kind, Category.TIMEOUT.id(), e.netid().ssName(), e.state().ssName(), e.local(),
+                    e.peer(), e.inode(), recv, send, who,
+                    "tcp " + local + " -> " + peer + ": connect() has had no answer to its SYN for the whole sampling: the "
+                            + "listener's accept queue is full, or a firewall drops the SYN",
+                    (who.isEmpty() ? "the connecting process" : process) + " will get ETIMEDOUT (timeout) unless an answer comes",
+                    "on the server: netdiag sockets --diagnose -tl 'sport = :" + pport + "'  (accept queue) and netdiag ping --tcp "
+                            + pport + " " + e.peer().address());
             default -> new Finding(kind, Category.TIMEOUT.id(), e.netid().ssName(), e.state().ssName(), e.local(), e.peer(),
                     e.inode(), recv, send, who,
                     "tcp " + local + " -> " + peer + ": Send-Q " + e.sendQ() + " bytes, not draining, with retransmissions "
