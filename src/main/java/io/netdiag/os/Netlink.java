@@ -3,7 +3,10 @@ package io.netdiag.os;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
@@ -31,13 +34,44 @@ public final class Netlink implements AutoCloseable {
     private final int fd;
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment buffer = arena.allocate(RECEIVE_BUFFER, 8);
+    private final byte[] heap = new byte[RECEIVE_BUFFER];
     private final String protocolName;
     private int sequence = (int) (System.nanoTime() & 0x7fffffff);
 
-    /** One message of a reply: its type and its payload (after the 16-byte header). */
+    /**
+     * One message of a reply: its type and its payload (after the 16-byte header) as {@code length} bytes of
+     * {@code bytes} from {@code offset}. The array is reused for the next batch: decode, do not keep it. Heap
+     * bytes rather than a MemorySegment because plain array reads are fast from the first call, before the JIT
+     * has compiled anything, and a listing is over before it would have.
+     */
     public interface MessageHandler {
-        void message(int type, MemorySegment payload);
+        void message(int type, byte[] bytes, int offset, int length);
     }
+
+    /**
+     * The four calls a dump needs, bound here rather than through {@link Libc}: Libc links seventeen
+     * functions in its static initializer (about 100 ms on a cold JVM), and a listing needs only these.
+     */
+    private static final class Calls {
+        static final java.lang.foreign.Linker LINKER = java.lang.foreign.Linker.nativeLinker();
+        static final java.lang.foreign.StructLayout CAPTURE = java.lang.foreign.Linker.Option.captureStateLayout();
+        static final java.lang.invoke.VarHandle ERRNO =
+                CAPTURE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+        static final java.lang.invoke.MethodHandle SOCKET = bind("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+        static final java.lang.invoke.MethodHandle SENDTO = bind("sendto", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT,
+                ADDRESS, JAVA_INT);
+        static final java.lang.invoke.MethodHandle RECV = bind("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+        static final java.lang.invoke.MethodHandle CLOSE = bind("close", JAVA_INT, JAVA_INT);
+
+        private static java.lang.invoke.MethodHandle bind(String name, java.lang.foreign.MemoryLayout result,
+                                                          java.lang.foreign.MemoryLayout... arguments) {
+            return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(),
+                    java.lang.foreign.FunctionDescriptor.of(result, arguments),
+                    java.lang.foreign.Linker.Option.captureCallState("errno"));
+        }
+    }
+
+    private final MemorySegment errno = arena.allocate(Calls.CAPTURE);
 
     private Netlink(int fd, String protocolName) {
         this.fd = fd;
@@ -46,9 +80,18 @@ public final class Netlink implements AutoCloseable {
 
     /** Opens a netlink socket of the given protocol; fails with the errno the kernel gave (EPERM, EAFNOSUPPORT...). */
     public static Netlink open(int protocol, String protocolName) throws ErrnoException {
-        int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol,
-                "socket(AF_NETLINK, SOCK_RAW, " + protocolName + ")");
-        return new Netlink(fd, protocolName);
+        try (Arena local = Arena.ofConfined()) {
+            MemorySegment state = local.allocate(Calls.CAPTURE);
+            int fd = (int) Calls.SOCKET.invokeExact(state, Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
+            if (fd < 0) {
+                throw new ErrnoException("socket(AF_NETLINK, SOCK_RAW, " + protocolName + ")", (int) Calls.ERRNO.get(state, 0L));
+            }
+            return new Netlink(fd, protocolName);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /**
@@ -70,19 +113,41 @@ public final class Netlink implements AutoCloseable {
             // struct sockaddr_nl: family u16, pad u16, pid u32 (0 = the kernel), groups u32
             MemorySegment kernel = local.allocate(12, 4);
             kernel.set(JAVA_SHORT_UNALIGNED, 0, (short) Libc.AF_NETLINK);
-            Libc.sendto(fd, message, length, 0, kernel, "sendto(" + protocolName + ", " + operation + ")");
+            long sent;
+            try {
+                sent = (long) Calls.SENDTO.invokeExact(errno, fd, message, (long) length, 0, kernel, 12);
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+            if (sent < 0) {
+                throw new ErrnoException("sendto(" + protocolName + ", " + operation + ")", (int) Calls.ERRNO.get(errno, 0L));
+            }
         }
         while (true) {
-            long received = Libc.recv(fd, buffer, buffer.byteSize(), 0, "recv(" + protocolName + ", " + operation + ")");
+            long received;
+            try {
+                received = (long) Calls.RECV.invokeExact(errno, fd, buffer, buffer.byteSize(), 0);
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+            if (received < 0) {
+                int e = (int) Calls.ERRNO.get(errno, 0L);
+                if (e == 4) { // EINTR
+                    continue;
+                }
+                throw new ErrnoException("recv(" + protocolName + ", " + operation + ")", e);
+            }
             if (received == 0) {
                 return;
             }
-            long offset = 0;
-            while (offset + HEADER <= received) {
-                int len = buffer.get(JAVA_INT_UNALIGNED, offset);
-                int msgType = Short.toUnsignedInt(buffer.get(JAVA_SHORT_UNALIGNED, offset + 4));
-                int msgSeq = buffer.get(JAVA_INT_UNALIGNED, offset + 8);
-                if (len < HEADER || offset + len > received) {
+            int total = (int) received;
+            MemorySegment.copy(buffer, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, heap, 0, total);
+            int offset = 0;
+            while (offset + HEADER <= total) {
+                int len = NativeBytes.s32(heap, offset);
+                int msgType = NativeBytes.u16(heap, offset + 4);
+                int msgSeq = NativeBytes.s32(heap, offset + 8);
+                if (len < HEADER || offset + len > total) {
                     return; // truncated: the kernel never does this with a buffer this size
                 }
                 if (msgSeq == seq) {
@@ -90,13 +155,13 @@ public final class Netlink implements AutoCloseable {
                         return;
                     }
                     if (msgType == NLMSG_ERROR) {
-                        int error = buffer.get(JAVA_INT_UNALIGNED, offset + HEADER);
+                        int error = NativeBytes.s32(heap, offset + HEADER);
                         if (error != 0) {
                             throw new ErrnoException(operation, -error);
                         }
                         return;
                     }
-                    handler.message(msgType, buffer.asSlice(offset + HEADER, len - HEADER));
+                    handler.message(msgType, heap, offset + HEADER, len - HEADER);
                 }
                 offset += align(len);
             }
@@ -110,7 +175,11 @@ public final class Netlink implements AutoCloseable {
 
     @Override
     public void close() {
-        Libc.close(fd);
+        try {
+            int ignored = (int) Calls.CLOSE.invokeExact(errno, fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
         arena.close();
     }
 }

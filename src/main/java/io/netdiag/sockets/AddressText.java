@@ -19,9 +19,13 @@ final class AddressText {
     }
 
     static String ipv6(byte[] a) {
+        return ipv6(a, 0);
+    }
+
+    static String ipv6(byte[] a, int offset) {
         int[] words = new int[8];
         for (int i = 0; i < 8; i++) {
-            words[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+            words[i] = ((a[offset + 2 * i] & 0xff) << 8) | (a[offset + 2 * i + 1] & 0xff);
         }
         // ::ffff:a.b.c.d keeps the IPv4 tail, as inet_ntop prints it
         boolean mapped = words[0] == 0 && words[1] == 0 && words[2] == 0 && words[3] == 0 && words[4] == 0
@@ -63,7 +67,7 @@ final class AddressText {
             if (b.charAt(b.length() - 1) != ':') {
                 b.append(':');
             }
-            b.append(ipv4(a, 12));
+            b.append(ipv4(a, offset + 12));
         }
         return b.toString();
     }

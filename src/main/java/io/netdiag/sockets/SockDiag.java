@@ -2,11 +2,11 @@ package io.netdiag.sockets;
 
 import io.netdiag.os.ErrnoException;
 import io.netdiag.os.Libc;
+import io.netdiag.os.NativeBytes;
 import io.netdiag.os.Netlink;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -14,8 +14,6 @@ import java.util.function.Consumer;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * Reads sockets through NETLINK_SOCK_DIAG as ss does: one SOCK_DIAG_BY_FAMILY dump request per address
@@ -47,7 +45,6 @@ final class SockDiag implements AutoCloseable {
     private static final int UNIX_DIAG_SHUTDOWN = 6;
     private static final int UNIX_DIAG_UID = 7;
 
-    private static final java.lang.foreign.ValueLayout.OfShort PORT = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final Netlink netlink;
 
@@ -80,7 +77,7 @@ final class SockDiag implements AutoCloseable {
             req.set(JAVA_BYTE, 3, (byte) (netid == Netid.RAW ? IPPROTO_RAW : 0));
             req.set(JAVA_INT_UNALIGNED, 4, stateBits);
             String what = "SOCK_DIAG_BY_FAMILY " + (family == Libc.AF_INET ? "AF_INET " : "AF_INET6 ") + netid.ssName();
-            netlink.dump(SOCK_DIAG_BY_FAMILY, req, what, (type, payload) -> sink.accept(decodeInet(netid, payload)));
+            netlink.dump(SOCK_DIAG_BY_FAMILY, req, what, (type, bytes, at, length) -> sink.accept(decodeInet(netid, bytes, at, length)));
         }
     }
 
@@ -96,49 +93,48 @@ final class SockDiag implements AutoCloseable {
                 show |= UDIAG_SHOW_MEMINFO;
             }
             req.set(JAVA_INT_UNALIGNED, 12, show);
-            netlink.dump(SOCK_DIAG_BY_FAMILY, req, "SOCK_DIAG_BY_FAMILY AF_UNIX", (type, payload) -> sink.accept(decodeUnix(payload)));
+            netlink.dump(SOCK_DIAG_BY_FAMILY, req, "SOCK_DIAG_BY_FAMILY AF_UNIX", (type, bytes, at, length) -> sink.accept(decodeUnix(bytes, at, length)));
         }
     }
 
-    /** struct inet_diag_msg (72 bytes) followed by rtattr attributes. */
-    static SocketEntry decodeInet(Netid netid, MemorySegment m) {
-        int family = Byte.toUnsignedInt(m.get(JAVA_BYTE, 0));
-        SocketState state = SocketState.of(Byte.toUnsignedInt(m.get(JAVA_BYTE, 1)));
-        int sport = Short.toUnsignedInt(m.get(PORT, 4));
-        int dport = Short.toUnsignedInt(m.get(PORT, 6));
+    /** struct inet_diag_msg (72 bytes) followed by rtattr attributes, {@code length} bytes at {@code at}. */
+    static SocketEntry decodeInet(Netid netid, byte[] m, int at, int length) {
+        int family = NativeBytes.u8(m, at);
+        SocketState state = SocketState.of(NativeBytes.u8(m, at + 1));
+        int sport = NativeBytes.be16(m, at + 4);
+        int dport = NativeBytes.be16(m, at + 6);
         boolean v4 = family == Libc.AF_INET;
-        String src = address(m, 8, v4);
-        String dst = address(m, 24, v4);
-        long cookie = Integer.toUnsignedLong(m.get(JAVA_INT_UNALIGNED, 44))
-                | Integer.toUnsignedLong(m.get(JAVA_INT_UNALIGNED, 48)) << 32;
-        long rqueue = Integer.toUnsignedLong(m.get(JAVA_INT_UNALIGNED, 56));
-        long wqueue = Integer.toUnsignedLong(m.get(JAVA_INT_UNALIGNED, 60));
-        int uid = m.get(JAVA_INT_UNALIGNED, 64);
-        long inode = Integer.toUnsignedLong(m.get(JAVA_INT_UNALIGNED, 68));
+        String src = v4 ? AddressText.ipv4(m, at + 8) : AddressText.ipv6(m, at + 8);
+        String dst = v4 ? AddressText.ipv4(m, at + 24) : AddressText.ipv6(m, at + 24);
+        long cookie = NativeBytes.u32(m, at + 44) | NativeBytes.u32(m, at + 48) << 32;
+        long rqueue = NativeBytes.u32(m, at + 56);
+        long wqueue = NativeBytes.u32(m, at + 60);
+        int uid = NativeBytes.s32(m, at + 64);
+        long inode = NativeBytes.u32(m, at + 68);
         boolean v6only = false;
         int shutdown = -1;
         String congestion = null;
         TcpInfo tcpInfo = null;
         SocketMemory memory = null;
-        long offset = 72;
-        long end = m.byteSize();
-        while (offset + 4 <= end) {
-            int len = Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, offset));
-            int type = Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, offset + 2));
-            if (len < 4 || offset + len > end) {
+        int offset = 72;
+        while (offset + 4 <= length) {
+            int len = NativeBytes.u16(m, at + offset);
+            int type = NativeBytes.u16(m, at + offset + 2);
+            if (len < 4 || offset + len > length) {
                 break;
             }
-            MemorySegment data = m.asSlice(offset + 4, len - 4);
+            int data = at + offset + 4;
+            int size = len - 4;
             switch (type) {
                 case INET_DIAG_INFO -> {
                     if (netid == Netid.TCP) {
-                        tcpInfo = TcpInfo.decode(data);
+                        tcpInfo = TcpInfo.decode(m, data, size);
                     }
                 }
-                case INET_DIAG_CONG -> congestion = cString(data);
-                case INET_DIAG_SKMEMINFO -> memory = memory(data);
-                case INET_DIAG_SHUTDOWN -> shutdown = Byte.toUnsignedInt(data.get(JAVA_BYTE, 0));
-                case INET_DIAG_SKV6ONLY -> v6only = data.get(JAVA_BYTE, 0) != 0;
+                case INET_DIAG_CONG -> congestion = cString(m, data, size);
+                case INET_DIAG_SKMEMINFO -> memory = memory(m, data, size);
+                case INET_DIAG_SHUTDOWN -> shutdown = NativeBytes.u8(m, data);
+                case INET_DIAG_SKV6ONLY -> v6only = m[data] != 0;
                 default -> {
                 }
             }
@@ -150,11 +146,11 @@ final class SockDiag implements AutoCloseable {
     }
 
     /** struct unix_diag_msg (16 bytes: family, type, state, pad, ino u32, cookie u32[2]) and attributes. */
-    static SocketEntry decodeUnix(MemorySegment m) {
-        Netid netid = Netid.fromUnixType(Byte.toUnsignedInt(m.get(JAVA_BYTE, 1)));
-        SocketState state = SocketState.of(Byte.toUnsignedInt(m.get(JAVA_BYTE, 2)));
-        long inode = Integer.toUnsignedLong(m.get(JAVA_INT_UNALIGNED, 4));
-        long cookie = m.get(JAVA_LONG_UNALIGNED, 8);
+    static SocketEntry decodeUnix(byte[] m, int at, int length) {
+        Netid netid = Netid.fromUnixType(NativeBytes.u8(m, at + 1));
+        SocketState state = SocketState.of(NativeBytes.u8(m, at + 2));
+        long inode = NativeBytes.u32(m, at + 4);
+        long cookie = NativeBytes.u32(m, at + 8) | NativeBytes.u32(m, at + 12) << 32;
         String name = "*";
         long peer = 0;
         long rqueue = 0;
@@ -162,25 +158,25 @@ final class SockDiag implements AutoCloseable {
         int uid = -1;
         int shutdown = -1;
         SocketMemory memory = null;
-        long offset = 16;
-        long end = m.byteSize();
-        while (offset + 4 <= end) {
-            int len = Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, offset));
-            int type = Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, offset + 2));
-            if (len < 4 || offset + len > end) {
+        int offset = 16;
+        while (offset + 4 <= length) {
+            int len = NativeBytes.u16(m, at + offset);
+            int type = NativeBytes.u16(m, at + offset + 2);
+            if (len < 4 || offset + len > length) {
                 break;
             }
-            MemorySegment data = m.asSlice(offset + 4, len - 4);
+            int data = at + offset + 4;
+            int size = len - 4;
             switch (type) {
-                case UNIX_DIAG_NAME -> name = unixName(data);
-                case UNIX_DIAG_PEER -> peer = Integer.toUnsignedLong(data.get(JAVA_INT_UNALIGNED, 0));
+                case UNIX_DIAG_NAME -> name = unixName(m, data, size);
+                case UNIX_DIAG_PEER -> peer = NativeBytes.u32(m, data);
                 case UNIX_DIAG_RQLEN -> {
-                    rqueue = Integer.toUnsignedLong(data.get(JAVA_INT_UNALIGNED, 0));
-                    wqueue = Integer.toUnsignedLong(data.get(JAVA_INT_UNALIGNED, 4));
+                    rqueue = NativeBytes.u32(m, data);
+                    wqueue = NativeBytes.u32(m, data + 4);
                 }
-                case UNIX_DIAG_MEMINFO -> memory = memory(data);
-                case UNIX_DIAG_SHUTDOWN -> shutdown = Byte.toUnsignedInt(data.get(JAVA_BYTE, 0));
-                case UNIX_DIAG_UID -> uid = data.get(JAVA_INT_UNALIGNED, 0);
+                case UNIX_DIAG_MEMINFO -> memory = memory(m, data, size);
+                case UNIX_DIAG_SHUTDOWN -> shutdown = NativeBytes.u8(m, data);
+                case UNIX_DIAG_UID -> uid = NativeBytes.s32(m, data);
                 default -> {
                 }
             }
@@ -191,39 +187,31 @@ final class SockDiag implements AutoCloseable {
                 Optional.ofNullable(memory), List.of());
     }
 
-    private static String address(MemorySegment m, long offset, boolean v4) {
-        byte[] bytes = new byte[v4 ? 4 : 16];
-        MemorySegment.copy(m, JAVA_BYTE, offset, bytes, 0, bytes.length);
-        return v4 ? AddressText.ipv4(bytes, 0) : AddressText.ipv6(bytes);
-    }
-
-    /** Abstract names start with a NUL byte; ss prints them with a leading '@'. */
-    private static String unixName(MemorySegment data) {
-        byte[] bytes = data.toArray(JAVA_BYTE);
-        int length = bytes.length;
-        while (length > 0 && bytes[length - 1] == 0 && length > 1 && bytes[0] != 0) {
-            length--;
+    /** Abstract names start with a NUL byte; ss prints them with a leading '@'. Path names may end in NULs. */
+    private static String unixName(byte[] m, int at, int size) {
+        if (size > 0 && m[at] == 0) {
+            return "@" + new String(m, at + 1, size - 1, StandardCharsets.UTF_8);
         }
-        if (length > 0 && bytes[0] == 0) {
-            return "@" + new String(bytes, 1, length - 1, StandardCharsets.UTF_8);
-        }
-        return new String(bytes, 0, length, StandardCharsets.UTF_8);
-    }
-
-    private static String cString(MemorySegment data) {
-        byte[] bytes = data.toArray(JAVA_BYTE);
         int n = 0;
-        while (n < bytes.length && bytes[n] != 0) {
+        while (n < size && m[at + n] != 0) {
             n++;
         }
-        return new String(bytes, 0, n, StandardCharsets.US_ASCII);
+        return new String(m, at, n, StandardCharsets.UTF_8);
+    }
+
+    private static String cString(byte[] m, int at, int size) {
+        int n = 0;
+        while (n < size && m[at + n] != 0) {
+            n++;
+        }
+        return new String(m, at, n, StandardCharsets.US_ASCII);
     }
 
     /** u32 SK_MEMINFO_* array: rmem_alloc, rcvbuf, wmem_alloc, sndbuf, fwd_alloc, wmem_queued, optmem, backlog, drops. */
-    private static SocketMemory memory(MemorySegment data) {
+    private static SocketMemory memory(byte[] m, int at, int size) {
         long[] v = new long[9];
         for (int i = 0; i < 9; i++) {
-            v[i] = (i + 1) * 4L <= data.byteSize() ? Integer.toUnsignedLong(data.get(JAVA_INT_UNALIGNED, i * 4L)) : -1;
+            v[i] = (i + 1) * 4 <= size ? NativeBytes.u32(m, at + i * 4) : -1;
         }
         return new SocketMemory(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
     }

@@ -1,11 +1,6 @@
 package io.netdiag.sockets;
 
-import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+import io.netdiag.os.NativeBytes;
 
 /**
  * The kernel's {@code struct tcp_info} for one TCP socket (include/uapi/linux/tcp.h), as INET_DIAG_INFO
@@ -39,36 +34,34 @@ public record TcpInfo(
     public static final int OPT_WSCALE = 4;
     public static final int OPT_ECN = 8;
 
-    /** Decodes the attribute's payload; missing tail fields come out as -1. */
-    public static TcpInfo decode(MemorySegment s) {
-        long n = s.byteSize();
-        int wscale = n > 6 ? Byte.toUnsignedInt(s.get(JAVA_BYTE, 6)) : 0;
+    /** Decodes the attribute's payload ({@code length} bytes at {@code at}); missing tail fields come out as -1. */
+    public static TcpInfo decode(byte[] b, int at, int length) {
+        Fields s = new Fields(b, at, length);
+        int wscale = s.u8(6);
         return new TcpInfo(
-                u8(s, 1), u8(s, 2), u8(s, 3), u8(s, 4), u8(s, 5), wscale & 0xf, wscale >>> 4,
-                u32(s, 8), u32(s, 12), u32(s, 16), u32(s, 20),
-                u32(s, 24), u32(s, 28), u32(s, 32), u32(s, 36),
-                u32(s, 44), u32(s, 52), u32(s, 56),
-                u32(s, 60), u32(s, 64), u32(s, 68), u32(s, 72), u32(s, 76), u32(s, 80), u32(s, 84),
-                u32(s, 88), u32(s, 92), u32(s, 96), u32(s, 100),
-                u64(s, 104), u64(s, 120), u64(s, 128), u32(s, 136), u32(s, 140), u32(s, 144),
-                u32(s, 148), u32(s, 152), u32(s, 156), u64(s, 160), u64(s, 168), u32(s, 192),
-                u64(s, 200), u64(s, 208), u32(s, 228), u32(s, 232));
+                s.u8(1), s.u8(2), s.u8(3), s.u8(4), s.u8(5), wscale < 0 ? -1 : wscale & 0xf, wscale < 0 ? -1 : wscale >>> 4,
+                s.u32(8), s.u32(12), s.u32(16), s.u32(20),
+                s.u32(24), s.u32(28), s.u32(32), s.u32(36),
+                s.u32(44), s.u32(52), s.u32(56),
+                s.u32(60), s.u32(64), s.u32(68), s.u32(72), s.u32(76), s.u32(80), s.u32(84),
+                s.u32(88), s.u32(92), s.u32(96), s.u32(100),
+                s.u64(104), s.u64(120), s.u64(128), s.u32(136), s.u32(140), s.u32(144),
+                s.u32(148), s.u32(152), s.u32(156), s.u64(160), s.u64(168), s.u32(192),
+                s.u64(200), s.u64(208), s.u32(228), s.u32(232));
     }
 
-    private static int u8(MemorySegment s, long offset) {
-        return offset < s.byteSize() ? Byte.toUnsignedInt(s.get(JAVA_BYTE, offset)) : -1;
-    }
+    /** Bounds-checked reads: a field beyond what this kernel sent is -1. */
+    private record Fields(byte[] b, int at, int length) {
+        int u8(int offset) {
+            return offset < length ? NativeBytes.u8(b, at + offset) : -1;
+        }
 
-    private static long u32(MemorySegment s, long offset) {
-        return offset + 4 <= s.byteSize() ? Integer.toUnsignedLong(s.get(JAVA_INT_UNALIGNED, offset)) : -1;
-    }
+        long u32(int offset) {
+            return offset + 4 <= length ? NativeBytes.u32(b, at + offset) : -1;
+        }
 
-    private static long u64(MemorySegment s, long offset) {
-        return offset + 8 <= s.byteSize() ? s.get(JAVA_LONG_UNALIGNED, offset) : -1;
-    }
-
-    @SuppressWarnings("unused")
-    private static int u16(MemorySegment s, long offset) {
-        return offset + 2 <= s.byteSize() ? Short.toUnsignedInt(s.get(JAVA_SHORT_UNALIGNED, offset)) : -1;
+        long u64(int offset) {
+            return offset + 8 <= length ? NativeBytes.s64(b, at + offset) : -1;
+        }
     }
 }

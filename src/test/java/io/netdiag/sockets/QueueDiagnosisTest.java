@@ -49,7 +49,8 @@ class QueueDiagnosisTest {
 
     @Test
     void everyStuckQueueIsFoundAndExplained() throws Exception {
-        QueueDiagnosis.Result r = QueueDiagnosis.run(SocketQuery.all().where(ours()), 2, 300);
+        QueueDiagnosis.Result r = QueueDiagnosis.run(SocketQuery.all().where(ours())
+                .inFamilies(java.util.EnumSet.of(SocketEntry.Family.INET6, SocketEntry.Family.UNIX)), 2, 300);
         long pid = ProcessHandle.current().pid();
         List<QueueDiagnosis.Finding> f = r.findings();
 
@@ -82,7 +83,7 @@ class QueueDiagnosisTest {
     @Test
     void commandExitsOneWhenSomethingIsStuckAndPrintsJson() throws Exception {
         int port = sockets.port(sockets.pairListener);
-        Cli.Result r = Cli.run("--json", "sockets", "--diagnose", "--samples", "2", "--interval", "0.2", "-t", "sport = :" + port);
+        Cli.Result r = Cli.run("--json", "sockets", "--diagnose", "--samples", "2", "--interval", "0.2", "-6t", "sport = :" + port);
         assertEquals(1, r.exitCode(), r::toString);
         @SuppressWarnings("unchecked")
         Map<String, Object> doc = (Map<String, Object>) Json.parse(r.out());
@@ -90,7 +91,7 @@ class QueueDiagnosisTest {
         List<Map<String, Object>> findings = (List<Map<String, Object>>) doc.get("findings");
         assertEquals("not-reading", findings.getFirst().get("kind"));
 
-        Cli.Result text = Cli.run("sockets", "--diagnose", "--samples", "2", "--interval", "0.2", "-t", "sport = :" + port);
+        Cli.Result text = Cli.run("sockets", "--diagnose", "--samples", "2", "--interval", "0.2", "-6t", "sport = :" + port);
         assertTrue(text.out().contains("[would-block]") && text.out().contains("is not reading from this socket"), text::toString);
     }
 
@@ -98,7 +99,7 @@ class QueueDiagnosisTest {
     void drainedQueuesAreNotFlagged() throws Exception {
         // the listener of the connected pair has an empty accept queue: nothing to report there
         int port = sockets.port(sockets.pairListener);
-        Cli.Result r = Cli.run("sockets", "--diagnose", "--samples", "2", "--interval", "0.1", "-tl", "sport = :" + port);
+        Cli.Result r = Cli.run("sockets", "--diagnose", "--samples", "2", "--interval", "0.1", "-6tl", "sport = :" + port);
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("No stuck queue"), r::toString);
         assertEquals("", r.err());
@@ -109,13 +110,13 @@ class QueueDiagnosisTest {
     @Test
     void watchOffTerminalPrintsEveryRefreshWithMarks() throws Exception {
         int port = sockets.port(sockets.fullListener);
-        Cli.Result r = Cli.run("sockets", "--watch", "0.2", "--count", "2", "-tl", "sport = :" + port);
+        Cli.Result r = Cli.run("sockets", "--watch", "0.2", "--count", "2", "-6tl", "sport = :" + port);
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals(2, r.out().lines().filter(l -> l.startsWith("--- netdiag sockets --watch")).count(), r::toString);
         assertEquals(2, r.out().lines().filter(l -> l.contains("127.0.0.1]:" + port) && l.contains("LISTEN")).count(), r::toString);
         Cli.Result s = Cli.run("sockets", "--watch", "0.2", "--count", "2", "-s", "-t");
         assertTrue(s.out().contains("change since the previous sample"), s::toString);
-        Cli.Result j = Cli.run("--json", "sockets", "--watch", "0.2", "--count", "2", "-tl", "sport = :" + port);
+        Cli.Result j = Cli.run("--json", "sockets", "--watch", "0.2", "--count", "2", "-6tl", "sport = :" + port);
         assertEquals(2, j.out().lines().count(), j::toString);
         for (String line : j.out().lines().toList()) {
             assertTrue(Json.parse(line) instanceof Map<?, ?>, line);

@@ -24,7 +24,9 @@ class SocketInventoryTest {
         sockets.close();
     }
 
-    private static SocketEntry one(SocketQuery q) {
+    /** Java's sockets are dual-stack IPv6 ones: other tests' IPv4 sockets may reuse the same port numbers. */
+    private static SocketEntry one(SocketQuery query) {
+        SocketQuery q = query.inFamilies(java.util.EnumSet.of(SocketEntry.Family.INET6));
         List<SocketEntry> found = SocketInventory.list(q);
         assertEquals(1, found.size(), () -> "expected one socket for " + q + ", got " + found);
         return found.getFirst();
@@ -32,7 +34,7 @@ class SocketInventoryTest {
 
     /** ss -H output for a filter: state, recv-q, send-q, local, peer. */
     private static String[] ss(String flags, String filter) {
-        Host.Run r = Host.run("ss", "-H", "-n", flags, filter);
+        Host.Run r = Host.run("ss", "-H", "-n", "-6", flags, filter);
         assertEquals(0, r.exitCode(), r::toString);
         List<String> lines = r.out().lines().filter(l -> !l.isBlank()).toList();
         assertEquals(1, lines.size(), () -> "ss " + flags + " " + filter + " printed " + r.out());
@@ -88,7 +90,8 @@ class SocketInventoryTest {
         assertEquals(LoopbackSockets.UNIX_BYTES, server.recvQ());
         SocketEntry client = unix.stream().filter(e -> e.inode() == server.peer().port()).findFirst().orElseThrow();
         assertEquals(server.inode(), client.peer().port(), "peers point at each other");
-        String[] ss = ss("-x", "src " + path);
+        Host.Run run = Host.run("ss", "-H", "-x", "src " + path);
+        String[] ss = run.out().lines().filter(l -> !l.isBlank()).findFirst().orElseThrow().trim().split("\\s+");
         assertEquals(Long.toString(server.recvQ()), ss[2]);
     }
 
@@ -117,6 +120,7 @@ class SocketInventoryTest {
     void procFallbackAgreesWithNetlink() throws Exception {
         int clientPort = sockets.port(sockets.client);
         SocketQuery q = SocketQuery.tcp().where(SocketFilter.localPort(clientPort));
+        q = q.inFamilies(java.util.EnumSet.of(SocketEntry.Family.INET6));
         SocketInventory.Listing viaNetlink = SocketInventory.snapshot(q.from(Source.NETLINK));
         SocketInventory.Listing viaProc = SocketInventory.snapshot(q.from(Source.PROC));
         assertEquals("netlink", viaNetlink.report().sourceName());
@@ -129,7 +133,8 @@ class SocketInventoryTest {
         assertEquals(n.uid(), p.uid());
         assertEquals(n.recvQ() + "/" + n.sendQ(), p.recvQ() + "/" + p.sendQ());
         int udpPort = sockets.udpPort();
-        SocketQuery udp = SocketQuery.of(Netid.UDP).where(SocketFilter.localPort(udpPort));
+        SocketQuery udp = SocketQuery.of(Netid.UDP).where(SocketFilter.localPort(udpPort))
+                .inFamilies(java.util.EnumSet.of(SocketEntry.Family.INET6));
         assertEquals(SocketInventory.list(udp.from(Source.NETLINK)).getFirst().recvQ(),
                 SocketInventory.list(udp.from(Source.PROC)).getFirst().recvQ());
         int v6 = sockets.port(sockets.v6Listener);

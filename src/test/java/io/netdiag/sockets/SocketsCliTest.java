@@ -60,24 +60,24 @@ class SocketsCliTest {
 
     @Test
     void listenerWithFullAcceptQueue() throws Exception {
-        sameAsSs("-tln", "sport = :" + sockets.port(sockets.fullListener));
+        sameAsSs("-6tln", "sport = :" + sockets.port(sockets.fullListener));
     }
 
     @Test
     void stuckPairBothDirections() throws Exception {
         int server = sockets.port(sockets.pairListener);
-        sameAsSs("-tn", "( sport = :" + server + " or dport = :" + server + " )");
+        sameAsSs("-6tn", "( sport = :" + server + " or dport = :" + server + " )");
     }
 
     @Test
     void stuckPairWithOwners() throws Exception {
         int server = sockets.port(sockets.pairListener);
-        sameAsSs("-tanp", "sport = :" + server + " or dport = :" + server);
+        sameAsSs("-6tanp", "sport = :" + server + " or dport = :" + server);
     }
 
     @Test
     void udpWithUnreadDatagrams() throws Exception {
-        sameAsSs("-uan", "sport = :" + sockets.udpPort());
+        sameAsSs("-6uan", "sport = :" + sockets.udpPort());
     }
 
     @Test
@@ -95,8 +95,8 @@ class SocketsCliTest {
     @Test
     void extendedColumnsMatchSsInodes() throws Exception {
         int port = sockets.port(sockets.fullListener);
-        Cli.Result r = Cli.run("sockets", "-tlne", "sport = :" + port);
-        Host.Run ss = Host.run("ss", "-tlne", "sport = :" + port);
+        Cli.Result r = Cli.run("sockets", "-6tlne", "sport = :" + port);
+        Host.Run ss = Host.run("ss", "-6tlne", "sport = :" + port);
         String ino = ss.out().replaceAll("(?s).*(ino:\\d+).*", "$1").trim();
         assertTrue(r.out().contains(ino), () -> r + "\nss: " + ss.out());
     }
@@ -104,22 +104,22 @@ class SocketsCliTest {
     @Test
     void stateWordsAndGroupsAreCaseInsensitive() throws Exception {
         int port = sockets.port(sockets.fullListener);
-        Cli.Result a = Cli.run("sockets", "-t", "--state", "LISTENING", "--port", Integer.toString(port));
-        Cli.Result b = Cli.run("sockets", "-t", "state", "listening", "sport = :" + port);
+        Cli.Result a = Cli.run("sockets", "-6t", "--state", "LISTENING", "--port", Integer.toString(port));
+        Cli.Result b = Cli.run("sockets", "-6t", "state", "listening", "sport = :" + port);
         assertEquals(1, words(a.out()).size(), a::toString);
         assertEquals(a.out(), b.out());
         assertTrue(a.out().startsWith("Recv-Q"), "one state: no State column, as ss:\n" + a.out());
-        Cli.Result connected = Cli.run("sockets", "-t", "--state", "connected", "--port", Integer.toString(port));
+        Cli.Result connected = Cli.run("sockets", "-6t", "--state", "connected", "--port", Integer.toString(port));
         assertEquals(2 * (LoopbackSockets.BACKLOG + 1), words(connected.out()).size(), "both ends of the queued connections:\n"
                 + connected);
         assertTrue(!connected.out().contains("LISTEN"), connected::toString);
-        sameAsSs("-tn", "state", "connected", "( sport = :" + port + " or dport = :" + port + " )");
+        sameAsSs("-6tn", "state", "connected", "( sport = :" + port + " or dport = :" + port + " )");
     }
 
     @Test
     void infoLineHasZeroWindowForTheBlockedSender() throws Exception {
         int client = sockets.port(sockets.client);
-        Cli.Result r = Cli.run("sockets", "-tni", "sport = :" + client);
+        Cli.Result r = Cli.run("sockets", "-6tni", "sport = :" + client);
         assertEquals(0, r.exitCode(), r::toString);
         String info = r.out().lines().filter(l -> l.startsWith("\t")).findFirst().orElseThrow();
         assertTrue(info.contains("snd_wnd:0"), info);
@@ -130,7 +130,7 @@ class SocketsCliTest {
     @Test
     void jsonIsOneDocumentWithTheQueues() throws Exception {
         int port = sockets.port(sockets.fullListener);
-        Cli.Result r = Cli.run("--json", "sockets", "-tl", "--port", Integer.toString(port));
+        Cli.Result r = Cli.run("--json", "sockets", "-6tl", "--port", Integer.toString(port));
         assertEquals(0, r.exitCode(), r::toString);
         @SuppressWarnings("unchecked")
         Map<String, Object> doc = (Map<String, Object>) Json.parse(r.out());
@@ -146,8 +146,8 @@ class SocketsCliTest {
     @Test
     void procSourceSaysSoAndKeepsQueues() throws Exception {
         int client = sockets.port(sockets.client);
-        Cli.Result viaProc = Cli.run("sockets", "-tn", "--source", "proc", "sport = :" + client);
-        Cli.Result viaNetlink = Cli.run("sockets", "-tn", "sport = :" + client);
+        Cli.Result viaProc = Cli.run("sockets", "-6tn", "--source", "proc", "sport = :" + client);
+        Cli.Result viaNetlink = Cli.run("sockets", "-6tn", "sport = :" + client);
         assertEquals(words(viaNetlink.out()), words(viaProc.out()));
         assertTrue(viaProc.err().contains("/proc/net has no listener backlog"), viaProc::toString);
         assertEquals("", viaNetlink.err());
