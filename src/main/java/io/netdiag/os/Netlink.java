@@ -152,6 +152,11 @@ public final class Netlink implements AutoCloseable {
                 }
                 if (msgSeq == seq) {
                     if (msgType == NLMSG_DONE) {
+                        // a dump that failed after it started (ENOENT: no diag module for this protocol) ends
+                        // with its negative errno as the DONE message's payload, not with NLMSG_ERROR
+                        if (len >= HEADER + 4 && NativeBytes.s32(heap, offset + HEADER) < 0) {
+                            throw new ErrnoException(operation, -NativeBytes.s32(heap, offset + HEADER));
+                        }
                         return;
                     }
                     if (msgType == NLMSG_ERROR) {

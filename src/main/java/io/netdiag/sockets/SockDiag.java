@@ -74,7 +74,8 @@ final class SockDiag implements AutoCloseable {
                 ext |= 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) | 1 << (INET_DIAG_SKMEMINFO - 1);
             }
             req.set(JAVA_BYTE, 2, (byte) ext);
-            req.set(JAVA_BYTE, 3, (byte) (netid == Netid.RAW ? IPPROTO_RAW : 0));
+            // pad (sdiag_raw_protocol for raw) stays 0 in a dump, as ss sends it: the kernel only compares it
+            // when looking up one socket
             req.set(JAVA_INT_UNALIGNED, 4, stateBits);
             String what = "SOCK_DIAG_BY_FAMILY " + (family == Libc.AF_INET ? "AF_INET " : "AF_INET6 ") + netid.ssName();
             netlink.dump(SOCK_DIAG_BY_FAMILY, req, what, (type, bytes, at, length) -> sink.accept(decodeInet(netid, bytes, at, length)));

@@ -80,6 +80,8 @@ public final class SocketInventory {
         };
         Set<Source> used = EnumSet.noneOf(Source.class);
         List<String> notes = new ArrayList<>();
+        java.util.Map<String, List<String>> fellBack = new java.util.LinkedHashMap<>(); // reason -> tables
+        Set<Netid> fromProc = EnumSet.noneOf(Netid.class);
         SockDiag diag = null;
         if (wanted != Source.PROC) {
             try {
@@ -104,17 +106,20 @@ public final class SocketInventory {
                             throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED,
                                     "netlink sock_diag cannot list " + t.name(), e);
                         }
-                        notes.add("netlink sock_diag cannot list " + t.name() + " (" + Libc.strerror(e.errno())
-                                + "): read from /proc/net instead");
+                        String reason = e.errno() == 2 // ENOENT
+                                ? "the kernel has no sock_diag handler for them (" + t.module() + " not loaded)"
+                                : "netlink said " + Libc.strerror(e.errno());
+                        fellBack.computeIfAbsent(reason, k -> new ArrayList<>()).add(t.name());
                     }
                 }
                 if (!done) {
                     try {
                         t.proc(ProcNetTables.system(), out);
                         used.add(Source.PROC);
+                        fromProc.add(t.netid());
                     } catch (IOException e) {
                         throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED, "cannot read /proc/net for " + t.name(),
-                                e instanceof java.nio.file.AccessDeniedException ? null : null, e);
+                                null, e);
                     }
                 }
             }
@@ -123,8 +128,12 @@ public final class SocketInventory {
                 diag.close();
             }
         }
-        if (used.contains(Source.PROC)) {
-            notes.add("/proc/net has no listener backlog (Send-Q of LISTEN rows is 0), no UNIX queues and no tcp_info");
+        fellBack.forEach((reason, tables) -> notes.add(String.join(", ", tables) + " read from /proc/net: " + reason));
+        if (fromProc.contains(Netid.TCP)) {
+            notes.add("/proc/net/tcp has no listener backlog (Send-Q of LISTEN rows shows 0) and no tcp_info");
+        }
+        if (fromProc.contains(Netid.UNIX_STREAM)) {
+            notes.add("/proc/net/unix has no queues (UNIX Recv-Q and Send-Q show 0) and no peers");
         }
         return new Report(used, notes, owners == null || owners.complete());
     }
@@ -139,11 +148,19 @@ public final class SocketInventory {
 
     /** One kernel table: one netlink dump, one /proc file. */
     private record Table(Netid netid, SocketEntry.Family family) {
+        String module() {
+            return family == SocketEntry.Family.UNIX ? "unix_diag" : switch (netid) {
+                case TCP -> "tcp_diag";
+                case UDP -> "udp_diag";
+                default -> "raw_diag";
+            };
+        }
+
         String name() {
             return switch (family) {
                 case UNIX -> "UNIX sockets";
-                case INET -> netid.ssName() + " (IPv4)";
-                case INET6 -> netid.ssName() + " (IPv6)";
+                case INET -> netid.ssName() + " IPv4";
+                case INET6 -> netid.ssName() + " IPv6";
             };
         }
 

@@ -45,9 +45,15 @@ public final class SocketRows {
     }
 
     public void print(PrintWriter out) {
+        StringBuilder chunk = new StringBuilder(1 << 16);
         for (String line : lines(true)) {
-            out.append(line).append('\n');
+            chunk.append(line).append('\n');
+            if (chunk.length() > 60_000) { // few large writes: the encoder and stdout flush per write
+                out.write(chunk.toString());
+                chunk.setLength(0);
+            }
         }
+        out.write(chunk.toString());
         out.flush();
     }
 
