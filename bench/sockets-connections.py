@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Holds N loopback TCP connections open (2N sockets plus a listener) until stdin closes or it is killed.
+"""Holds N loopback TCP connections open (2N sockets plus a listener) until it is killed.
 
 Prints "ready PORT" once every connection is established and accepted.
 Usage: sockets-connections.py N
 """
 import resource
+import signal
 import socket
 import sys
 
@@ -23,4 +24,5 @@ for i in range(n):
     s, _ = listener.accept()
     keep.append((c, s))
 print("ready", port, flush=True)
-sys.stdin.read()
+while True:
+    signal.pause()

@@ -26,8 +26,7 @@ while [ "$left" -gt 0 ]; do
     n=$(( left < per_process ? left : per_process ))
     out=$(mktemp)
     fifos+=("$out")
-    # stdin stays open (sleep) so the helper keeps its sockets until we kill it
-    sleep 100000 | python3 bench/sockets-connections.py "$n" >"$out" &
+    python3 bench/sockets-connections.py "$n" >"$out" </dev/null &
     pids+=($!)
     left=$(( left - n ))
 done
@@ -51,18 +50,24 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 nd=$(best ./netdiag sockets -tan)
 ss_t=$(best ss -tan)
-printf '%-28s %6s ms\n' "netdiag sockets -tan" "$nd" "ss -tan" "$ss_t"
+printf '%-28s %6s ms\n' "netdiag sockets -tan" "$nd"
+printf '%-28s %6s ms\n' "ss -tan" "$ss_t"
 if command -v netstat >/dev/null; then
     ns=$(best netstat -tan)
     printf '%-28s %6s ms\n' "netstat -tan" "$ns"
 fi
 ndp=$(best ./netdiag sockets -tanp)
 ssp=$(best ss -tanp)
-printf '%-28s %6s ms\n' "netdiag sockets -tanp" "$ndp" "ss -tanp" "$ssp"
+printf '%-28s %6s ms\n' "netdiag sockets -tanp" "$ndp"
+printf '%-28s %6s ms\n' "ss -tanp" "$ssp"
 echo
 echo "ratio netdiag/ss      -tan : $(ratio "$nd" "$ss_t")  (target <= 1.5)"
 [ -n "${ns:-}" ] && echo "ratio netdiag/netstat -tan : $(ratio "$nd" "$ns")  (target < 1)"
 echo "ratio netdiag/ss     -tanp : $(ratio "$ndp" "$ssp")  (target <= 1)"
+if [ -x /usr/bin/time ]; then
+    rss=$( { /usr/bin/time -f %M ./netdiag sockets -tan >/dev/null; } 2>&1 | tail -1)
+    echo "max RSS of netdiag sockets -tan: $((rss / 1024)) MiB (rows stream; only their text is kept for column widths)"
+fi
 # same rows? (sorted, Process column dropped)
 if diff <(./netdiag sockets -tanH | awk '{print $1,$2,$3,$4,$5}' | sort) <(ss -tanH | awk '{print $1,$2,$3,$4,$5}' | sort) >/dev/null; then
     echo "rows: identical to ss"

@@ -291,17 +291,22 @@ public final class SocketRows {
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
-    /** Bits per second as ss prints rates: 141Gbps, 31.4Mbps, 900bps. */
+    /** Bits per second as ss prints rates: three significant digits, 141Gbps, 31.4Mbps, 1.2Kbps, 900bps. */
     static String rate(double bps) {
-        if (bps > 1e9) {
-            return String.format(Locale.ROOT, "%.1fGbps", bps / 1e9).replace(".0G", "G");
+        String[] units = {"bps", "Kbps", "Mbps", "Gbps"};
+        int unit = 0;
+        while (bps >= 1000 && unit < units.length - 1) {
+            bps /= 1000;
+            unit++;
         }
-        if (bps > 1e6) {
-            return String.format(Locale.ROOT, "%.1fMbps", bps / 1e6).replace(".0M", "M");
+        String digits = bps >= 100 ? String.format(Locale.ROOT, "%.0f", bps)
+                : bps >= 10 ? String.format(Locale.ROOT, "%.1f", bps) : String.format(Locale.ROOT, "%.2f", bps);
+        if (digits.contains(".")) {
+            digits = digits.replaceAll("0+$", "");
+            if (digits.endsWith(".")) {
+                digits = digits.substring(0, digits.length() - 1);
+            }
         }
-        if (bps > 1e3) {
-            return String.format(Locale.ROOT, "%.1fKbps", bps / 1e3).replace(".0K", "K");
-        }
-        return String.format(Locale.ROOT, "%.0fbps", bps);
+        return digits + units[unit];
     }
 }
