@@ -156,8 +156,7 @@ final class SocketsCommand extends BaseCommand {
     }
 
     SocketRows.Layout layout(SocketQuery query) {
-        Set<Netid> kinds = query.netids();
-        boolean oneKind = kinds.size() == 1 || (kinds.stream().allMatch(Netid::unix) && false);
+        boolean oneKind = query.netids().size() == 1; // ss drops Netid when one protocol is asked for
         boolean oneState = query.states().size() == 1
                 || (query.states().size() == 2 && query.states().contains(SocketState.SYN_RECV)
                 && query.states().contains(SocketState.NEW_SYN_RECV));

@@ -88,7 +88,8 @@ public final class SocketInventory {
                 diag = SockDiag.open();
             } catch (ErrnoException e) {
                 if (wanted == Source.NETLINK) {
-                    throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED, "cannot open netlink sock_diag", e);
+                    throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED, "cannot open netlink sock_diag",
+                            "drop --source netlink to read /proc/net", e);
                 }
                 notes.add("netlink sock_diag refused (" + e.getMessage() + "): read /proc/net instead");
             }
@@ -104,7 +105,9 @@ public final class SocketInventory {
                     } catch (ErrnoException e) {
                         if (wanted == Source.NETLINK) {
                             throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED,
-                                    "netlink sock_diag cannot list " + t.name(), e);
+                                    "netlink sock_diag cannot list " + t.name(),
+                                    e.errno() == 2 ? "modprobe " + t.module() + ", or drop --source netlink to read /proc/net"
+                                            : "drop --source netlink to read /proc/net", e);
                         }
                         String reason = e.errno() == 2 // ENOENT
                                 ? "the kernel has no sock_diag handler for them (" + t.module() + " not loaded)"

@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,10 +183,5 @@ public final class WatchView {
                 stop.set(true);
             }
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static Map<String, SocketEntry> copy(Map<String, SocketEntry> m) {
-        return new HashMap<>(m);
     }
 }

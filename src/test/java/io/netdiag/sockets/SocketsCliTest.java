@@ -186,6 +186,20 @@ class SocketsCliTest {
     }
 
     @Test
+    void forcedNetlinkFailsCleanlyWhereTheKernelHasNoHandler() {
+        // raw_diag is often not loaded (it is not here): then forcing netlink is exit 3 with a fix, never a trace
+        Cli.Result r = Cli.run("sockets", "-w", "--source", "netlink");
+        if (r.exitCode() == 0) {
+            assertEquals("", r.err(), "netlink served raw sockets itself");
+        } else {
+            assertEquals(3, r.exitCode(), r::toString);
+            assertTrue(r.err().startsWith("netdiag sockets: netlink sock_diag cannot list raw IPv4"), r::toString);
+            assertTrue(r.err().contains("\ntry: modprobe raw_diag, or drop --source netlink"), r::toString);
+            assertTrue(!r.err().contains("\tat "), r::toString);
+        }
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() {
         Cli.Result r = Cli.run("sockets", "--state", "sleepy");
         assertEquals(2, r.exitCode());
