@@ -1,5 +1,7 @@
 package io.netdiag.sockets;
 
+import io.netdiag.os.ErrnoException;
+import io.netdiag.os.FdDirectory;
 import io.netdiag.os.ProcFiles;
 
 import java.io.IOException;
@@ -63,18 +65,19 @@ public final class OwnerMap {
     /** (inode, fd) pairs of one process's socket descriptors. */
     private static List<long[]> sockets(Path pidDir, AtomicBoolean denied) {
         List<long[]> out = new ArrayList<>();
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(pidDir.resolve("fd"))) {
-            for (Path fd : fds) {
-                String target;
-                try {
-                    target = Files.readSymbolicLink(fd).toString();
-                } catch (IOException e) {
-                    continue; // closed meanwhile
+        int pid = Integer.parseInt(pidDir.getFileName().toString());
+        try (FdDirectory fds = FdDirectory.open(pid);
+             DirectoryStream<Path> names = Files.newDirectoryStream(pidDir.resolve("fd"))) {
+            for (Path fd : names) {
+                String name = fd.getFileName().toString();
+                long inode = fds.socketInode(name);
+                if (inode >= 0) {
+                    out.add(new long[] {inode, Integer.parseInt(name)});
                 }
-                if (target.startsWith("socket:[") && target.endsWith("]")) {
-                    out.add(new long[] {Long.parseLong(target, 8, target.length() - 1, 10),
-                            Integer.parseInt(fd.getFileName().toString())});
-                }
+            }
+        } catch (ErrnoException e) {
+            if (e.errno() == 13 || e.errno() == 1) { // EACCES, EPERM: another user's process
+                denied.set(true);
             }
         } catch (AccessDeniedException e) {
             denied.set(true);
