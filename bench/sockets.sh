@@ -48,8 +48,10 @@ best() { # best wall time in ms of "$@" over $runs runs, output discarded
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
+floor=$(best ./netdiag --version)
 nd=$(best ./netdiag sockets -tan)
 ss_t=$(best ss -tan)
+printf '%-28s %6s ms  (JVM and picocli start-up: the floor under every netdiag command)\n' "netdiag --version" "$floor"
 printf '%-28s %6s ms\n' "netdiag sockets -tan" "$nd"
 printf '%-28s %6s ms\n' "ss -tan" "$ss_t"
 if command -v netstat >/dev/null; then
@@ -62,6 +64,7 @@ printf '%-28s %6s ms\n' "netdiag sockets -tanp" "$ndp"
 printf '%-28s %6s ms\n' "ss -tanp" "$ssp"
 echo
 echo "ratio netdiag/ss      -tan : $(ratio "$nd" "$ss_t")  (target <= 1.5)"
+echo "listing cost above start-up: $(( nd - floor )) ms for $(ss -tanH | wc -l) sockets"
 [ -n "${ns:-}" ] && echo "ratio netdiag/netstat -tan : $(ratio "$nd" "$ns")  (target < 1)"
 echo "ratio netdiag/ss     -tanp : $(ratio "$ndp" "$ssp")  (target <= 1)"
 if [ -x /usr/bin/time ]; then
