@@ -123,14 +123,34 @@ public final class WatchView {
                                 screen.add(new AttributedString(l));
                             }
                         }
-                        for (int i = 0; i < lines.size(); i++) {
-                            Mark m = i < offset ? Mark.SAME : marks.get(i - offset);
-                            screen.add(styled(lines.get(i), m, i < offset));
+                        for (int i = 0; i < offset; i++) {
+                            screen.add(styled(lines.get(i), Mark.SAME, true));
+                        }
+                        // a screen holds a few dozen rows of possibly thousands: what moved comes first
+                        List<Integer> order = new ArrayList<>();
+                        for (int i = 0; i < marks.size(); i++) {
+                            order.add(i);
+                        }
+                        List<SocketEntry> shown = new ArrayList<>(now.values());
+                        if (previous != null) {
+                            previous.forEach((k, v) -> {
+                                if (!now.containsKey(k)) {
+                                    shown.add(v);
+                                }
+                            });
+                        }
+                        order.sort(java.util.Comparator.comparingInt(i -> priority(marks.get(i), shown.get(i))));
+                        for (int i : order) {
+                            screen.add(styled(lines.get(i + offset), marks.get(i), false));
                         }
                         int height = term.getHeight() > 0 ? term.getHeight() : 24;
                         int width = term.getWidth() > 0 ? term.getWidth() : 80;
+                        List<AttributedString> fitted = new ArrayList<>();
+                        for (AttributedString line : screen.subList(0, Math.min(screen.size(), height))) {
+                            fitted.add(line.columnLength() > width ? line.columnSubSequence(0, width) : line);
+                        }
                         display.resize(height, width);
-                        display.update(screen.subList(0, Math.min(screen.size(), height)), -1);
+                        display.update(fitted, -1);
                         term.flush();
                     } else {
                         out.println("--- " + title);
@@ -161,6 +181,14 @@ public final class WatchView {
             }
         }
         return 0;
+    }
+
+    /** New, changed and closed rows first, then sockets with something queued, then the rest. */
+    private static int priority(Mark mark, SocketEntry e) {
+        if (mark != Mark.SAME) {
+            return 0;
+        }
+        return e.recvQ() > 0 || (e.sendQ() > 0 && !e.listening()) ? 1 : 2;
     }
 
     private static AttributedString styled(String line, Mark mark, boolean header) {
