@@ -34,7 +34,7 @@ public final class WatchView {
 
     /** One refresh as JSON: the time, the sockets, and what changed since the previous refresh. */
     public record Refresh(String time, String source, List<SocketEntry> sockets, long opened, long closed, long changed,
-                          SocketSummary summary) {
+                          SocketSummary summary, List<QueueDiagnosis.Finding> stuck) {
     }
 
     private enum Mark { SAME, NEW, CHANGED, CLOSED }
@@ -42,6 +42,7 @@ public final class WatchView {
     public static int run(SocketQuery query, SocketRows.Layout layout, boolean summary, double seconds, Integer count,
                           boolean json, boolean terminal, PrintWriter out) throws IOException {
         long intervalMs = Math.max(100, (long) (seconds * 1000));
+        query = query.withInfo(true); // zero windows and retransmissions tell who is not reading
         SocketRows.Layout rowsLayout = new SocketRows.Layout(layout.netidColumn(), layout.stateColumn(), layout.extended(),
                 false, layout.header(), layout.names());
         OwnerMap owners = null;
@@ -75,8 +76,11 @@ public final class WatchView {
                     now.put(QueueDiagnosis.key(e), e);
                     counter.add(e);
                 });
-                KernelCounters counters = summary ? KernelCounters.read() : null;
+                KernelCounters counters = KernelCounters.read();
                 SocketSummary s = summary ? counter.finish(report.sourceName(), counters, lastCounters) : null;
+                // stuck-queue detection across the last two refreshes, as --diagnose does across its samples
+                List<QueueDiagnosis.Finding> stuck = previous == null ? List.of()
+                        : QueueDiagnosis.judge(List.of(previous, now), lastCounters, counters, true);
                 lastCounters = counters;
                 SocketRows rows = new SocketRows(rowsLayout);
                 List<Mark> marks = new ArrayList<>();
@@ -107,7 +111,7 @@ public final class WatchView {
                 String time = LocalTime.now().format(CLOCK);
                 if (json) {
                     out.println(Json.compact(new Refresh(time, report.sourceName(), List.copyOf(now.values()), opened, closed,
-                            changed, s)));
+                            changed, s, stuck)));
                     out.flush();
                 } else {
                     String title = "netdiag sockets --watch " + seconds + "s   " + time + "   " + now.size() + " sockets   new "
@@ -118,6 +122,10 @@ public final class WatchView {
                     if (display != null) {
                         List<AttributedString> screen = new ArrayList<>();
                         screen.add(new AttributedString(title, AttributedStyle.BOLD));
+                        for (QueueDiagnosis.Finding f : stuck.subList(0, Math.min(stuck.size(), 5))) {
+                            screen.add(new AttributedString("stuck [" + f.category() + "] " + f.message(),
+                                    AttributedStyle.DEFAULT.foreground(AttributedStyle.RED).bold()));
+                        }
                         if (s != null) {
                             for (String l : SummaryText.render(s, true).split("\n")) {
                                 screen.add(new AttributedString(l));
@@ -154,6 +162,9 @@ public final class WatchView {
                         term.flush();
                     } else {
                         out.println("--- " + title);
+                        for (QueueDiagnosis.Finding f : stuck) {
+                            out.println("! stuck [" + f.category() + "] " + f.message());
+                        }
                         if (s != null) {
                             out.print(SummaryText.render(s, true));
                             out.println();

@@ -114,6 +114,11 @@ class QueueDiagnosisTest {
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals(2, r.out().lines().filter(l -> l.startsWith("--- netdiag sockets --watch")).count(), r::toString);
         assertEquals(2, r.out().lines().filter(l -> l.contains("127.0.0.1]:" + port) && l.contains("LISTEN")).count(), r::toString);
+        int pair = sockets.port(sockets.pairListener);
+        Cli.Result stuck = Cli.run("sockets", "--watch", "0.2", "--count", "2", "-6t", "sport = :" + pair + " or dport = :" + pair);
+        assertTrue(stuck.out().contains("! stuck [would-block] tcp [::ffff:127.0.0.1]:" + pair), stuck::toString);
+        assertTrue(stuck.out().contains("is not reading from this socket"), stuck::toString);
+        assertTrue(stuck.out().contains("the peer is not reading"), stuck::toString);
         Cli.Result s = Cli.run("sockets", "--watch", "0.2", "--count", "2", "-s", "-t");
         assertTrue(s.out().contains("change since the previous sample"), s::toString);
         Cli.Result j = Cli.run("--json", "sockets", "--watch", "0.2", "--count", "2", "-6tl", "sport = :" + port);
