@@ -25,6 +25,26 @@ public sealed interface SocketFilter {
         return new Or(localPort(port), peerPort(port));
     }
 
+    /**
+     * The socket whose local end is this address and port, as a Java channel reports it
+     * ({@code channel.getLocalAddress()}); a wildcard address matches any local address, and an IPv4 address
+     * also matches its IPv4-mapped IPv6 form (Java's sockets are dual-stack).
+     */
+    static SocketFilter local(java.net.InetSocketAddress address) {
+        return endpoint(Side.SOURCE, address);
+    }
+
+    /** The socket whose peer is this address and port ({@code channel.getRemoteAddress()}). */
+    static SocketFilter peer(java.net.InetSocketAddress address) {
+        return endpoint(Side.DESTINATION, address);
+    }
+
+    private static SocketFilter endpoint(Side side, java.net.InetSocketAddress address) {
+        InetAddress a = address.getAddress();
+        byte[] bytes = a == null || a.isAnyLocalAddress() ? null : a.getAddress();
+        return new AddressMatch(side, bytes, bytes == null ? 0 : bytes.length * 8, address.getPort(), false);
+    }
+
     static SocketFilter inode(long inode) {
         return new Inode(inode);
     }

@@ -143,6 +143,19 @@ class SocketInventoryTest {
     }
 
     @Test
+    void channelAddressesSelectExactlyOneEndOfThePair() throws Exception {
+        // what another command (fill) does: find both ends of its own connection from the channels
+        var clientAddress = (java.net.InetSocketAddress) sockets.client.getLocalAddress();
+        var serverAddress = (java.net.InetSocketAddress) sockets.client.getRemoteAddress();
+        List<SocketEntry> client = SocketInventory.list(SocketQuery.tcp().where(SocketFilter.local(clientAddress)));
+        List<SocketEntry> server = SocketInventory.list(SocketQuery.tcp()
+                .where(SocketFilter.local(serverAddress).and(SocketFilter.peer(clientAddress))));
+        assertEquals(1, client.size(), client::toString);
+        assertEquals(1, server.size(), server::toString);
+        assertEquals(sockets.bytesSent, client.getFirst().sendQ() + server.getFirst().recvQ());
+    }
+
+    @Test
     void ownersNameThisProcess() throws Exception {
         int port = sockets.port(sockets.fullListener);
         SocketEntry e = one(SocketQuery.tcp().inStates(java.util.EnumSet.of(SocketState.LISTEN))
