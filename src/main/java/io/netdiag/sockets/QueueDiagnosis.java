@@ -177,7 +177,8 @@ public final class QueueDiagnosis {
                 yield new Finding(kind, datagrams ? Category.RESOURCE.id() : Category.WOULD_BLOCK.id(), e.netid().ssName(),
                         e.state().ssName(), e.local(), e.peer(), e.inode(), recv, send, who,
                         e.netid().ssName() + " " + local + (e.netid().unix() || e.peer().port() == 0 ? "" : " <- " + peer) + ": Recv-Q " + e.recvQ()
-                                + " bytes and not draining: " + process + " is not reading from this socket",
+                                + (datagrams ? " bytes of socket memory" : " bytes") + " and not draining: " + process
+                                + " is not reading from this socket",
                         datagrams ? "datagrams that do not fit in the receive buffer are dropped (Udp RcvbufErrors +" + rcvbufErrors + ")"
                                 : "once its receive buffer is full the window closes and the sender's writes block (would-block, EAGAIN)",
                         who.isEmpty() ? "netdiag sockets -p -e" + (e.netid().unix() ? "x" : "") + " to find the owner"
@@ -209,7 +210,7 @@ public final class QueueDiagnosis {
 
     private static String endpoint(SocketEntry e, Endpoint end) {
         String[] cells = SocketRows.endpoint(e, end, true, null);
-        return e.netid().unix() ? cells[0] : cells[0] + ":" + cells[1];
+        return e.netid().unix() ? cells[0] + " (inode " + cells[1] + ")" : cells[0] + ":" + cells[1];
     }
 
     private static long delta(KernelCounters before, KernelCounters after, String group, String name) {
