@@ -46,13 +46,13 @@ public final class SocketRows {
 
     public void print(PrintWriter out) {
         StringBuilder chunk = new StringBuilder(1 << 16);
-        for (String line : lines(true)) {
+        forEachLine(true, line -> {
             chunk.append(line).append('\n');
             if (chunk.length() > 60_000) { // few large writes: the encoder and stdout flush per write
                 out.write(chunk.toString());
                 chunk.setLength(0);
             }
-        }
+        });
         out.write(chunk.toString());
         out.flush();
     }
@@ -63,6 +63,12 @@ public final class SocketRows {
      */
     public List<String> lines(boolean withDetails) {
         List<String> out = new ArrayList<>(rows.size() + 1);
+        forEachLine(withDetails, line -> out.add(line.toString()));
+        return out;
+    }
+
+    /** Hands each line to {@code sink} as a reused buffer (no String per line when printing). */
+    private void forEachLine(boolean withDetails, java.util.function.Consumer<CharSequence> sink) {
         int[] w = new int[9];
         String[] head = {"Netid", "State", "Recv-Q", "Send-Q", "Local Address", "Port", "Peer Address", "Port", "Process"};
         for (int i = 0; i < 9; i++) {
@@ -75,19 +81,18 @@ public final class SocketRows {
         }
         StringBuilder line = new StringBuilder(160);
         if (layout.header()) {
-            out.add(emit(line, head, w));
+            sink.accept(emit(line, head, w));
         }
         for (int i = 0; i < rows.size(); i++) {
-            out.add(emit(line, rows.get(i), w));
+            sink.accept(emit(line, rows.get(i), w));
             String d = details.get(i);
             if (withDetails && d != null && !d.isEmpty()) {
-                out.add("\t" + d);
+                sink.accept("\t" + d);
             }
         }
-        return out;
     }
 
-    private String emit(StringBuilder line, String[] r, int[] w) {
+    private StringBuilder emit(StringBuilder line, String[] r, int[] w) {
         line.setLength(0);
         if (layout.netidColumn()) {
             left(line, r[0], w[0]).append(' ');
@@ -108,7 +113,7 @@ public final class SocketRows {
             end--;
         }
         line.setLength(end);
-        return line.toString();
+        return line;
     }
 
     private static StringBuilder left(StringBuilder b, String s, int width) {
