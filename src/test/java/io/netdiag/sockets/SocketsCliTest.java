@@ -140,6 +140,27 @@ class SocketsCliTest {
     }
 
     @Test
+    void excludeWordsLikeSs() throws Exception {
+        int port = sockets.port(sockets.fullListener);
+        sameAsSs("-6tan", "exclude", "listening", "( sport = :" + port + " or dport = :" + port + " )");
+    }
+
+    @Test
+    void sourcePropertyForcesProcForTheEngine() throws Exception {
+        int port = sockets.port(sockets.fullListener);
+        System.setProperty(SocketInventory.SOURCE_PROPERTY, "proc");
+        try {
+            SocketInventory.Listing l = SocketInventory.snapshot(SocketQuery.tcp().where(SocketFilter.localPort(port))
+                    .inStates(java.util.EnumSet.of(SocketState.LISTEN)).inFamilies(java.util.EnumSet.of(SocketEntry.Family.INET6)));
+            assertEquals("proc", l.report().sourceName());
+            assertEquals(LoopbackSockets.BACKLOG + 1, l.sockets().getFirst().recvQ(), "accept queue from /proc too");
+            assertEquals(0, l.sockets().getFirst().sendQ(), "/proc has no backlog");
+        } finally {
+            System.clearProperty(SocketInventory.SOURCE_PROPERTY);
+        }
+    }
+
+    @Test
     void infoLineHasZeroWindowForTheBlockedSender() throws Exception {
         int client = sockets.port(sockets.client);
         Cli.Result r = Cli.run("sockets", "-6tni", "sport = :" + client);
