@@ -43,9 +43,11 @@ public final class KernelCounters {
             new String[] {"Udp", "NoPorts", "UDP datagrams to a port nobody listens on (answered with ICMP port unreachable)"});
 
     private final Map<String, Long> values;
+    private final List<SocketSummary.TableLine> tables;
 
-    private KernelCounters(Map<String, Long> values) {
+    private KernelCounters(Map<String, Long> values, List<SocketSummary.TableLine> tables) {
         this.values = values;
+        this.tables = tables;
     }
 
     public static KernelCounters read() {
@@ -61,7 +63,42 @@ public final class KernelCounters {
                 // a container without these files: the counters are just absent
             }
         }
-        return new KernelCounters(values);
+        List<SocketSummary.TableLine> tables = new ArrayList<>();
+        for (String file : List.of("sockstat", "sockstat6")) {
+            try {
+                tables.addAll(parseSockstat(ProcFiles.read(dir.resolve(file))));
+            } catch (IOException e) {
+                // no IPv6, or no /proc/net: nothing to show
+            }
+        }
+        return new KernelCounters(values, tables);
+    }
+
+    /** {@code PROTO: name value name value ...} lines; ss -s prints these. */
+    static List<SocketSummary.TableLine> parseSockstat(String text) {
+        List<SocketSummary.TableLine> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String[] f = line.substring(colon + 1).trim().split("\\s+");
+            Map<String, Long> pairs = new java.util.LinkedHashMap<>();
+            for (int i = 0; i + 1 < f.length; i += 2) {
+                try {
+                    pairs.put(f[i], Long.parseLong(f[i + 1]));
+                } catch (NumberFormatException e) {
+                    // skip
+                }
+            }
+            out.add(new SocketSummary.TableLine(line.substring(0, colon).trim(), pairs));
+        }
+        return out;
+    }
+
+    /** The kernel's socket table lines, IPv4 then IPv6. */
+    public List<SocketSummary.TableLine> tables() {
+        return tables;
     }
 
     static void parse(String text, Map<String, Long> into) {

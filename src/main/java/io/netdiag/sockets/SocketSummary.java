@@ -13,8 +13,15 @@ import java.util.Map;
  * @param total    all sockets counted
  * @param kinds    one row per socket kind
  * @param counters the explained kernel counters, with deltas (0 on the first sample)
+ * @param tables   the kernel's own socket table counts (/proc/net/sockstat and sockstat6), as ss -s reads them:
+ *                 one line per protocol, such as TCP with inuse, orphan, tw, alloc and mem (pages)
  */
-public record SocketSummary(String source, long total, List<KindCount> kinds, List<CounterSample> counters) {
+public record SocketSummary(String source, long total, List<KindCount> kinds, List<CounterSample> counters,
+                            List<TableLine> tables) {
+
+    /** One /proc/net/sockstat line: {@code TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 41}. */
+    public record TableLine(String protocol, Map<String, Long> values) {
+    }
 
     /** Counts for one kind of socket; {@code states} maps ss state names (ESTAB, LISTEN...) to counts. */
     public record KindCount(String netid, long total, long ipv4, long ipv6, Map<String, Long> states) {
@@ -55,7 +62,7 @@ public record SocketSummary(String source, long total, List<KindCount> kinds, Li
                 long previous = before == null ? -1 : before.get(c.group(), c.name());
                 counters.add(new CounterSample(c.group(), c.name(), c.value(), previous < 0 ? 0 : c.value() - previous, c.meaning()));
             }
-            return new SocketSummary(source, total, kinds, counters);
+            return new SocketSummary(source, total, kinds, counters, now.tables());
         }
     }
 }

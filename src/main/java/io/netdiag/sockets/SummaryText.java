@@ -48,6 +48,15 @@ public final class SummaryText {
             t.row(row);
         }
         b.append(t.render());
+        if (!s.tables().isEmpty()) {
+            b.append("\nKernel socket tables (/proc/net/sockstat; orphan: closed by the application and still sending, "
+                    + "tw: TIME-WAIT, mem: pages of buffer memory):\n");
+            for (SocketSummary.TableLine line : s.tables()) {
+                StringBuilder l = new StringBuilder("  ").append(line.protocol()).append(':');
+                line.values().forEach((k, v) -> l.append(' ').append(k).append(' ').append(v));
+                b.append(l).append('\n');
+            }
+        }
         if (!s.counters().isEmpty()) {
             b.append("\nKernel counters (since boot").append(deltas ? "; change since the previous sample" : "").append("):\n");
             Table c = new Table("Counter", "Value", deltas ? "Change" : "", "Meaning").withoutHeader();

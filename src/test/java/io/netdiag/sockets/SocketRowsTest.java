@@ -67,6 +67,10 @@ class SocketRowsTest {
         assertEquals(7L, values.get("TcpExt.ListenOverflows"));
         assertEquals(9L, values.get("TcpExt.ListenDrops"));
         assertEquals(3L, values.get("IpExt.InNoRoutes"));
+        List<SocketSummary.TableLine> tables = KernelCounters.parseSockstat("sockets: used 14\nTCP: inuse 1 orphan 0 tw 3 alloc 1 mem 41\n");
+        assertEquals("TCP", tables.get(1).protocol());
+        assertEquals(3L, tables.get(1).values().get("tw"));
+        assertEquals(14L, tables.getFirst().values().get("used"));
         KernelCounters real = KernelCounters.read();
         assertEquals(true, real.get("TcpExt", "ListenOverflows") >= 0, "this kernel has the counter");
     }

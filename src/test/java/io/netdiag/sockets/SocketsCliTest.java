@@ -204,6 +204,7 @@ class SocketsCliTest {
         assertTrue(r.out().contains("TcpExt ListenOverflows"), r::toString);
         assertTrue(r.out().matches("(?s).*\\ntcp +\\d+.*"), r::toString);
         assertTrue(r.out().contains("Udp RcvbufErrors"), r::toString);
+        assertTrue(r.out().matches("(?s).*\n  TCP: inuse \\d+ orphan \\d+ tw \\d+.*"), r::toString);
     }
 
     @Test
