@@ -1,0 +1,224 @@
+package io.netdiag.sockets;
+
+import io.netdiag.os.ErrnoException;
+import io.netdiag.os.Libc;
+import io.netdiag.os.NativeBytes;
+import io.netdiag.os.Netlink;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+
+/**
+ * Reads sockets through NETLINK_SOCK_DIAG as ss does: one SOCK_DIAG_BY_FAMILY dump request per address
+ * family and protocol ({@code struct inet_diag_req_v2}, include/uapi/linux/inet_diag.h) and one for UNIX
+ * sockets ({@code struct unix_diag_req}, include/uapi/linux/unix_diag.h). Replies are decoded straight
+ * from the receive buffer in wire order.
+ */
+final class SockDiag implements AutoCloseable {
+    static final int SOCK_DIAG_BY_FAMILY = 20;
+    static final int IPPROTO_RAW = 255;
+
+    // inet_diag attribute types (enum in inet_diag.h)
+    private static final int INET_DIAG_INFO = 2;
+    private static final int INET_DIAG_CONG = 4;
+    private static final int INET_DIAG_SKMEMINFO = 7;
+    private static final int INET_DIAG_SHUTDOWN = 8;
+    private static final int INET_DIAG_SKV6ONLY = 11;
+
+    // unix_diag show flags and attribute types
+    private static final int UDIAG_SHOW_NAME = 0x01;
+    private static final int UDIAG_SHOW_PEER = 0x04;
+    private static final int UDIAG_SHOW_RQLEN = 0x10;
+    private static final int UDIAG_SHOW_MEMINFO = 0x20;
+    private static final int UDIAG_SHOW_UID = 0x40;
+    private static final int UNIX_DIAG_NAME = 0;
+    private static final int UNIX_DIAG_PEER = 2;
+    private static final int UNIX_DIAG_RQLEN = 4;
+    private static final int UNIX_DIAG_MEMINFO = 5;
+    private static final int UNIX_DIAG_SHUTDOWN = 6;
+    private static final int UNIX_DIAG_UID = 7;
+
+
+    private final Netlink netlink;
+
+    private SockDiag(Netlink netlink) {
+        this.netlink = netlink;
+    }
+
+    static SockDiag open() throws ErrnoException {
+        return new SockDiag(Netlink.open(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG"));
+    }
+
+    /** Dumps one inet table (TCP, UDP or raw, for AF_INET or AF_INET6), handing each decoded socket to {@code sink}. */
+    void inet(Netid netid, int family, int stateBits, boolean info, Consumer<SocketEntry> sink) throws ErrnoException {
+        int protocol = switch (netid) {
+            case TCP -> Libc.IPPROTO_TCP;
+            case UDP -> Libc.IPPROTO_UDP;
+            default -> IPPROTO_RAW;
+        };
+        try (Arena arena = Arena.ofConfined()) {
+            // struct inet_diag_req_v2: family u8, protocol u8, ext u8, pad u8 (raw: the raw protocol), states u32,
+            // struct inet_diag_sockid (48 bytes, zero = any)
+            MemorySegment req = arena.allocate(56, 4);
+            req.set(JAVA_BYTE, 0, (byte) family);
+            req.set(JAVA_BYTE, 1, (byte) protocol);
+            int ext = 0;
+            if (info) {
+                ext |= 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) | 1 << (INET_DIAG_SKMEMINFO - 1);
+            }
+            req.set(JAVA_BYTE, 2, (byte) ext);
+            // pad (sdiag_raw_protocol for raw) stays 0 in a dump, as ss sends it: the kernel only compares it
+            // when looking up one socket
+            req.set(JAVA_INT_UNALIGNED, 4, stateBits);
+            String what = "SOCK_DIAG_BY_FAMILY " + (family == Libc.AF_INET ? "AF_INET " : "AF_INET6 ") + netid.ssName();
+            netlink.dump(SOCK_DIAG_BY_FAMILY, req, what, (type, bytes, at, length) -> sink.accept(decodeInet(netid, bytes, at, length)));
+        }
+    }
+
+    /** Dumps UNIX sockets in the given states. */
+    void unix(int stateBits, boolean info, Consumer<SocketEntry> sink) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            // struct unix_diag_req: family u8, protocol u8, pad u16, states u32, ino u32, show u32, cookie u32[2]
+            MemorySegment req = arena.allocate(24, 4);
+            req.set(JAVA_BYTE, 0, (byte) Libc.AF_UNIX);
+            req.set(JAVA_INT_UNALIGNED, 4, stateBits);
+            int show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+            if (info) {
+                show |= UDIAG_SHOW_MEMINFO;
+            }
+            req.set(JAVA_INT_UNALIGNED, 12, show);
+            netlink.dump(SOCK_DIAG_BY_FAMILY, req, "SOCK_DIAG_BY_FAMILY AF_UNIX", (type, bytes, at, length) -> sink.accept(decodeUnix(bytes, at, length)));
+        }
+    }
+
+    /** struct inet_diag_msg (72 bytes) followed by rtattr attributes, {@code length} bytes at {@code at}. */
+    static SocketEntry decodeInet(Netid netid, byte[] m, int at, int length) {
+        int family = NativeBytes.u8(m, at);
+        SocketState state = SocketState.of(NativeBytes.u8(m, at + 1));
+        int sport = NativeBytes.be16(m, at + 4);
+        int dport = NativeBytes.be16(m, at + 6);
+        boolean v4 = family == Libc.AF_INET;
+        String src = v4 ? AddressText.ipv4(m, at + 8) : AddressText.ipv6(m, at + 8);
+        String dst = v4 ? AddressText.ipv4(m, at + 24) : AddressText.ipv6(m, at + 24);
+        long cookie = NativeBytes.u32(m, at + 44) | NativeBytes.u32(m, at + 48) << 32;
+        long rqueue = NativeBytes.u32(m, at + 56);
+        long wqueue = NativeBytes.u32(m, at + 60);
+        int uid = NativeBytes.s32(m, at + 64);
+        long inode = NativeBytes.u32(m, at + 68);
+        boolean v6only = false;
+        int shutdown = -1;
+        String congestion = null;
+        TcpInfo tcpInfo = null;
+        SocketMemory memory = null;
+        int offset = 72;
+        while (offset + 4 <= length) {
+            int len = NativeBytes.u16(m, at + offset);
+            int type = NativeBytes.u16(m, at + offset + 2);
+            if (len < 4 || offset + len > length) {
+                break;
+            }
+            int data = at + offset + 4;
+            int size = len - 4;
+            switch (type) {
+                case INET_DIAG_INFO -> {
+                    if (netid == Netid.TCP) {
+                        tcpInfo = TcpInfo.decode(m, data, size);
+                    }
+                }
+                case INET_DIAG_CONG -> congestion = cString(m, data, size);
+                case INET_DIAG_SKMEMINFO -> memory = memory(m, data, size);
+                case INET_DIAG_SHUTDOWN -> shutdown = NativeBytes.u8(m, data);
+                case INET_DIAG_SKV6ONLY -> v6only = m[data] != 0;
+                default -> {
+                }
+            }
+            offset += Netlink.align(len);
+        }
+        return new SocketEntry(v4 ? SocketEntry.Family.INET : SocketEntry.Family.INET6, netid, state, rqueue, wqueue,
+                new Endpoint(src, sport), new Endpoint(dst, dport), inode, uid, cookie, v6only, shutdown, congestion,
+                Optional.ofNullable(tcpInfo), Optional.ofNullable(memory), List.of());
+    }
+
+    /** struct unix_diag_msg (16 bytes: family, type, state, pad, ino u32, cookie u32[2]) and attributes. */
+    static SocketEntry decodeUnix(byte[] m, int at, int length) {
+        Netid netid = Netid.fromUnixType(NativeBytes.u8(m, at + 1));
+        SocketState state = SocketState.of(NativeBytes.u8(m, at + 2));
+        long inode = NativeBytes.u32(m, at + 4);
+        long cookie = NativeBytes.u32(m, at + 8) | NativeBytes.u32(m, at + 12) << 32;
+        String name = "*";
+        long peer = 0;
+        long rqueue = 0;
+        long wqueue = 0;
+        int uid = -1;
+        int shutdown = -1;
+        SocketMemory memory = null;
+        int offset = 16;
+        while (offset + 4 <= length) {
+            int len = NativeBytes.u16(m, at + offset);
+            int type = NativeBytes.u16(m, at + offset + 2);
+            if (len < 4 || offset + len > length) {
+                break;
+            }
+            int data = at + offset + 4;
+            int size = len - 4;
+            switch (type) {
+                case UNIX_DIAG_NAME -> name = unixName(m, data, size);
+                case UNIX_DIAG_PEER -> peer = NativeBytes.u32(m, data);
+                case UNIX_DIAG_RQLEN -> {
+                    rqueue = NativeBytes.u32(m, data);
+                    wqueue = NativeBytes.u32(m, data + 4);
+                }
+                case UNIX_DIAG_MEMINFO -> memory = memory(m, data, size);
+                case UNIX_DIAG_SHUTDOWN -> shutdown = NativeBytes.u8(m, data);
+                case UNIX_DIAG_UID -> uid = NativeBytes.s32(m, data);
+                default -> {
+                }
+            }
+            offset += Netlink.align(len);
+        }
+        return new SocketEntry(SocketEntry.Family.UNIX, netid, state, rqueue, wqueue, new Endpoint(name, inode),
+                new Endpoint("*", peer), inode, uid, cookie, false, shutdown, null, Optional.empty(),
+                Optional.ofNullable(memory), List.of());
+    }
+
+    /** Abstract names start with a NUL byte; ss prints them with a leading '@'. Path names may end in NULs. */
+    private static String unixName(byte[] m, int at, int size) {
+        if (size > 0 && m[at] == 0) {
+            return "@" + new String(m, at + 1, size - 1, StandardCharsets.UTF_8);
+        }
+        int n = 0;
+        while (n < size && m[at + n] != 0) {
+            n++;
+        }
+        return new String(m, at, n, StandardCharsets.UTF_8);
+    }
+
+    private static String cString(byte[] m, int at, int size) {
+        int n = 0;
+        while (n < size && m[at + n] != 0) {
+            n++;
+        }
+        return new String(m, at, n, StandardCharsets.US_ASCII);
+    }
+
+    /** u32 SK_MEMINFO_* array: rmem_alloc, rcvbuf, wmem_alloc, sndbuf, fwd_alloc, wmem_queued, optmem, backlog, drops. */
+    private static SocketMemory memory(byte[] m, int at, int size) {
+        long[] v = new long[9];
+        for (int i = 0; i < 9; i++) {
+            v[i] = (i + 1) * 4 <= size ? NativeBytes.u32(m, at + i * 4) : -1;
+        }
+        return new SocketMemory(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+    }
+
+    @Override
+    public void close() {
+        netlink.close();
+    }
+}

@@ -1,0 +1,204 @@
+package io.netdiag.sockets;
+
+import io.netdiag.explain.NetdiagException;
+import io.netdiag.os.ErrnoException;
+import io.netdiag.os.Libc;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The socket inventory: every TCP, UDP, raw and UNIX socket the kernel reports, with queues and
+ * (optionally) tcp_info, socket memory and owners. Reads netlink sock_diag as ss does and falls back to
+ * /proc per table when netlink is refused; the {@link Report} says which source served.
+ *
+ * <pre>{@code
+ * List<SocketEntry> mine = SocketInventory.list(SocketQuery.tcp().where(SocketFilter.localPort(port)));
+ * }</pre>
+ *
+ * Rows are streamed ({@link #stream}): nothing is held per socket unless the caller keeps it. Output
+ * order is ss's: UNIX, raw, UDP, TCP; IPv4 before IPv6.
+ */
+public final class SocketInventory {
+    /** System property that forces a source (netlink, proc, auto), for tests and for users behind seccomp. */
+    public static final String SOURCE_PROPERTY = "netdiag.sockets.source";
+
+    private SocketInventory() {
+    }
+
+    /**
+     * How a listing went.
+     *
+     * @param sources        the sources that served (netlink, proc, or both when some tables fell back)
+     * @param notes          why a table fell back, and what that source cannot show
+     * @param ownersComplete with owners: false when other users' processes could not be read
+     */
+    public record Report(Set<Source> sources, List<String> notes, boolean ownersComplete) {
+        public Report {
+            sources = sources.isEmpty() ? EnumSet.noneOf(Source.class) : EnumSet.copyOf(sources);
+            notes = List.copyOf(notes);
+        }
+
+        /** "netlink", "proc" or "netlink+proc". */
+        public String sourceName() {
+            return sources.stream().map(s -> s.name().toLowerCase(java.util.Locale.ROOT))
+                    .reduce((a, b) -> a + "+" + b).orElse("none");
+        }
+    }
+
+    /** A whole listing in memory: for small queries (one port, one inode) and for sampling. */
+    public record Listing(Report report, List<SocketEntry> sockets) {
+    }
+
+    public static List<SocketEntry> list(SocketQuery query) {
+        return snapshot(query).sockets();
+    }
+
+    public static Listing snapshot(SocketQuery query) {
+        List<SocketEntry> all = new ArrayList<>();
+        Report report = stream(query, all::add);
+        return new Listing(report, all);
+    }
+
+    /** Hands every socket the query accepts to {@code sink}, in ss's order, and reports the source used. */
+    public static Report stream(SocketQuery query, Consumer<SocketEntry> sink) {
+        return stream(query, null, sink);
+    }
+
+    /** As {@link #stream(SocketQuery, Consumer)} with an owner map already read (sampling reuses one). */
+    public static Report stream(SocketQuery query, OwnerMap ownerMap, Consumer<SocketEntry> sink) {
+        Source wanted = effectiveSource(query.source());
+        OwnerMap owners = query.owners() ? (ownerMap != null ? ownerMap : OwnerMap.read()) : null;
+        Consumer<SocketEntry> out = e -> {
+            if (query.accepts(e)) {
+                sink.accept(owners == null ? e : e.withOwners(owners.owners(e.inode())));
+            }
+        };
+        Set<Source> used = EnumSet.noneOf(Source.class);
+        List<String> notes = new ArrayList<>();
+        java.util.Map<String, List<String>> fellBack = new java.util.LinkedHashMap<>(); // reason -> tables
+        Set<Netid> fromProc = EnumSet.noneOf(Netid.class);
+        SockDiag diag = null;
+        if (wanted != Source.PROC) {
+            try {
+                diag = SockDiag.open();
+            } catch (ErrnoException e) {
+                if (wanted == Source.NETLINK) {
+                    throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED, "cannot open netlink sock_diag",
+                            "drop --source netlink to read /proc/net", e);
+                }
+                notes.add("netlink sock_diag refused (" + e.getMessage() + "): read /proc/net instead");
+            }
+        }
+        try {
+            for (Table t : tables(query)) {
+                boolean done = false;
+                if (diag != null) {
+                    try {
+                        t.netlink(diag, query, out);
+                        used.add(Source.NETLINK);
+                        done = true;
+                    } catch (ErrnoException e) {
+                        if (wanted == Source.NETLINK) {
+                            throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED,
+                                    "netlink sock_diag cannot list " + t.name(),
+                                    e.errno() == 2 ? "modprobe " + t.module() + ", or drop --source netlink to read /proc/net"
+                                            : "drop --source netlink to read /proc/net", e);
+                        }
+                        String reason = e.errno() == 2 // ENOENT
+                                ? "the kernel has no sock_diag handler for them (" + t.module() + " not loaded)"
+                                : "netlink said " + Libc.strerror(e.errno());
+                        fellBack.computeIfAbsent(reason, k -> new ArrayList<>()).add(t.name());
+                    }
+                }
+                if (!done) {
+                    try {
+                        t.proc(ProcNetTables.system(), out);
+                        used.add(Source.PROC);
+                        fromProc.add(t.netid());
+                    } catch (IOException e) {
+                        throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED, "cannot read /proc/net for " + t.name(),
+                                null, e);
+                    }
+                }
+            }
+        } finally {
+            if (diag != null) {
+                diag.close();
+            }
+        }
+        fellBack.forEach((reason, tables) -> notes.add(String.join(", ", tables) + " read from /proc/net: " + reason));
+        if (fromProc.contains(Netid.TCP)) {
+            notes.add("/proc/net/tcp has no listener backlog (Send-Q of LISTEN rows shows 0) and no tcp_info");
+        }
+        if (fromProc.contains(Netid.UNIX_STREAM)) {
+            notes.add("/proc/net/unix has no queues (UNIX Recv-Q and Send-Q show 0) and no peers");
+        }
+        return new Report(used, notes, owners == null || owners.complete());
+    }
+
+    private static Source effectiveSource(Source asked) {
+        String forced = System.getProperty(SOURCE_PROPERTY);
+        if (asked == Source.AUTO && forced != null && !forced.isBlank()) {
+            return Source.valueOf(forced.strip().toUpperCase(java.util.Locale.ROOT));
+        }
+        return asked;
+    }
+
+    /** One kernel table: one netlink dump, one /proc file. */
+    private record Table(Netid netid, SocketEntry.Family family) {
+        String module() {
+            return family == SocketEntry.Family.UNIX ? "unix_diag" : switch (netid) {
+                case TCP -> "tcp_diag";
+                case UDP -> "udp_diag";
+                default -> "raw_diag";
+            };
+        }
+
+        String name() {
+            return switch (family) {
+                case UNIX -> "UNIX sockets";
+                case INET -> netid.ssName() + " IPv4";
+                case INET6 -> netid.ssName() + " IPv6";
+            };
+        }
+
+        void netlink(SockDiag diag, SocketQuery q, Consumer<SocketEntry> out) throws ErrnoException {
+            int bits = q.stateBits();
+            if (family == SocketEntry.Family.UNIX) {
+                diag.unix(bits, q.info(), out);
+            } else {
+                diag.inet(netid, family == SocketEntry.Family.INET ? Libc.AF_INET : Libc.AF_INET6, bits, q.info(), out);
+            }
+        }
+
+        void proc(ProcNetTables tables, Consumer<SocketEntry> out) throws IOException {
+            if (family == SocketEntry.Family.UNIX) {
+                tables.unix(out);
+            } else {
+                tables.inet(netid, family == SocketEntry.Family.INET6, out);
+            }
+        }
+    }
+
+    private static List<Table> tables(SocketQuery q) {
+        List<Table> tables = new ArrayList<>();
+        if (q.wantsUnix()) {
+            tables.add(new Table(Netid.UNIX_STREAM, SocketEntry.Family.UNIX));
+        }
+        for (Netid id : List.of(Netid.RAW, Netid.UDP, Netid.TCP)) {
+            if (q.wants(id)) {
+                for (SocketEntry.Family f : List.of(SocketEntry.Family.INET, SocketEntry.Family.INET6)) {
+                    if (q.families().contains(f)) {
+                        tables.add(new Table(id, f));
+                    }
+                }
+            }
+        }
+        return tables;
+    }
+}

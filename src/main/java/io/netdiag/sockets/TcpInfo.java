@@ -1,0 +1,67 @@
+package io.netdiag.sockets;
+
+import io.netdiag.os.NativeBytes;
+
+/**
+ * The kernel's {@code struct tcp_info} for one TCP socket (include/uapi/linux/tcp.h), as INET_DIAG_INFO
+ * carries it. Times ending in {@code Us} are microseconds, in {@code Ms} milliseconds; rates are bytes per
+ * second. Fields a kernel too old to fill them does not send are -1 (the struct only ever grows at the end).
+ *
+ * @param caState       congestion-avoidance state: 0 open, 1 disorder, 2 CWR, 3 recovery, 4 loss
+ * @param retransmits   retransmissions of the current head segment (the RTO backoff count)
+ * @param probes        unanswered zero-window or keepalive probes
+ * @param unacked       segments sent and not yet acknowledged
+ * @param lost          segments thought lost
+ * @param retrans       segments retransmitted and not yet acknowledged
+ * @param totalRetrans  segments retransmitted over the connection's life
+ * @param sndWnd        the peer's advertised receive window, in bytes (0: the peer is not reading)
+ * @param rcvWnd        the window this socket advertises to the peer, in bytes
+ */
+public record TcpInfo(
+        int caState, int retransmits, int probes, int backoff, int options, int sndWscale, int rcvWscale,
+        long rtoUs, long atoUs, long sndMss, long rcvMss,
+        long unacked, long sacked, long lost, long retrans,
+        long lastDataSentMs, long lastDataRecvMs, long lastAckRecvMs,
+        long pmtu, long rcvSsthresh, long rttUs, long rttvarUs, long sndSsthresh, long sndCwnd, long advmss,
+        long reordering, long rcvRttUs, long rcvSpace, long totalRetrans,
+        long pacingRate, long bytesAcked, long bytesReceived, long segsOut, long segsIn, long notsentBytes,
+        long minRttUs, long dataSegsIn, long dataSegsOut, long deliveryRate, long busyTimeUs, long delivered,
+        long bytesSent, long bytesRetrans, long sndWnd, long rcvWnd) {
+
+    /** tcpi_options bits. */
+    public static final int OPT_TIMESTAMPS = 1;
+    public static final int OPT_SACK = 2;
+    public static final int OPT_WSCALE = 4;
+    public static final int OPT_ECN = 8;
+
+    /** Decodes the attribute's payload ({@code length} bytes at {@code at}); missing tail fields come out as -1. */
+    public static TcpInfo decode(byte[] b, int at, int length) {
+        Fields s = new Fields(b, at, length);
+        int wscale = s.u8(6);
+        return new TcpInfo(
+                s.u8(1), s.u8(2), s.u8(3), s.u8(4), s.u8(5), wscale < 0 ? -1 : wscale & 0xf, wscale < 0 ? -1 : wscale >>> 4,
+                s.u32(8), s.u32(12), s.u32(16), s.u32(20),
+                s.u32(24), s.u32(28), s.u32(32), s.u32(36),
+                s.u32(44), s.u32(52), s.u32(56),
+                s.u32(60), s.u32(64), s.u32(68), s.u32(72), s.u32(76), s.u32(80), s.u32(84),
+                s.u32(88), s.u32(92), s.u32(96), s.u32(100),
+                s.u64(104), s.u64(120), s.u64(128), s.u32(136), s.u32(140), s.u32(144),
+                s.u32(148), s.u32(152), s.u32(156), s.u64(160), s.u64(168), s.u32(192),
+                s.u64(200), s.u64(208), s.u32(228), s.u32(232));
+    }
+
+    /** Bounds-checked reads: a field beyond what this kernel sent is -1. */
+    private record Fields(byte[] b, int at, int length) {
+        int u8(int offset) {
+            return offset < length ? NativeBytes.u8(b, at + offset) : -1;
+        }
+
+        long u32(int offset) {
+            return offset + 4 <= length ? NativeBytes.u32(b, at + offset) : -1;
+        }
+
+        long u64(int offset) {
+            return offset + 8 <= length ? NativeBytes.s64(b, at + offset) : -1;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.netdiag.sockets;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** ss's formatting rules, from iproute2's ss.c and its output on this machine. */
+class SocketRowsTest {
+    private static SocketEntry entry(SocketEntry.Family family, Netid netid, SocketState state, String local, long lport,
+                                     String peer, long pport, boolean v6only, List<Owner> owners) {
+        return new SocketEntry(family, netid, state, 0, 128, new Endpoint(local, lport), new Endpoint(peer, pport), 42, 1000,
+                0x1001, v6only, 0, null, Optional.empty(), Optional.empty(), owners);
+    }
+
+    @Test
+    void addressesAsSsPrintsThem() {
+        SocketEntry dual = entry(SocketEntry.Family.INET6, Netid.TCP, SocketState.LISTEN, "::", 80, "::", 0, false, List.of());
+        assertArrayEquals(new String[] {"*", "80"}, SocketRows.endpoint(dual, dual.local(), true, null), "dual-stack wildcard");
+        assertArrayEquals(new String[] {"*", "*"}, SocketRows.endpoint(dual, dual.peer(), false, null), "port 0");
+        SocketEntry only6 = entry(SocketEntry.Family.INET6, Netid.TCP, SocketState.LISTEN, "::", 80, "::", 0, true, List.of());
+        assertArrayEquals(new String[] {"[::]", "80"}, SocketRows.endpoint(only6, only6.local(), true, null));
+        SocketEntry v4 = entry(SocketEntry.Family.INET, Netid.TCP, SocketState.LISTEN, "0.0.0.0", 22, "0.0.0.0", 0, false, List.of());
+        assertArrayEquals(new String[] {"0.0.0.0", "22"}, SocketRows.endpoint(v4, v4.local(), true, null));
+        SocketEntry unix = entry(SocketEntry.Family.UNIX, Netid.UNIX_STREAM, SocketState.LISTEN, "/run/x.sock", 1234, "*", 0, false,
+                List.of());
+        assertArrayEquals(new String[] {"*", "0"}, SocketRows.endpoint(unix, unix.peer(), false, null), "UNIX peer inode 0");
+    }
+
+    @Test
+    void ownersAndExtendedColumns() {
+        SocketEntry e = entry(SocketEntry.Family.INET, Netid.TCP, SocketState.LISTEN, "127.0.0.1", 8080, "0.0.0.0", 0, false,
+                List.of(new Owner(12610, "python3", 3), new Owner(12611, "python3", 4)));
+        assertEquals("users:((\"python3\",pid=12610,fd=3),(\"python3\",pid=12611,fd=4))", SocketRows.process(e));
+        SocketRows rows = new SocketRows(new SocketRows.Layout(false, true, true, false, true, null));
+        rows.add(e);
+        StringWriter text = new StringWriter();
+        rows.print(new PrintWriter(text));
+        assertEquals("State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n"
+                + "LISTEN 0      128        127.0.0.1:8080      0.0.0.0:*    users:((\"python3\",pid=12610,fd=3),"
+                + "(\"python3\",pid=12611,fd=4)) uid:1000 ino:42 sk:1001 <->\n", text.toString());
+    }
+
+    @Test
+    void timesAndRatesLikeSs() {
+        assertEquals("0.022", SocketRows.ms(22));
+        assertEquals("204", SocketRows.ms(204_000));
+        assertEquals("1.5", SocketRows.ms(1_500));
+        assertEquals("141Gbps", SocketRows.rate(141.2e9));
+        assertEquals("31.4Gbps", SocketRows.rate(31.4e9));
+        assertEquals("1.2Mbps", SocketRows.rate(1.2e6));
+        assertEquals("900bps", SocketRows.rate(900));
+    }
+
+    @Test
+    void kernelCountersComeInHeaderValuePairs() {
+        Map<String, Long> values = new HashMap<>();
+        KernelCounters.parse("TcpExt: SyncookiesSent ListenOverflows ListenDrops\nTcpExt: 0 7 9\n"
+                + "IpExt: InNoRoutes\nIpExt: 3\n", values);
+        assertEquals(7L, values.get("TcpExt.ListenOverflows"));
+        assertEquals(9L, values.get("TcpExt.ListenDrops"));
+        assertEquals(3L, values.get("IpExt.InNoRoutes"));
+        List<SocketSummary.TableLine> tables = KernelCounters.parseSockstat("sockets: used 14\nTCP: inuse 1 orphan 0 tw 3 alloc 1 mem 41\n");
+        assertEquals("TCP", tables.get(1).protocol());
+        assertEquals(3L, tables.get(1).values().get("tw"));
+        assertEquals(14L, tables.getFirst().values().get("used"));
+        KernelCounters real = KernelCounters.read();
+        assertEquals(true, real.get("TcpExt", "ListenOverflows") >= 0, "this kernel has the counter");
+    }
+}
