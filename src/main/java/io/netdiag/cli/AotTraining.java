@@ -17,7 +17,9 @@ public final class AotTraining {
         String[][] runs = {
                 {"--help"}, {"--version"}, {"explain", "EAGAIN"}, {"--json", "explain", "ECONNRESET"},
                 {"ping", "--help"}, {"sockets", "--help"}, {"fill", "--help"}, {"capture", "--help"},
-                {"doctor", "--help"}, {"--no-such-option"}, {"explain", "--no-such-option"}};
+                {"doctor", "--help"}, {"--no-such-option"}, {"explain", "--no-such-option"},
+                // real, read-only work: the FFM linker, netlink and /proc paths that these commands take
+                {"sockets", "-tan"}, {"--json", "sockets", "-s"}, {"doctor"}};
         for (String[] run : runs) {
             PrintWriter sink = new PrintWriter(new StringWriter());
             Main.run(sink, sink, run);

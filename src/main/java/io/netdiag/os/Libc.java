@@ -63,25 +63,68 @@ public final class Libc {
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option SAVE_ERRNO = Linker.Option.captureCallState("errno");
 
-    private static final MethodHandle SOCKET = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle CONNECT = errnoCall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SENDTO = errnoCall("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVFROM = errnoCall("recvfrom",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle RECVMSG = errnoCall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = errnoCall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKOPT = errnoCall("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle POLL = errnoCall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle FCNTL = errnoCall("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle IOCTL = errnoCall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
-    private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    private static final MethodHandle GETEUID = plainCall("geteuid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle GETUID = plainCall("getuid", FunctionDescriptor.of(JAVA_INT));
+
+    // One holder class per function: a handle is linked on first use, not when Libc loads, because
+    // each downcallHandle costs milliseconds on a cold JVM and most commands need only a few.
+    private static final class Socket {
+        static final MethodHandle H = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Close {
+        static final MethodHandle H = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Bind {
+        static final MethodHandle H = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Connect {
+        static final MethodHandle H = errnoCall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Sendto {
+        static final MethodHandle H = errnoCall("sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Recvfrom {
+        static final MethodHandle H = errnoCall("recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final class Recvmsg {
+        static final MethodHandle H = errnoCall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Setsockopt {
+        static final MethodHandle H = errnoCall("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Getsockopt {
+        static final MethodHandle H = errnoCall("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final class Poll {
+        static final MethodHandle H = errnoCall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class Fcntl {
+        static final MethodHandle H = errnoCall("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Ioctl {
+        static final MethodHandle H = errnoCall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    }
+
+    private static final class Strerror {
+        static final MethodHandle H = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
+
+    private static final class Geteuid {
+        static final MethodHandle H = plainCall("geteuid", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    private static final class Getuid {
+        static final MethodHandle H = plainCall("getuid", FunctionDescriptor.of(JAVA_INT));
+    }
 
     private Libc() {
     }
@@ -133,7 +176,7 @@ public final class Libc {
     public static int socket(int domain, int type, int protocol, String operation) throws ErrnoException {
         MemorySegment st = state();
         try {
-            return check((int) SOCKET.invokeExact(st, domain, type, protocol), st, operation);
+            return check((int) Socket.H.invokeExact(st, domain, type, protocol), st, operation);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -147,7 +190,7 @@ public final class Libc {
             return;
         }
         try {
-            int ignored = (int) CLOSE.invokeExact(state(), fd);
+            int ignored = (int) Close.H.invokeExact(state(), fd);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -156,7 +199,7 @@ public final class Libc {
     public static void bind(int fd, MemorySegment address, String operation) throws ErrnoException {
         MemorySegment st = state();
         try {
-            check((int) BIND.invokeExact(st, fd, address, (int) address.byteSize()), st, operation);
+            check((int) Bind.H.invokeExact(st, fd, address, (int) address.byteSize()), st, operation);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -167,7 +210,7 @@ public final class Libc {
     public static void connect(int fd, MemorySegment address, String operation) throws ErrnoException {
         MemorySegment st = state();
         try {
-            check((int) CONNECT.invokeExact(st, fd, address, (int) address.byteSize()), st, operation);
+            check((int) Connect.H.invokeExact(st, fd, address, (int) address.byteSize()), st, operation);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -182,7 +225,7 @@ public final class Libc {
         MemorySegment to = address == null ? MemorySegment.NULL : address;
         int toLength = address == null ? 0 : (int) address.byteSize();
         try {
-            return check((long) SENDTO.invokeExact(st, fd, buffer, length, flags, to, toLength), st, operation);
+            return check((long) Sendto.H.invokeExact(st, fd, buffer, length, flags, to, toLength), st, operation);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -194,7 +237,7 @@ public final class Libc {
     public static long recv(int fd, MemorySegment buffer, long length, int flags, String operation) throws ErrnoException {
         MemorySegment st = state();
         try {
-            return check((long) RECVFROM.invokeExact(st, fd, buffer, length, flags, MemorySegment.NULL, MemorySegment.NULL),
+            return check((long) Recvfrom.H.invokeExact(st, fd, buffer, length, flags, MemorySegment.NULL, MemorySegment.NULL),
                     st, operation);
         } catch (ErrnoException e) {
             throw e;
@@ -207,7 +250,7 @@ public final class Libc {
     public static long recvmsg(int fd, MemorySegment msghdr, int flags, String operation) throws ErrnoException {
         MemorySegment st = state();
         try {
-            return check((long) RECVMSG.invokeExact(st, fd, msghdr, flags), st, operation);
+            return check((long) Recvmsg.H.invokeExact(st, fd, msghdr, flags), st, operation);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -218,7 +261,7 @@ public final class Libc {
     public static void setsockopt(int fd, int level, int name, MemorySegment value, String operation) throws ErrnoException {
         MemorySegment st = state();
         try {
-            check((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, (int) value.byteSize()), st, operation);
+            check((int) Setsockopt.H.invokeExact(st, fd, level, name, value, (int) value.byteSize()), st, operation);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -237,7 +280,7 @@ public final class Libc {
         MemorySegment st = state();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment length = arena.allocateFrom(JAVA_INT, (int) value.byteSize());
-            check((int) GETSOCKOPT.invokeExact(st, fd, level, name, value, length), st, operation);
+            check((int) Getsockopt.H.invokeExact(st, fd, level, name, value, length), st, operation);
             return length.get(JAVA_INT, 0);
         } catch (ErrnoException e) {
             throw e;
@@ -258,7 +301,7 @@ public final class Libc {
     public static int poll(MemorySegment pollfds, long count, int timeoutMillis, String operation) throws ErrnoException {
         MemorySegment st = state();
         try {
-            return check((int) POLL.invokeExact(st, pollfds, count, timeoutMillis), st, operation);
+            return check((int) Poll.H.invokeExact(st, pollfds, count, timeoutMillis), st, operation);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -269,7 +312,7 @@ public final class Libc {
     public static int fcntl(int fd, int command, int argument, String operation) throws ErrnoException {
         MemorySegment st = state();
         try {
-            return check((int) FCNTL.invokeExact(st, fd, command, argument), st, operation);
+            return check((int) Fcntl.H.invokeExact(st, fd, command, argument), st, operation);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -280,7 +323,7 @@ public final class Libc {
     public static int ioctl(int fd, long request, MemorySegment argument, String operation) throws ErrnoException {
         MemorySegment st = state();
         try {
-            return check((int) IOCTL.invokeExact(st, fd, request, argument), st, operation);
+            return check((int) Ioctl.H.invokeExact(st, fd, request, argument), st, operation);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -290,11 +333,11 @@ public final class Libc {
 
     /** The C library's message for an errno, as perror(3) prints it. */
     public static String strerror(int errno) {
-        if (STRERROR == null) {
+        if (Strerror.H == null) {
             return "errno " + errno;
         }
         try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment text = (MemorySegment) Strerror.H.invokeExact(errno);
             return text.reinterpret(1024).getString(0);
         } catch (Throwable t) {
             throw unexpected(t);
@@ -303,7 +346,7 @@ public final class Libc {
 
     public static int geteuid() {
         try {
-            return (int) GETEUID.invokeExact();
+            return (int) Geteuid.H.invokeExact();
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -311,7 +354,7 @@ public final class Libc {
 
     public static int getuid() {
         try {
-            return (int) GETUID.invokeExact();
+            return (int) Getuid.H.invokeExact();
         } catch (Throwable t) {
             throw unexpected(t);
         }
