@@ -1,0 +1,208 @@
+package io.netdiag.output;
+
+import io.netdiag.ping.PingEvent;
+import io.netdiag.ping.PingListener;
+import io.netdiag.ping.PingSummary;
+
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
+
+/**
+ * Prints ping events and statistics in iputils ping's exact shape (ping_common.c gather_statistics and
+ * finish), or as one JSON object per line with a {@code type} key: start, reply, error, local-error,
+ * no-answer, summary.
+ */
+public final class PingRenderer implements PingListener {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+    private final boolean quiet;
+    private final boolean timestamps;
+    private final boolean flood;
+
+    public PingRenderer(PrintWriter out, PrintWriter err, boolean json, boolean quiet, boolean timestamps, boolean flood) {
+        this.out = out;
+        this.err = err;
+        this.json = json;
+        this.quiet = quiet;
+        this.timestamps = timestamps;
+        this.flood = flood;
+    }
+
+    @Override
+    public synchronized void on(PingEvent event) {
+        if (json) {
+            json(event);
+            return;
+        }
+        switch (event) {
+            case PingEvent.Start s -> {
+                if (s.ipv6()) {
+                    out.println("PING " + s.target() + "(" + s.addressLabel() + ") " + s.dataLength() + " data bytes");
+                } else {
+                    out.println("PING " + s.target() + " (" + s.addressLabel() + ") " + s.dataLength() + "("
+                            + (s.dataLength() + 28) + ") bytes of data.");
+                }
+            }
+            case PingEvent.Sent s -> {
+                if (flood && !quiet) {
+                    out.print('.');
+                }
+            }
+            case PingEvent.Reply r -> {
+                if (quiet) {
+                    return;
+                }
+                if (flood) {
+                    out.print("\b \b");
+                    break;
+                }
+                StringBuilder line = new StringBuilder(prefix(r.epochMicros()));
+                line.append(r.bytes()).append(" bytes from ").append(r.fromLabel()).append(": icmp_seq=").append(r.sequence());
+                if (r.ttl() >= 0) {
+                    line.append(" ttl=").append(r.ttl());
+                }
+                if (r.truncated()) {
+                    line.append(" (truncated)");
+                } else if (r.rttMicros() >= 0) {
+                    line.append(" time=").append(time(r.rttMicros())).append(" ms");
+                }
+                if (r.duplicate() && !r.truncated()) {
+                    line.append(" (DUP!)");
+                }
+                out.println(line);
+            }
+            case PingEvent.IcmpError e -> {
+                if (quiet) {
+                    return;
+                }
+                if (flood) {
+                    out.print("\bE");
+                    break;
+                }
+                out.println(prefix(e.epochMicros()) + "From " + e.fromLabel() + " icmp_seq=" + e.sequence() + " " + e.text());
+            }
+            case PingEvent.LocalError l -> {
+                if (quiet) {
+                    return;
+                }
+                if (flood) {
+                    out.print('E');
+                    break;
+                }
+                out.flush();
+                err.println("netdiag ping: " + l.text());
+                err.flush();
+            }
+            case PingEvent.NoAnswerYet n -> out.println(prefix(n.epochMicros()) + "no answer yet for icmp_seq=" + n.sequence());
+        }
+        out.flush();
+    }
+
+    private String prefix(long epochMicros) {
+        if (!timestamps) {
+            return "";
+        }
+        return String.format("[%d.%06d] ", epochMicros / 1_000_000, epochMicros % 1_000_000);
+    }
+
+    /** iputils' precision: three decimals below 1 ms, two below 10, one below 100, none above. */
+    public static String time(long micros) {
+        if (micros >= 100_000 - 50) {
+            return Long.toString((micros + 500) / 1000);
+        }
+        if (micros >= 10_000 - 5) {
+            return (micros + 50) / 1000 + "." + ((micros + 50) % 1000) / 100;
+        }
+        if (micros >= 1000) {
+            return (micros + 5) / 1000 + "." + String.format("%02d", ((micros + 5) % 1000) / 10);
+        }
+        return micros / 1000 + "." + String.format("%03d", micros % 1000);
+    }
+
+    /** C's {@code %g} for a percentage: six significant digits, no trailing zeros. */
+    public static String percent(float value) {
+        if (value == 0f) {
+            return "0";
+        }
+        BigDecimal d = new BigDecimal((double) value).round(new MathContext(6));
+        String s = d.stripTrailingZeros().toPlainString();
+        return s;
+    }
+
+    private static String millis(long micros) {
+        return micros / 1000 + "." + String.format("%03d", micros % 1000);
+    }
+
+    /** The statistics block iputils prints at the end, and the classifier's reading of any errors. */
+    public synchronized void summary(PingSummary s) {
+        if (json) {
+            out.println(typed("summary", s));
+            out.flush();
+            return;
+        }
+        StringBuilder b = new StringBuilder();
+        b.append('\n').append("--- ").append(s.target()).append(" ping statistics ---\n");
+        b.append(s.transmitted()).append(" packets transmitted, ").append(s.received()).append(" received");
+        if (s.duplicates() > 0) {
+            b.append(", +").append(s.duplicates()).append(" duplicates");
+        }
+        if (s.errors() > 0) {
+            b.append(", +").append(s.errors()).append(" errors");
+        }
+        if (s.transmitted() > 0) {
+            b.append(", ").append(percent(s.lossPercent())).append("% packet loss");
+            b.append(", time ").append(s.timeMillis()).append("ms");
+        }
+        b.append('\n');
+        String comma = "";
+        if (s.rtt() != null) {
+            PingSummary.Rtt r = s.rtt();
+            b.append("rtt min/avg/max/mdev = ").append(millis(r.minMicros())).append('/').append(millis(r.avgMicros()))
+                    .append('/').append(millis(r.maxMicros())).append('/').append(millis(r.mdevMicros())).append(" ms");
+            comma = ", ";
+        }
+        if (s.pipe() > 1) {
+            b.append(comma).append("pipe ").append(s.pipe());
+            comma = ", ";
+        }
+        if (s.ipgMicros() >= 0 && s.rtt() != null) {
+            b.append(comma).append("ipg/ewma ").append(millis(s.ipgMicros())).append('/').append(millis(s.rtt().ewmaMicros()))
+                    .append(" ms");
+        }
+        b.append('\n');
+        for (PingSummary.Problem p : s.problems()) {
+            b.append("why: ").append(p.count()).append(" x ").append(p.text());
+            if (p.from() != null) {
+                b.append(" (from ").append(io.netdiag.ping.AddressText.of(p.from())).append(')');
+            }
+            b.append(": ").append(p.meaning()).append('\n');
+            if (p.hint() != null) {
+                b.append("try: ").append(p.hint()).append('\n');
+            }
+        }
+        out.print(b);
+        out.flush();
+    }
+
+    private void json(PingEvent event) {
+        String type = switch (event) {
+            case PingEvent.Start s -> "start";
+            case PingEvent.Sent s -> null;
+            case PingEvent.Reply r -> "reply";
+            case PingEvent.IcmpError e -> "error";
+            case PingEvent.LocalError l -> "local-error";
+            case PingEvent.NoAnswerYet n -> "no-answer";
+        };
+        if (type != null) {
+            out.println(typed(type, event));
+            out.flush();
+        }
+    }
+
+    private static String typed(String type, Object record) {
+        String body = Json.compact(record);
+        return "{\"type\":\"" + type + "\"" + (body.equals("{}") ? "}" : "," + body.substring(1));
+    }
+}
