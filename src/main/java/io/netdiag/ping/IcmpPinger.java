@@ -1,7 +1,5 @@
 package io.netdiag.ping;
 
-import io.netdiag.explain.Classifier;
-import io.netdiag.explain.Explanation;
 import io.netdiag.os.ErrnoException;
 import io.netdiag.os.IcmpSocket;
 import io.netdiag.os.Libc;
@@ -190,8 +188,22 @@ public final class IcmpPinger {
         }
 
         private void drain(boolean errorQueue) throws ErrnoException {
-            IcmpSocket.Received rx;
-            while ((rx = socket.receive()) != null) {
+            for (int pendingErrors = 0; ; ) {
+                IcmpSocket.Received rx;
+                try {
+                    rx = socket.receive();
+                } catch (ErrnoException e) {
+                    // with IP_RECVERR an ICMP error also sets the socket error, which this recvmsg returned
+                    // once; the details wait on the error queue
+                    drainErrors();
+                    if (++pendingErrors > 64) {
+                        throw e;
+                    }
+                    continue;
+                }
+                if (rx == null) {
+                    break;
+                }
                 handle(rx);
             }
             if (errorQueue) {
@@ -262,7 +274,7 @@ public final class IcmpPinger {
                 String text = e.errno() != EMSGSIZE ? "local error: " + Libc.strerror(e.errno())
                         : "local error: message too long, mtu" + (v6 ? ": " : "=") + e.info();
                 listener.on(new PingEvent.LocalError(target, nowMicros(), e.errno(), text));
-                count(text, null, e.errno());
+                count(text, null, -1, -1, e.errno());
                 return true;
             }
             boolean icmp = e.origin() == IcmpSocket.SO_EE_ORIGIN_ICMP || e.origin() == IcmpSocket.SO_EE_ORIGIN_ICMP6;
@@ -284,23 +296,21 @@ public final class IcmpPinger {
             stats.error(seq);
             String text = v6 ? IcmpTexts.v6(type, code, info) : IcmpTexts.v4(type, code, info);
             listener.on(new PingEvent.IcmpError(target, nowMicros(), from, names.label(from), seq, v6, type, code, info, text));
-            count(text, from, errno);
+            count(text, from, type, code, errno);
         }
 
-        private void count(String text, InetAddress from, int errno) {
+        private void count(String text, InetAddress from, int type, int code, int errno) {
             String key = text + "\0" + from;
             problemCounts.computeIfAbsent(key, k -> new long[1])[0]++;
-            problemDetails.putIfAbsent(key, new Object[] {text, from, errno});
+            problemDetails.putIfAbsent(key, new Object[] {text, from, type, code, errno});
         }
 
         private List<PingSummary.Problem> problems() {
             List<PingSummary.Problem> list = new ArrayList<>();
             for (Map.Entry<String, long[]> entry : problemCounts.entrySet()) {
                 Object[] d = problemDetails.get(entry.getKey());
-                int errno = (Integer) d[2];
-                Explanation why = Classifier.standard().classify(new ErrnoException("ICMP error " + d[0], errno));
-                list.add(new PingSummary.Problem((String) d[0], (InetAddress) d[1], entry.getValue()[0], why.symbol(),
-                        why.category().id(), why.summary(), why.hint()));
+                list.add(IcmpMeaning.explain((String) d[0], (InetAddress) d[1], entry.getValue()[0], v6, (Integer) d[2],
+                        (Integer) d[3], (Integer) d[4]));
             }
             return list;
         }
