@@ -69,14 +69,27 @@ final class PingCommand extends BaseCommand {
     @Option(names = "-6", description = "IPv6 only.")
     boolean ipv6;
 
+    @Option(names = "--tcp", paramLabel = "PORT", description = "TCP connect probes of PORT: open (handshake time), "
+            + "closed (RST), timeout (filtered or down), unreachable (ICMP error).")
+    Integer tcp;
+
+    @Option(names = "--udp", paramLabel = "PORT", description = "UDP probes of PORT: open (a reply), closed (ICMP port "
+            + "unreachable), open|filtered (silence), unreachable.")
+    Integer udp;
+
     @Override
     int execute() {
         PingRequest request = request();
-        PingRenderer renderer = new PingRenderer(out(), err(), json(), quiet, timestamps, flood);
+        if (tcp != null && udp != null) {
+            throw NetdiagException.badInput("choose one of --tcp and --udp");
+        }
+        Integer port = tcp != null ? tcp : udp;
+        PingRenderer renderer = new PingRenderer(out(), err(), json(), quiet, timestamps, flood).port(port == null ? 0 : port);
         AtomicBoolean interrupted = new AtomicBoolean();
         PingSummary summary;
         try (InterruptHandler ignored = InterruptHandler.install(() -> interrupted.set(true))) {
-            summary = Ping.icmp(request, renderer, interrupted::get);
+            summary = port == null ? Ping.icmp(request, renderer, interrupted::get)
+                    : Ping.port(request, udp != null, port, renderer, interrupted::get);
         }
         renderer.summary(summary);
         return summary.exitCode();

@@ -20,6 +20,7 @@ public final class PingRenderer implements PingListener {
     private final boolean quiet;
     private final boolean timestamps;
     private final boolean flood;
+    private int port;
 
     public PingRenderer(PrintWriter out, PrintWriter err, boolean json, boolean quiet, boolean timestamps, boolean flood) {
         this.out = out;
@@ -30,6 +31,12 @@ public final class PingRenderer implements PingListener {
         this.flood = flood;
     }
 
+    /** The port of TCP and UDP probes, for their header line. */
+    public PingRenderer port(int port) {
+        this.port = port;
+        return this;
+    }
+
     @Override
     public synchronized void on(PingEvent event) {
         if (json) {
@@ -38,7 +45,10 @@ public final class PingRenderer implements PingListener {
         }
         switch (event) {
             case PingEvent.Start s -> {
-                if (s.ipv6()) {
+                if (!s.probe().equals("icmp")) {
+                    out.println(s.probe().toUpperCase(java.util.Locale.ROOT) + " PING " + s.target() + " (" + s.addressLabel()
+                            + ") port " + port + ".");
+                } else if (s.ipv6()) {
                     out.println("PING " + s.target() + "(" + s.addressLabel() + ") " + s.dataLength() + " data bytes");
                 } else {
                     out.println("PING " + s.target() + " (" + s.addressLabel() + ") " + s.dataLength() + "("
@@ -96,6 +106,21 @@ public final class PingRenderer implements PingListener {
                 err.flush();
             }
             case PingEvent.NoAnswerYet n -> out.println(prefix(n.epochMicros()) + "no answer yet for icmp_seq=" + n.sequence());
+            case PingEvent.PortProbe p -> {
+                if (quiet) {
+                    return;
+                }
+                String where = (p.address() instanceof java.net.Inet6Address ? "[" + io.netdiag.ping.AddressText.of(p.address()) + "]"
+                        : io.netdiag.ping.AddressText.of(p.address())) + ":" + p.port();
+                String seq = p.protocol() + "_seq=" + p.sequence();
+                String line = switch (p.state()) {
+                    case "open" -> (p.protocol().equals("tcp") ? "connected to " : "reply from ") + where + ": " + seq + " open time="
+                            + time(p.rttMicros()) + " ms";
+                    case "timeout", "open|filtered" -> "no answer from " + where + ": " + seq + " " + p.state();
+                    default -> "From " + where + " " + seq + " " + p.reason() + " (" + p.state() + ")";
+                };
+                out.println(prefix(p.epochMicros()) + line);
+            }
         }
         out.flush();
     }
@@ -194,6 +219,7 @@ public final class PingRenderer implements PingListener {
             case PingEvent.IcmpError e -> "error";
             case PingEvent.LocalError l -> "local-error";
             case PingEvent.NoAnswerYet n -> "no-answer";
+            case PingEvent.PortProbe p -> "probe";
         };
         if (type != null) {
             out.println(typed(type, event));

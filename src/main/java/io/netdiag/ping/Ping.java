@@ -28,6 +28,17 @@ public final class Ping {
         }
     }
 
+    /** TCP connect ({@code udp} false) or UDP probes of one port on one target. */
+    public static PingSummary port(PingRequest request, boolean udp, int port, PingListener listener, BooleanSupplier stop) {
+        validate(request);
+        if (port < 1 || port > 65535) {
+            throw NetdiagException.badInput("invalid port: " + port + " (1-65535)");
+        }
+        String target = request.targets().getLast();
+        InetAddress address = Targets.resolve(target, request.family());
+        return new PortPinger(request, udp, port, listener, stop).run(target, address);
+    }
+
     /** One target, iputils style: events to the listener as they happen, the statistics at the end. */
     public static PingSummary icmp(PingRequest request, PingListener listener, BooleanSupplier stop) {
         validate(request);

@@ -44,4 +44,18 @@ public sealed interface PingEvent {
     /** -O: the previous probe is still unanswered when the next one leaves. */
     record NoAnswerYet(String target, long epochMicros, int sequence) implements PingEvent {
     }
+
+    /**
+     * One TCP connect or UDP probe of a port and what it found.
+     *
+     * @param protocol  tcp or udp
+     * @param state     open, closed (RST or ICMP port unreachable), timeout (TCP: filtered or host down),
+     *                  open|filtered (UDP silence), unreachable (an ICMP error or no route)
+     * @param rttMicros handshake or reply time; for closed ports the time to the refusal; -1 on time-out
+     * @param errno     0 when open, else the socket's errno (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ...)
+     * @param reason    the system's words for the errno, or null when open
+     */
+    record PortProbe(String target, long epochMicros, InetAddress address, int port, String protocol, int sequence, String state,
+                     long rttMicros, int errno, String reason) implements PingEvent {
+    }
 }

@@ -228,4 +228,28 @@ class PingTopologyIT {
         assertEquals(20L, sent, ours::toString);
         assertEquals(0, ours.exitCode(), "some replies without -w is exit 0, as iputils\n" + ours);
     }
+
+    @Test
+    void tcpAndUdpProbesTellTimeoutUnreachableAndClosedApart() {
+        run(server, "nft", "add", "rule", RULES, "in", "tcp", "dport", "81", "drop");
+        run(server, "nft", "add", "rule", RULES, "in", "tcp", "dport", "82", "reject", "with", "icmp", "type", "host-unreachable");
+        run(server, "nft", "add", "rule", RULES, "in", "udp", "dport", "83", "drop");
+        Host.Run timeout = Namespaces.jar(client, false, "ping", "--tcp", "81", "-c", "1", "-W", "0.5", SERVER);
+        assertEquals(1, timeout.exitCode(), timeout::toString);
+        assertTrue(timeout.out().contains("no answer from " + SERVER + ":81: tcp_seq=1 timeout"), timeout::toString);
+        assertTrue(timeout.out().contains("a firewall drops the SYN, or the host is down"), timeout::toString);
+
+        Host.Run unreachable = Namespaces.jar(client, false, "ping", "--tcp", "82", "-c", "1", "-W", "2", SERVER);
+        assertEquals(1, unreachable.exitCode(), unreachable::toString);
+        assertTrue(unreachable.out().contains("From " + SERVER + ":82 tcp_seq=1 No route to host (unreachable)"), unreachable::toString);
+
+        Host.Run closed = Namespaces.jar(client, false, "ping", "--tcp", "84", "-c", "1", SERVER);
+        assertTrue(closed.out().contains("tcp_seq=1 Connection refused (closed)"), closed::toString);
+
+        Host.Run silent = Namespaces.jar(client, false, "ping", "--udp", "83", "-c", "1", "-W", "0.5", SERVER);
+        assertEquals(1, silent.exitCode(), silent::toString);
+        assertTrue(silent.out().contains("no answer from " + SERVER + ":83: udp_seq=1 open|filtered"), silent::toString);
+        Host.Run udpClosed = Namespaces.jar(client, false, "ping", "--udp", "84", "-c", "1", SERVER);
+        assertTrue(udpClosed.out().contains("udp_seq=1 Connection refused (closed)"), udpClosed::toString);
+    }
 }
