@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "Exit status: 0 when replies came, 1 when none came (or fewer than -c within -w), 2 on bad input, "
                         + "3 when neither kind of ICMP socket may be opened."})
 final class PingCommand extends BaseCommand {
-    @Parameters(paramLabel = "HOST", arity = "1..*", description = "Host name or address to probe.")
+    @Parameters(paramLabel = "HOST", arity = "1..*", description = "Host name, address, or ADDRESS/PREFIX range to probe; "
+            + "several targets are probed at once, with fping-style lines and a table.")
     List<String> targets;
 
     @Option(names = "-c", paramLabel = "COUNT", description = "Stop after COUNT replies (or errors).")
@@ -84,8 +85,18 @@ final class PingCommand extends BaseCommand {
             throw NetdiagException.badInput("choose one of --tcp and --udp");
         }
         Integer port = tcp != null ? tcp : udp;
-        PingRenderer renderer = new PingRenderer(out(), err(), json(), quiet, timestamps, flood).port(port == null ? 0 : port);
+        boolean several = Ping.several(request);
+        PingRenderer renderer = new PingRenderer(out(), err(), json(), quiet, timestamps, flood && !several)
+                .port(port == null ? 0 : port).several(several);
         AtomicBoolean interrupted = new AtomicBoolean();
+        if (several) {
+            List<PingSummary> summaries;
+            try (InterruptHandler ignored = InterruptHandler.install(() -> interrupted.set(true))) {
+                summaries = Ping.many(request, port == null ? 0 : port, udp != null, renderer, interrupted::get);
+            }
+            renderer.table(summaries);
+            return summaries.stream().allMatch(s -> s.exitCode() == 0) ? 0 : 1;
+        }
         PingSummary summary;
         try (InterruptHandler ignored = InterruptHandler.install(() -> interrupted.set(true))) {
             summary = port == null ? Ping.icmp(request, renderer, interrupted::get)

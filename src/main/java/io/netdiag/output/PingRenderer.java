@@ -21,6 +21,8 @@ public final class PingRenderer implements PingListener {
     private final boolean timestamps;
     private final boolean flood;
     private int port;
+    private boolean several;
+    private final java.util.Map<String, long[]> running = new java.util.HashMap<>();
 
     public PingRenderer(PrintWriter out, PrintWriter err, boolean json, boolean quiet, boolean timestamps, boolean flood) {
         this.out = out;
@@ -37,10 +39,20 @@ public final class PingRenderer implements PingListener {
         return this;
     }
 
+    /** fping-style lines for several targets: {@code TARGET : [N], ...}, and a table at the end. */
+    public PingRenderer several(boolean several) {
+        this.several = several;
+        return this;
+    }
+
     @Override
     public synchronized void on(PingEvent event) {
         if (json) {
             json(event);
+            return;
+        }
+        if (several) {
+            fping(event);
             return;
         }
         switch (event) {
@@ -120,6 +132,89 @@ public final class PingRenderer implements PingListener {
                     default -> "From " + where + " " + seq + " " + p.reason() + " (" + p.state() + ")";
                 };
                 out.println(prefix(p.epochMicros()) + line);
+            }
+        }
+        out.flush();
+    }
+
+    private void fping(PingEvent event) {
+        long[] r = running.computeIfAbsent(event.target(), t -> new long[3]); // sent, received, rtt sum
+        switch (event) {
+            case PingEvent.Sent s -> r[0]++;
+            case PingEvent.Reply p -> {
+                if (!p.duplicate()) {
+                    r[1]++;
+                }
+                if (p.rttMicros() >= 0) {
+                    r[2] += p.rttMicros();
+                }
+                if (!quiet) {
+                    String time = p.rttMicros() >= 0 ? ", " + time(p.rttMicros()) + " ms (" + time(r[2] / Math.max(1, r[1]))
+                            + " avg, " + (r[0] == 0 ? 0 : (r[0] - r[1]) * 100 / r[0]) + "% loss)" : "";
+                    out.println(prefix(p.epochMicros()) + p.target() + " : [" + (p.sequence() - 1) + "], " + p.bytes() + " bytes"
+                            + time + (p.duplicate() ? " (DUP!)" : ""));
+                }
+            }
+            case PingEvent.IcmpError e -> {
+                if (!quiet) {
+                    out.println(prefix(e.epochMicros()) + e.target() + " : [" + (e.sequence() - 1) + "], From " + e.fromLabel() + " "
+                            + e.text());
+                }
+            }
+            case PingEvent.PortProbe p -> {
+                if (!quiet) {
+                    String detail = p.state().equals("open") ? "open, " + time(p.rttMicros()) + " ms"
+                            : p.reason() == null || p.state().equals("timeout") || p.state().equals("open|filtered") ? p.state()
+                            : p.state() + ", " + p.reason();
+                    out.println(prefix(p.epochMicros()) + p.target() + " : [" + (p.sequence() - 1) + "], " + p.protocol() + "/" + p.port()
+                            + " " + detail);
+                }
+            }
+            case PingEvent.LocalError l -> {
+                if (!quiet) {
+                    err.println("netdiag ping: " + l.target() + ": " + l.text());
+                    err.flush();
+                }
+            }
+            case PingEvent.Start s -> {
+            }
+            case PingEvent.NoAnswerYet n -> {
+            }
+        }
+        out.flush();
+    }
+
+    /** The final table of several targets (text), or one summary object per target (JSON). */
+    public synchronized void table(java.util.List<PingSummary> summaries) {
+        if (json) {
+            summaries.forEach(this::summary);
+            return;
+        }
+        Table table = new Table("TARGET", "ADDRESS", "SENT", "RECV", "LOSS", "MIN/AVG/MAX ms", "STATUS")
+                .align(2, Table.Align.RIGHT).align(3, Table.Align.RIGHT).align(4, Table.Align.RIGHT);
+        java.util.Map<String, long[]> why = new java.util.LinkedHashMap<>();
+        java.util.Map<String, PingSummary.Problem> whyText = new java.util.LinkedHashMap<>();
+        for (PingSummary s : summaries) {
+            PingSummary.Rtt r = s.rtt();
+            String status = s.received() > 0 ? (s.probe().equals("icmp") ? "alive" : "open")
+                    : s.problems().isEmpty() ? "no reply" : s.problems().getFirst().text();
+            table.row(s.target(), io.netdiag.ping.AddressText.of(s.address()), s.transmitted(), s.received(),
+                    percent(s.lossPercent()) + "%", r == null ? "-" : millis(r.minMicros()) + "/" + millis(r.avgMicros()) + "/"
+                            + millis(r.maxMicros()), status);
+            for (PingSummary.Problem p : s.problems()) {
+                why.computeIfAbsent(p.text(), k -> new long[2])[0] += p.count();
+                why.get(p.text())[1]++;
+                whyText.putIfAbsent(p.text(), p);
+            }
+        }
+        out.println();
+        out.print(table.render());
+        for (var e : why.entrySet()) {
+            PingSummary.Problem p = whyText.get(e.getKey());
+            out.println("why: " + e.getValue()[0] + " x " + e.getKey() + " (" + e.getValue()[1] + " target"
+                    + (e.getValue()[1] == 1 ? "" : "s") + "): " + p.meaning());
+            if (p.hint() != null) {
+                out.println("try: " + p.hint());
             }
         }
         out.flush();

@@ -252,4 +252,22 @@ class PingTopologyIT {
         Host.Run udpClosed = Namespaces.jar(client, false, "ping", "--udp", "84", "-c", "1", SERVER);
         assertTrue(udpClosed.out().contains("udp_seq=1 Connection refused (closed)"), udpClosed::toString);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"raw", "datagram"})
+    void aRangeBehindTheRouterSeparatesLiveRejectedAndSilentHosts(String kind) {
+        mode(kind);
+        run(server, "nft", "add", "rule", RULES, "in", "icmp", "type", "echo-request", "reject", "with", "icmp", "type",
+                "admin-prohibited");
+        Host.Run ours = Namespaces.jar(client, false, "ping", "-c", "1", "-W", "0.5", "10.201." + NET + ".0/29", "10.200." + NET + ".1");
+        assertEquals(1, ours.exitCode(), ours::toString);
+        List<String> lines = ours.out().lines().toList();
+        assertTrue(lines.contains("10.201." + NET + ".2 : [0], From " + SERVER + " Packet filtered"), ours::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("10\\.201\\." + NET + "\\.1 : \\[0], 64 bytes, .*")), ours::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("10\\.201\\." + NET + "\\.2 +10\\.201\\.\\d+\\.2 +1 +0 +100% +- +Packet filtered")),
+                ours::toString);
+        assertEquals(4, lines.stream().filter(l -> l.matches("10\\.201\\.\\d+\\.[3-6] .* +1 +0 +100% +- +no reply")).count(),
+                ours::toString);
+        assertTrue(ours.out().contains("why: 1 x Packet filtered (1 target): "), ours::toString);
+    }
 }
