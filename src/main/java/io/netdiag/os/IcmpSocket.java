@@ -252,14 +252,22 @@ public final class IcmpSocket implements AutoCloseable {
         }
     }
 
-    /** Sends one ICMP message (header and data) to {@code to}. */
-    public void send(byte[] icmp, int length, InetAddress to) throws ErrnoException {
+    /**
+     * Sends one ICMP message (header and data) to {@code to}; returns the wall-clock time (epoch
+     * nanoseconds) taken just before the system call, the send time that RTTs are measured from. On
+     * loopback the reply is received within sendto itself, so every step between this clock reading and
+     * the call would count as network time.
+     */
+    public long send(byte[] icmp, int length, InetAddress to) throws ErrnoException {
         if (!to.equals(lastDestination)) {
             destinationLength = SockAddr.write(destination, to, 0);
             lastDestination = to;
         }
         MemorySegment.copy(icmp, 0, sendBuffer, JAVA_BYTE, 0, length);
-        Libc.sendto(fd, sendBuffer, length, 0, destination.asSlice(0, destinationLength), "sendto(ICMP echo)");
+        MemorySegment address = destination.asSlice(0, destinationLength);
+        java.time.Instant now = java.time.Instant.now();
+        Libc.sendto(fd, sendBuffer, length, 0, address, "sendto(ICMP echo)");
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /**

@@ -141,10 +141,11 @@ public final class IcmpPinger {
                                     : request.lingerMillis() * 1000L;
                             exitAt = now + waitMicros * 1000;
                         }
-                        continue;
+                        // no continue: read what arrived before the next probe leaves, as iputils does
                     }
                 }
                 long wakeAt = Math.min(exitAt, deadlineAt);
+                allSent = count > 0 && stats.transmitted >= count && request.deadlineSeconds() == 0;
                 if (!allSent) {
                     wakeAt = Math.min(wakeAt, nextSend);
                 }
@@ -176,7 +177,7 @@ public final class IcmpPinger {
             sentAt[seq] = sendNanos;
             int length = EchoCodec.request(packet, v6, identifier, seq, request.dataLength(), sendNanos);
             try {
-                socket.send(packet, length, address);
+                sentAt[seq] = socket.send(packet, length, address);
             } catch (ErrnoException e) {
                 // the kernel queues the reason (EMSGSIZE with the MTU) on the error queue: report that one
                 if (!drainErrors()) {

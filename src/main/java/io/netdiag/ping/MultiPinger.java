@@ -163,7 +163,7 @@ public final class MultiPinger {
         int length = EchoCodec.request(packet, t.v6, identifier, wireSequence, request.dataLength(), now);
         for (int attempt = 0; ; attempt++) {
             try {
-                socket.send(packet, length, t.entry.address());
+                sentAt[wireSequence] = socket.send(packet, length, t.entry.address());
                 listener.on(new PingEvent.Sent(t.entry.label(), IcmpPinger.nowMicros(), seq));
                 return;
             } catch (ErrnoException e) {
