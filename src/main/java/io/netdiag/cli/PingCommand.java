@@ -78,6 +78,10 @@ final class PingCommand extends BaseCommand {
             + "unreachable), open|filtered (silence), unreachable.")
     Integer udp;
 
+    @Option(names = "--mtu", description = "Path-MTU discovery: probes with DF set, sized by binary search, and who "
+            + "reported \"fragmentation needed\".")
+    boolean mtu;
+
     @Override
     int execute() {
         PingRequest request = request();
@@ -86,6 +90,19 @@ final class PingCommand extends BaseCommand {
         }
         Integer port = tcp != null ? tcp : udp;
         boolean several = Ping.several(request);
+        if (mtu) {
+            if (several || port != null) {
+                throw NetdiagException.badInput("--mtu takes one target and ICMP");
+            }
+            PingRenderer renderer = new PingRenderer(out(), err(), json(), quiet, false, false);
+            AtomicBoolean interrupted = new AtomicBoolean();
+            io.netdiag.ping.PathMtu.Result result;
+            try (InterruptHandler ignored = InterruptHandler.install(() -> interrupted.set(true))) {
+                result = Ping.mtu(request, interrupted::get);
+            }
+            renderer.mtu(result);
+            return result.exitCode();
+        }
         PingRenderer renderer = new PingRenderer(out(), err(), json(), quiet, timestamps, flood && !several)
                 .port(port == null ? 0 : port).several(several);
         AtomicBoolean interrupted = new AtomicBoolean();

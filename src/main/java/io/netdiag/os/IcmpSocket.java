@@ -50,6 +50,8 @@ public final class IcmpSocket implements AutoCloseable {
     public static final int PMTUDISC_DONT = 0;
     public static final int PMTUDISC_WANT = 1;
     public static final int PMTUDISC_DO = 2;
+    /** DF set, and the kernel's cached path MTU ignored: what a path-MTU search needs. */
+    public static final int PMTUDISC_PROBE = 3;
 
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;

@@ -326,4 +326,28 @@ public final class PingRenderer implements PingListener {
         String body = Json.compact(record);
         return "{\"type\":\"" + type + "\"" + (body.equals("{}") ? "}" : "," + body.substring(1));
     }
+
+    /** The probes of a path-MTU search and its answer (text), or the result as one JSON object. */
+    public synchronized void mtu(io.netdiag.ping.PathMtu.Result r) {
+        if (json) {
+            out.println(typed("mtu", r));
+            out.flush();
+            return;
+        }
+        String address = io.netdiag.ping.AddressText.of(r.address());
+        out.println("PMTU " + r.target() + " (" + address + "): path-MTU search with DF set");
+        for (io.netdiag.ping.PathMtu.Step step : r.steps()) {
+            out.println("size " + step.size() + ": " + step.text());
+        }
+        out.println();
+        out.println("--- " + r.target() + " path MTU ---");
+        if (r.mtu() < 0) {
+            out.println("no probe got through");
+        } else {
+            out.println("path MTU " + r.mtu() + " bytes (ICMP data " + r.dataBytes() + ", ping -M do -s " + r.dataBytes() + ")"
+                    + (r.limitedBy() != null ? "; fragmentation needed reported by " + io.netdiag.ping.AddressText.of(r.limitedBy())
+                    : ""));
+        }
+        out.flush();
+    }
 }

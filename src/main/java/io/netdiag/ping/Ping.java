@@ -90,6 +90,14 @@ public final class Ping {
         }
     }
 
+    /** Path-MTU discovery to one target. */
+    public static PathMtu.Result mtu(PingRequest request, BooleanSupplier stop) {
+        validate(request);
+        String target = request.targets().getLast();
+        InetAddress address = Targets.resolve(target, request.family());
+        return new PathMtu(request, stop).run(target, address);
+    }
+
     /** One target, iputils style: events to the listener as they happen, the statistics at the end. */
     public static PingSummary icmp(PingRequest request, PingListener listener, BooleanSupplier stop) {
         validate(request);

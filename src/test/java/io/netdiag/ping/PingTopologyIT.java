@@ -270,4 +270,29 @@ class PingTopologyIT {
                 ours::toString);
         assertTrue(ours.out().contains("why: 1 x Packet filtered (1 target): "), ours::toString);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"raw", "datagram"})
+    void pathMtuSearchFindsTheSmallerLinkAndWhoReportedIt(String kind) {
+        mode(kind);
+        Host.Run ours = Namespaces.jar(client, false, "ping", "--mtu", SERVER);
+        assertEquals(0, ours.exitCode(), ours::toString);
+        assertTrue(ours.out().contains("size 1500: From " + ROUTER_NEAR + " Frag needed and DF set (mtu = 1280)"), ours::toString);
+        assertTrue(ours.out().contains("path MTU 1280 bytes (ICMP data 1252, ping -M do -s 1252); fragmentation needed reported by "
+                + ROUTER_NEAR), ours::toString);
+        // and iputils agrees: 1252 data bytes pass with DF set, 1253 do not
+        assertEquals(0, Namespaces.exec(client, "ping", "-c", "1", "-M", "do", "-s", "1252", SERVER).exitCode());
+        assertEquals(1, Namespaces.exec(client, "ping", "-c", "1", "-W", "1", "-M", "do", "-s", "1253", SERVER).exitCode());
+    }
+
+    @Test
+    void pathMtuSearchThroughABlackHoleUsesTimeouts() {
+        mode("raw");
+        // the server drops big packets silently: no "fragmentation needed" to learn from
+        run(server, "nft", "add", "rule", RULES, "in", "ip", "length", "gt", "1000", "drop");
+        Host.Run ours = Namespaces.jar(client, false, "ping", "--mtu", "-W", "0.2", SERVER);
+        assertEquals(0, ours.exitCode(), ours::toString);
+        assertTrue(ours.out().contains("path MTU 1000 bytes (ICMP data 972"), ours::toString);
+        assertTrue(ours.out().contains(": no answer within 200 ms"), ours::toString);
+    }
 }
