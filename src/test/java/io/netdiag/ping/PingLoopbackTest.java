@@ -109,4 +109,19 @@ class PingLoopbackTest {
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("received, 0% packet loss"), r::toString);
     }
+
+    @Test
+    void floodPrintsDotsAndBackspacesAndTheIpgLine() {
+        assumeTrue(Host.isRoot());
+        Cli.Result ours = Cli.run("ping", "-f", "-c", "100", "127.0.0.1");
+        Host.Run theirs = Host.run("ping", "-f", "-c", "100", "127.0.0.1");
+        assertEquals(0, ours.exitCode(), ours::toString);
+        String flood = ours.out().lines().skip(1).findFirst().orElseThrow();
+        assertEquals(100, flood.chars().filter(c -> c == '.').count(), "one dot per probe");
+        assertEquals(100, flood.chars().filter(c -> c == '\b').count() / 2, "one backspace pair per reply");
+        String ipg = "rtt min/avg/max/mdev = [0-9./]+ ms(, pipe \\d+)?, ipg/ewma \\d+\\.\\d{3}/\\d+\\.\\d{3} ms";
+        assertTrue(ours.out().lines().anyMatch(l -> l.matches(ipg)), ours::toString);
+        assertTrue(theirs.out().lines().anyMatch(l -> l.matches(ipg)), theirs::toString);
+        assertTrue(ours.out().contains("100 packets transmitted, 100 received, 0% packet loss"), ours::toString);
+    }
 }

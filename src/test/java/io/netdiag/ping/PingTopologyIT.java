@@ -146,8 +146,9 @@ class PingTopologyIT {
     void silentDropIsTotalLossAndExitOne(String kind) {
         mode(kind);
         run(server, "nft", "add", "rule", RULES, "in", "icmp", "type", "echo-request", "drop");
-        Host.Run ours = sideBySide("-c", "2", "-i", "0.2", "-W", "1", SERVER);
+        Host.Run ours = sideBySide("-O", "-c", "2", "-i", "0.2", "-W", "1", SERVER);
         assertEquals(1, ours.exitCode());
+        assertTrue(ours.out().contains("\nno answer yet for icmp_seq=1\n"), ours::toString);
         assertTrue(ours.out().contains("2 packets transmitted, 0 received, 100% packet loss"), ours::toString);
     }
 
@@ -294,5 +295,26 @@ class PingTopologyIT {
         assertEquals(0, ours.exitCode(), ours::toString);
         assertTrue(ours.out().contains("path MTU 1000 bytes (ICMP data 972"), ours::toString);
         assertTrue(ours.out().contains(": no answer within 200 ms"), ours::toString);
+    }
+
+    @Test
+    void duplicatedRepliesAreMarkedAndCountedAsIputilsDoes() {
+        mode("raw");
+        // the server sends a copy of echo replies to its gateway (nft dup names the next hop), which forwards it
+        run(server, "nft", "add", "table", "ip", "ndpingdup");
+        Host.Run ours;
+        try {
+            run(server, "nft", "add", "chain", "ip", "ndpingdup", "out", "{ type filter hook output priority 0; }");
+            run(server, "nft", "add", "rule", "ip", "ndpingdup", "out", "icmp", "type", "echo-reply", "dup", "to",
+                    "10.201." + NET + ".1");
+            ours = Namespaces.jar(client, false, "ping", "-c", "3", "-i", "0.2", SERVER);
+        } finally {
+            run(server, "nft", "delete", "table", "ip", "ndpingdup");
+        }
+        assertEquals(0, ours.exitCode(), ours::toString);
+        long dupLines = ours.out().lines().filter(l -> l.matches("64 bytes from .* time=\\S+ ms \\(DUP!\\)")).count();
+        assertTrue(dupLines > 0, ours::toString);
+        assertTrue(ours.out().contains("3 packets transmitted, 3 received, +" + dupLines + " duplicates, 0% packet loss"),
+                ours::toString);
     }
 }
