@@ -82,6 +82,10 @@ final class PingCommand extends BaseCommand {
             + "reported \"fragmentation needed\".")
     boolean mtu;
 
+    @Option(names = "--graph", description = "A live chart of RTT and loss per target, redrawn in place (until Ctrl-C "
+            + "without -c); the statistics follow.")
+    boolean graph;
+
     @Override
     int execute() {
         PingRequest request = request();
@@ -103,21 +107,32 @@ final class PingCommand extends BaseCommand {
             renderer.mtu(result);
             return result.exitCode();
         }
+        if (graph && json()) {
+            throw NetdiagException.badInput("--graph draws on a terminal; it does not combine with --json");
+        }
         PingRenderer renderer = new PingRenderer(out(), err(), json(), quiet, timestamps, flood && !several)
                 .port(port == null ? 0 : port).several(several);
+        io.netdiag.output.PingGraph chart = graph ? new io.netdiag.output.PingGraph(out(), TerminalWidth::columns) : null;
+        io.netdiag.ping.PingListener listener = chart != null ? chart : renderer;
         AtomicBoolean interrupted = new AtomicBoolean();
         if (several) {
             List<PingSummary> summaries;
             try (InterruptHandler ignored = InterruptHandler.install(() -> interrupted.set(true))) {
-                summaries = Ping.many(request, port == null ? 0 : port, udp != null, renderer, interrupted::get);
+                summaries = Ping.many(request, port == null ? 0 : port, udp != null, listener, interrupted::get, graph);
+            }
+            if (chart != null) {
+                chart.draw();
             }
             renderer.table(summaries);
             return summaries.stream().allMatch(s -> s.exitCode() == 0) ? 0 : 1;
         }
         PingSummary summary;
         try (InterruptHandler ignored = InterruptHandler.install(() -> interrupted.set(true))) {
-            summary = port == null ? Ping.icmp(request, renderer, interrupted::get)
-                    : Ping.port(request, udp != null, port, renderer, interrupted::get);
+            summary = port == null ? Ping.icmp(request, listener, interrupted::get)
+                    : Ping.port(request, udp != null, port, listener, interrupted::get);
+        }
+        if (chart != null) {
+            chart.draw();
         }
         renderer.summary(summary);
         return summary.exitCode();

@@ -9,7 +9,6 @@ import io.netdiag.os.Platform;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +37,14 @@ public final class MultiPinger {
     private final long[] sentAt = new long[SEQUENCES];
     private int wireSequence;
 
-    public MultiPinger(PingRequest request, PingListener listener, BooleanSupplier stop) {
+    private final boolean continuous;
+
+    /** {@code continuous}: without -c, keep probing until stopped (--graph) instead of one round (fping's alive check). */
+    public MultiPinger(PingRequest request, PingListener listener, BooleanSupplier stop, boolean continuous) {
         this.request = request;
         this.listener = listener;
         this.stop = stop;
+        this.continuous = continuous;
     }
 
     private static final class Target {
@@ -62,10 +65,6 @@ public final class MultiPinger {
     public List<PingSummary> run(List<TargetList.Entry> entries) {
         Platform.requireLinux("ICMP echo");
         List<Target> targets = entries.stream().map(Target::new).toList();
-        Map<InetAddress, List<Target>> byAddress = new HashMap<>();
-        for (Target t : targets) {
-            byAddress.computeIfAbsent(t.entry.address(), a -> new ArrayList<>()).add(t);
-        }
         IcmpSocket v4 = null;
         IcmpSocket v6 = null;
         try {
@@ -80,7 +79,7 @@ public final class MultiPinger {
                     s.setTtl(request.ttl());
                 }
             }
-            return loop(targets, byAddress, v4, v6);
+            return loop(targets, v4, v6);
         } catch (ErrnoException e) {
             throw new NetdiagException(NetdiagException.Kind.NEGATIVE, "ping failed", e);
         } finally {
@@ -93,10 +92,10 @@ public final class MultiPinger {
         }
     }
 
-    private List<PingSummary> loop(List<Target> targets, Map<InetAddress, List<Target>> byAddress, IcmpSocket v4, IcmpSocket v6)
+    private List<PingSummary> loop(List<Target> targets, IcmpSocket v4, IcmpSocket v6)
             throws ErrnoException {
         int identifier = ThreadLocalRandom.current().nextInt(1, 0x10000);
-        long rounds = request.count() > 0 ? request.count() : 1;
+        long rounds = request.count() > 0 ? request.count() : continuous ? Long.MAX_VALUE : 1;
         long intervalNanos = request.intervalMillis() * MILLI;
         int timeoutMillis = request.lingerMillis() != PingRequest.DEFAULT_LINGER_MILLIS ? request.lingerMillis()
                 : DEFAULT_TIMEOUT_MILLIS;
@@ -119,7 +118,7 @@ public final class MultiPinger {
             if (round < rounds && now >= nextRound) {
                 for (Target t : targets) {
                     send(t, t.v6 ? v6 : v4, identifier, packet);
-                    poll(v4, v6, 0, byAddress, identifier);
+                    poll(v4, v6, 0, identifier);
                 }
                 round++;
                 lastSend = System.nanoTime();
@@ -134,7 +133,7 @@ public final class MultiPinger {
             }
             long wake = Math.min(round < rounds ? nextRound : exitAt, deadlineAt);
             int wait = (int) Math.max(0, Math.min(100, (wake - now + MILLI - 1) / MILLI));
-            poll(v4, v6, wait, byAddress, identifier);
+            poll(v4, v6, wait, identifier);
         }
         List<PingSummary> summaries = new ArrayList<>();
         long timeMillis = ((lastSend - start) / 1000 + 500) / 1000;
@@ -178,7 +177,7 @@ public final class MultiPinger {
         }
     }
 
-    private void poll(IcmpSocket v4, IcmpSocket v6, int waitMillis, Map<InetAddress, List<Target>> byAddress, int identifier)
+    private void poll(IcmpSocket v4, IcmpSocket v6, int waitMillis, int identifier)
             throws ErrnoException {
         boolean both = v4 != null && v6 != null;
         for (IcmpSocket s : new IcmpSocket[] {v4, v6}) {
@@ -194,21 +193,21 @@ public final class MultiPinger {
                 try {
                     rx = s.receive();
                 } catch (ErrnoException e) {
-                    drainErrors(s, byAddress);
+                    drainErrors(s);
                     continue;
                 }
                 if (rx == null) {
                     break;
                 }
-                handle(s, rx, byAddress, identifier);
+                handle(s, rx, identifier);
             }
             if ((revents & Libc.POLLERR) != 0) {
-                drainErrors(s, byAddress);
+                drainErrors(s);
             }
         }
     }
 
-    private void handle(IcmpSocket s, IcmpSocket.Received rx, Map<InetAddress, List<Target>> byAddress, int identifier) {
+    private void handle(IcmpSocket s, IcmpSocket.Received rx, int identifier) {
         byte[] data = rx.data();
         int offset = 0;
         int ttl = rx.ttl();
@@ -257,7 +256,7 @@ public final class MultiPinger {
         }
     }
 
-    private void drainErrors(IcmpSocket s, Map<InetAddress, List<Target>> byAddress) throws ErrnoException {
+    private void drainErrors(IcmpSocket s) throws ErrnoException {
         IcmpSocket.QueuedError e;
         while ((e = s.receiveError()) != null) {
             boolean icmp = e.origin() == IcmpSocket.SO_EE_ORIGIN_ICMP || e.origin() == IcmpSocket.SO_EE_ORIGIN_ICMP6;

@@ -54,16 +54,17 @@ public final class Ping {
      * Several targets and ranges probed at once: ICMP from one thread and one socket per family, TCP and
      * UDP ({@code port} above 0) from a small pool of threads. One summary per address, in order.
      */
-    public static List<PingSummary> many(PingRequest request, int port, boolean udp, PingListener listener, BooleanSupplier stop) {
+    public static List<PingSummary> many(PingRequest request, int port, boolean udp, PingListener listener, BooleanSupplier stop,
+                                         boolean continuous) {
         validate(request);
         List<TargetList.Entry> entries = TargetList.expand(request.targets(), request.family());
         if (port <= 0) {
-            return new MultiPinger(request, listener, stop).run(entries);
+            return new MultiPinger(request, listener, stop, continuous).run(entries);
         }
         if (port > 65535) {
             throw NetdiagException.badInput("invalid port: " + port + " (1-65535)");
         }
-        PingRequest perTarget = request.count() > 0 ? request : new PingRequest(request.targets(), request.family(), 1,
+        PingRequest perTarget = request.count() > 0 || continuous ? request : new PingRequest(request.targets(), request.family(), 1,
                 request.intervalMillis(), request.deadlineSeconds(), request.lingerMillis(), request.dataLength(), request.ttl(),
                 request.pmtuDiscovery(), request.quiet(), request.timestamps(), request.outstanding(), request.flood(),
                 request.numeric());
