@@ -155,6 +155,20 @@ public final class IcmpSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the routing table for a way to {@code address}, as iputils does before its first probe: a UDP
+     * socket connected to it (no packet leaves). Throws ENETUNREACH and the like when there is none.
+     */
+    public static void checkRoute(InetAddress address) throws ErrnoException {
+        int family = address instanceof java.net.Inet6Address ? Libc.AF_INET6 : Libc.AF_INET;
+        int fd = Libc.socket(family, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0, "socket(UDP route check)");
+        try (Arena a = Arena.ofConfined()) {
+            Libc.connect(fd, SockAddr.of(a, address, 1025), "connect");
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
     private static IcmpSocket configured(int fd, int family, Kind kind) throws ErrnoException {
         IcmpSocket s = new IcmpSocket(fd, family, kind);
         try {

@@ -46,6 +46,15 @@ public final class IcmpPinger {
         boolean v6 = address instanceof Inet6Address;
         boolean numeric = request.numeric() || Targets.isLiteral(target);
         Targets names = new Targets(numeric);
+        try {
+            IcmpSocket.checkRoute(address);
+        } catch (ErrnoException e) {
+            // iputils stops here too ("ping: connect: Network is unreachable"); netdiag exits 1 (unreachable)
+            boolean known = io.netdiag.explain.Classifier.standard().classify(e).category() != io.netdiag.explain.Category.OTHER;
+            throw new io.netdiag.explain.NetdiagException(io.netdiag.explain.NetdiagException.Kind.NEGATIVE,
+                    target + ": connect: " + Libc.strerror(e.errno()) + " (no route from this host)",
+                    "check the routes: ip route get " + AddressText.of(address), known ? e : null);
+        }
         try (IcmpSocket socket = IcmpSocket.open(v6)) {
             configure(socket);
             Run run = new Run(target, address, v6, socket, names);

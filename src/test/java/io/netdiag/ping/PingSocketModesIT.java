@@ -124,4 +124,25 @@ class PingSocketModesIT {
         lines.add(Integer.toString(p.exitValue()));
         return lines;
     }
+
+    @Test
+    void noRouteStopsBeforeTheFirstProbeLikeIputils() {
+        Host.Run ours = Namespaces.jar(open, false, "ping", "-c", "1", "10.9.9.9");
+        Host.Run theirs = Namespaces.exec(open, "ping", "-c", "1", "10.9.9.9");
+        assertTrue(theirs.err().contains("connect: Network is unreachable"), theirs::toString);
+        assertEquals("", ours.out(), ours::toString);
+        assertTrue(ours.err().startsWith("netdiag ping: 10.9.9.9: connect: Network is unreachable"), ours::toString);
+        assertTrue(ours.err().contains("try: check the routes: ip route get 10.9.9.9"), ours::toString);
+        assertEquals(1, ours.exitCode(), "netdiag's exit code for unreachable (iputils: 2)");
+    }
+
+    @Test
+    void numericOptionSkipsReverseLookupsOfNames() {
+        Host.Run named = Namespaces.jar(open, false, "ping", "-c", "1", "localhost");
+        Host.Run numeric = Namespaces.jar(open, false, "ping", "-n", "-c", "1", "localhost");
+        Host.Run theirs = Namespaces.exec(open, "ping", "-n", "-c", "1", "localhost");
+        assertTrue(named.out().contains("64 bytes from localhost (127.0.0.1): icmp_seq=1"), named::toString);
+        assertTrue(numeric.out().contains("64 bytes from 127.0.0.1: icmp_seq=1"), numeric::toString);
+        assertEquals(PingLoopbackTest.shape(theirs.out()), PingLoopbackTest.shape(numeric.out()), theirs.out() + "\nvs\n" + numeric.out());
+    }
 }
