@@ -317,14 +317,38 @@ public final class PingRenderer implements PingListener {
             case PingEvent.PortProbe p -> "probe";
         };
         if (type != null) {
-            out.println(typed(type, event));
+            out.println(typed(type, (Record) event));
             out.flush();
         }
     }
 
-    private static String typed(String type, Object record) {
-        String body = Json.compact(record);
-        return "{\"type\":\"" + type + "\"" + (body.equals("{}") ? "}" : "," + body.substring(1));
+    /** One JSON object: {@code type} first, then the record's fields; addresses as inet_ntop writes them ({@code ::1}). */
+    private static String typed(String type, Record record) {
+        java.util.Map<String, Object> object = new java.util.LinkedHashMap<>();
+        object.put("type", type);
+        object.putAll(fields(record));
+        return Json.compact(object);
+    }
+
+    private static java.util.Map<String, Object> fields(Record record) {
+        java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+        for (java.lang.reflect.RecordComponent c : record.getClass().getRecordComponents()) {
+            try {
+                map.put(Json.snake(c.getName()), plain(c.getAccessor().invoke(record)));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + c, e);
+            }
+        }
+        return map;
+    }
+
+    private static Object plain(Object value) {
+        return switch (value) {
+            case java.net.InetAddress a -> io.netdiag.ping.AddressText.of(a);
+            case Record r -> fields(r);
+            case java.util.List<?> list -> list.stream().map(PingRenderer::plain).toList();
+            case null, default -> value;
+        };
     }
 
     /** The probes of a path-MTU search and its answer (text), or the result as one JSON object. */

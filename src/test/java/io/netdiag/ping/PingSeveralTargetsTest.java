@@ -46,6 +46,7 @@ class PingSeveralTargetsTest {
             assertEquals(2L, s.get("received"), s::toString);
         }
         assertEquals(6, objects.stream().filter(o -> "reply".equals(o.get("type"))).count());
+        assertEquals("::1", summaries.get(1).get("address"), "addresses as inet_ntop writes them");
     }
 
     @Test
