@@ -345,29 +345,37 @@ public final class IcmpSocket implements AutoCloseable {
         }
         long kernelTime = -1;
         int ttl = -1;
-        long controlLength = msghdr.get(JAVA_LONG, 40);
-        for (long off = 0; off + 16 <= controlLength; ) {
+        for (long off = 0; (off = nextControlMessage(off)) >= 0; off += align(control.get(JAVA_LONG, off))) {
             long len = control.get(JAVA_LONG, off);
-            if (len < 16 || off + len > controlLength) {
-                break;
-            }
             int level = control.get(JAVA_INT, off + 8);
             int type = control.get(JAVA_INT, off + 12);
             long data = off + 16;
             if (level == Libc.SOL_SOCKET && type == Libc.SO_TIMESTAMPNS && len >= 32) {
                 kernelTime = control.get(JAVA_LONG, data) * 1_000_000_000L + control.get(JAVA_LONG, data + 8);
-            } else if (level == Libc.IPPROTO_IP && type == IP_TTL && len >= 20) {
-                ttl = control.get(JAVA_INT, data);
-            } else if (level == Libc.IPPROTO_IPV6 && type == IPV6_HOPLIMIT && len >= 20) {
+            } else if (((level == Libc.IPPROTO_IP && type == IP_TTL) || (level == Libc.IPPROTO_IPV6 && type == IPV6_HOPLIMIT))
+                    && len >= 20) {
                 ttl = control.get(JAVA_INT, data);
             }
-            off += (len + 7) & ~7L;
         }
         byte[] data = new byte[(int) n];
         MemorySegment.copy(receiveBuffer, JAVA_BYTE, 0, data, 0, (int) n);
         InetSocketAddress from = SockAddr.read(name, msghdr.get(JAVA_INT, 8));
         boolean ipHeader = kind == Kind.RAW && !ipv6();
         return new Received(data, from == null ? null : from.getAddress(), kernelTime, ttl, ipHeader);
+    }
+
+    /** CMSG_NXTHDR's check: the offset of a whole control message at or after {@code off}, or -1. */
+    private long nextControlMessage(long off) {
+        long controlLength = msghdr.get(JAVA_LONG, 40);
+        if (off + 16 > controlLength) {
+            return -1;
+        }
+        long len = control.get(JAVA_LONG, off);
+        return len < 16 || off + len > controlLength ? -1 : off;
+    }
+
+    private static long align(long length) {
+        return (length + 7) & ~7L;
     }
 
     /** One entry of the error queue (MSG_ERRQUEUE), or null when it is empty. */
@@ -382,12 +390,8 @@ public final class IcmpSocket implements AutoCloseable {
             }
             throw e;
         }
-        long controlLength = msghdr.get(JAVA_LONG, 40);
-        for (long off = 0; off + 16 <= controlLength; ) {
+        for (long off = 0; (off = nextControlMessage(off)) >= 0; off += align(control.get(JAVA_LONG, off))) {
             long len = control.get(JAVA_LONG, off);
-            if (len < 16 || off + len > controlLength) {
-                break;
-            }
             int level = control.get(JAVA_INT, off + 8);
             int type = control.get(JAVA_INT, off + 12);
             long data = off + 16;
@@ -406,7 +410,6 @@ public final class IcmpSocket implements AutoCloseable {
                 return new QueuedError(errno, origin, icmpType, icmpCode, info,
                         offender == null ? null : offender.getAddress(), target == null ? null : target.getAddress(), probe);
             }
-            off += (len + 7) & ~7L;
         }
         return new QueuedError(0, 0, 0, 0, 0, null, null, new byte[0]);
     }

@@ -232,25 +232,16 @@ public final class IcmpPinger {
         }
 
         private void handle(IcmpSocket.Received rx) {
-            byte[] data = rx.data();
-            int offset = 0;
-            int ttl = rx.ttl();
-            if (rx.withIpHeader()) {
-                offset = EchoCodec.ipv4HeaderLength(data);
-                if (offset < 0) {
-                    return;
-                }
-                ttl = EchoCodec.ipv4Ttl(data);
-            }
-            EchoCodec.Echo echo = EchoCodec.echo(data, offset);
-            if (echo == null) {
+            IcmpMessage m = IcmpMessage.of(rx);
+            if (m == null) {
                 return;
             }
+            EchoCodec.Echo echo = m.echo();
+            int ttl = m.ttl();
             boolean raw = socket.kind() == IcmpSocket.Kind.RAW;
-            int replyType = v6 ? EchoCodec.ICMP6_ECHO_REPLY : EchoCodec.ICMP_ECHO_REPLY;
-            if (echo.type() == replyType) {
-                if (raw && echo.identifier() != identifier) {
-                    return; // another ping's reply: raw sockets see every echo reply on the host
+            if (m.isReply(socket)) {
+                if (!m.isOurReply(socket, identifier)) {
+                    return;
                 }
                 int seq = echo.sequence();
                 long rtt = -1;
@@ -268,7 +259,7 @@ public final class IcmpPinger {
                 return;
             }
             if (raw) {
-                EchoCodec.QuotedError q = EchoCodec.quoted(data, offset, v6);
+                EchoCodec.QuotedError q = EchoCodec.quoted(m.data(), m.offset(), v6);
                 if (q == null || q.identifier() != identifier || !Arrays.equals(q.quotedDestination(), rawAddress)) {
                     return;
                 }

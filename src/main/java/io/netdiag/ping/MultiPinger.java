@@ -208,23 +208,15 @@ public final class MultiPinger {
     }
 
     private void handle(IcmpSocket s, IcmpSocket.Received rx, int identifier) {
-        byte[] data = rx.data();
-        int offset = 0;
-        int ttl = rx.ttl();
-        if (rx.withIpHeader()) {
-            offset = EchoCodec.ipv4HeaderLength(data);
-            if (offset < 0) {
-                return;
-            }
-            ttl = EchoCodec.ipv4Ttl(data);
-        }
-        EchoCodec.Echo echo = EchoCodec.echo(data, offset);
-        if (echo == null) {
+        IcmpMessage m = IcmpMessage.of(rx);
+        if (m == null) {
             return;
         }
+        EchoCodec.Echo echo = m.echo();
+        int ttl = m.ttl();
         boolean raw = s.kind() == IcmpSocket.Kind.RAW;
-        if (echo.type() == (s.ipv6() ? EchoCodec.ICMP6_ECHO_REPLY : EchoCodec.ICMP_ECHO_REPLY)) {
-            if ((raw && echo.identifier() != identifier) || rx.from() == null) {
+        if (m.isReply(s)) {
+            if (!m.isOurReply(s, identifier) || rx.from() == null) {
                 return;
             }
             Target t = owner[echo.sequence()];
@@ -242,7 +234,7 @@ public final class MultiPinger {
             return;
         }
         if (raw) {
-            EchoCodec.QuotedError q = EchoCodec.quoted(data, offset, s.ipv6());
+            EchoCodec.QuotedError q = EchoCodec.quoted(m.data(), m.offset(), s.ipv6());
             if (q == null || q.identifier() != identifier) {
                 return;
             }

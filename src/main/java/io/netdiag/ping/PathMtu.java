@@ -176,18 +176,14 @@ public final class PathMtu {
                 if (rx == null) {
                     break;
                 }
-                byte[] d = rx.data();
-                int off = rx.withIpHeader() ? EchoCodec.ipv4HeaderLength(d) : 0;
-                if (off < 0) {
+                IcmpMessage m = IcmpMessage.of(rx);
+                if (m == null) {
                     continue;
                 }
-                EchoCodec.Echo echo = EchoCodec.echo(d, off);
-                if (echo == null) {
-                    continue;
-                }
+                EchoCodec.Echo echo = m.echo();
                 boolean raw = socket.kind() == IcmpSocket.Kind.RAW;
-                if (echo.type() == (v6 ? EchoCodec.ICMP6_ECHO_REPLY : EchoCodec.ICMP_ECHO_REPLY)) {
-                    if ((raw && echo.identifier() != identifier) || echo.sequence() != seq) {
+                if (m.isReply(socket)) {
+                    if (!m.isOurReply(socket, identifier) || echo.sequence() != seq) {
                         continue;
                     }
                     long micros = rx.kernelTimeNanos() > 0 ? Math.max(0, (rx.kernelTimeNanos() - sent) / 1000) : -1;
@@ -195,7 +191,7 @@ public final class PathMtu {
                             ? ", time=" + io.netdiag.output.PingRenderer.time(micros) + " ms" : ""));
                 }
                 if (raw) {
-                    EchoCodec.QuotedError q = EchoCodec.quoted(d, off, v6);
+                    EchoCodec.QuotedError q = EchoCodec.quoted(m.data(), m.offset(), v6);
                     if (q != null && q.identifier() == identifier && q.sequence() == seq
                             && Arrays.equals(q.quotedDestination(), address.getAddress())) {
                         return error(size, rx.from(), q.type(), q.code(), q.info());
