@@ -29,6 +29,14 @@ final class IcmpMeaning {
                 icmp + " [" + own.category().id() + "]: " + own.meaning(), own.hint());
     }
 
+    /** Total silence: no reply and no error for any probe. */
+    static PingSummary.Problem noReply(long probes) {
+        return new PingSummary.Problem("no reply", null, probes, "no-reply", Category.TIMEOUT.id(),
+                "no reply and no ICMP error came back [" + Category.TIMEOUT.id() + "]: the host is down, or a firewall on "
+                        + "the path drops echo requests (or their replies) without a word",
+                "probe a port that should be open: netdiag ping --tcp PORT HOST; find where the path ends with -t 1, 2, 3...");
+    }
+
     private record Reading(Category category, String meaning, String hint) {
     }
 

@@ -313,6 +313,9 @@ public final class IcmpPinger {
                 list.add(IcmpMeaning.explain((String) d[0], (InetAddress) d[1], entry.getValue()[0], v6, (Integer) d[2],
                         (Integer) d[3], (Integer) d[4]));
             }
+            if (stats.received == 0 && stats.errors == 0 && stats.transmitted > 0) {
+                list.add(IcmpMeaning.noReply(stats.transmitted));
+            }
             return list;
         }
     }

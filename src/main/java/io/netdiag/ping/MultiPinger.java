@@ -143,6 +143,9 @@ public final class MultiPinger {
                 int[] c = t.problemCodes.get(p.getKey());
                 problems.add(IcmpMeaning.explain(p.getKey(), t.problemFrom.get(p.getKey()), p.getValue()[0], t.v6, c[0], c[1], c[2]));
             }
+            if (t.stats.received == 0 && t.stats.errors == 0 && t.stats.transmitted > 0) {
+                problems.add(IcmpMeaning.noReply(t.stats.transmitted));
+            }
             summaries.add(new PingSummary(t.entry.label(), t.entry.address(), "icmp",
                     (t.v6 ? v6 : v4).kind().name().toLowerCase(java.util.Locale.ROOT), t.stats.transmitted, t.stats.received,
                     t.stats.duplicates, t.stats.errors, t.stats.lossPercent(), timeMillis, t.stats.rtt(), -1, -1, problems,

@@ -77,4 +77,18 @@ class PingPortTest {
         assertTrue(closed.out().contains("From 127.0.0.1:9 udp_seq=1 Connection refused (closed)"), closed::toString);
         assertTrue(closed.out().contains("ICMP port unreachable"), closed::toString);
     }
+
+    @Test
+    void severalTargetsWithTcpMakeATableOfOpenAndClosed() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            String port = Integer.toString(listener.getLocalPort());
+            Cli.Result r = Cli.run("ping", "--tcp", port, "-c", "1", "127.0.0.1", "127.0.0.2");
+            assertEquals(1, r.exitCode(), "not every target open: " + r);
+            assertTrue(r.out().contains("127.0.0.1 : [0], tcp/" + port + " open, "), r::toString);
+            assertTrue(r.out().contains("127.0.0.2 : [0], tcp/" + port + " closed, Connection refused"), r::toString);
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("127\\.0\\.0\\.1 +127\\.0\\.0\\.1 +1 +1 +0% .* open")), r::toString);
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("127\\.0\\.0\\.2 +127\\.0\\.0\\.2 +1 +0 +100% +- +Connection refused \\(closed\\)")),
+                    r::toString);
+        }
+    }
 }

@@ -150,6 +150,7 @@ class PingTopologyIT {
         assertEquals(1, ours.exitCode());
         assertTrue(ours.out().contains("\nno answer yet for icmp_seq=1\n"), ours::toString);
         assertTrue(ours.out().contains("2 packets transmitted, 0 received, 100% packet loss"), ours::toString);
+        assertTrue(ours.out().contains("\nwhy: 2 x no reply: no reply and no ICMP error came back [timeout]: "), ours::toString);
     }
 
     @ParameterizedTest
@@ -270,6 +271,7 @@ class PingTopologyIT {
         assertEquals(4, lines.stream().filter(l -> l.matches("10\\.201\\.\\d+\\.[3-6] .* +1 +0 +100% +- +no reply")).count(),
                 ours::toString);
         assertTrue(ours.out().contains("why: 1 x Packet filtered (1 target): "), ours::toString);
+        assertTrue(ours.out().contains("why: 4 x no reply (4 targets): "), ours::toString);
     }
 
     @ParameterizedTest
