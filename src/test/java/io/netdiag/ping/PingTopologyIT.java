@@ -62,6 +62,9 @@ class PingTopologyIT {
         // a smaller MTU behind the router, for "fragmentation needed"
         run(router, "ip", "link", "set", stem + "rs", "mtu", "1280");
         run(server, "ip", "link", "set", stem + "s", "mtu", "1280");
+        // IPv6 neighbour discovery on fresh links takes seconds for the first packets: settle it before the tests
+        Namespaces.exec(client, "ping", "-c", "1", "-W", "5", SERVER6);
+        Namespaces.exec(client, "ping", "-c", "1", "-W", "5", SERVER);
         run(server, "nft", "add", "table", RULES);
         run(server, "nft", "add", "chain", RULES, "in", "{ type filter hook input priority 0; }");
         run(server, "nft", "add", "chain", RULES, "out", "{ type filter hook output priority 0; }");
@@ -283,6 +286,12 @@ class PingTopologyIT {
         assertTrue(ours.out().contains("size 1500: From " + ROUTER_NEAR + " Frag needed and DF set (mtu = 1280)"), ours::toString);
         assertTrue(ours.out().contains("path MTU 1280 bytes (ICMP data 1252, ping -M do -s 1252); fragmentation needed reported by "
                 + ROUTER_NEAR), ours::toString);
+        // the first IPv6 packets wait for neighbour discovery on both links (seconds): resolve them first
+        Namespaces.exec(client, "ping", "-c", "1", "-W", "5", SERVER6);
+        Host.Run ours6 = Namespaces.jar(client, false, "ping", "--mtu", SERVER6);
+        assertEquals(0, ours6.exitCode(), ours6::toString);
+        assertTrue(ours6.out().contains("size 1500: From fd00:200:" + NET + "::1 Packet too big: mtu=1280"), ours6::toString);
+        assertTrue(ours6.out().contains("path MTU 1280 bytes (ICMP data 1232, ping -M do -s 1232)"), ours6::toString);
         // and iputils agrees: 1252 data bytes pass with DF set, 1253 do not
         assertEquals(0, Namespaces.exec(client, "ping", "-c", "1", "-M", "do", "-s", "1252", SERVER).exitCode());
         assertEquals(1, Namespaces.exec(client, "ping", "-c", "1", "-W", "1", "-M", "do", "-s", "1253", SERVER).exitCode());
