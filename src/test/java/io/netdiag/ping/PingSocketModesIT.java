@@ -71,6 +71,24 @@ class PingSocketModesIT {
     }
 
     @Test
+    void floodAndShortIntervalsAreForRootOnlyAsInIputils() {
+        assumeTrue(Host.has("setpriv"));
+        for (List<String> args : List.of(List.of("-f", "-c", "1", "127.0.0.1"), List.of("-i", "0.001", "-c", "1", "127.0.0.1"))) {
+            List<String> ping = new java.util.ArrayList<>(List.of("ping"));
+            ping.addAll(args);
+            Host.Run ours = Namespaces.jar(open, true, ping.toArray(String[]::new));
+            List<String> iputils = new java.util.ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    "--inh-caps=-all"));
+            iputils.addAll(ping);
+            Host.Run theirs = Namespaces.exec(open, iputils.toArray(String[]::new));
+            assertEquals(2, ours.exitCode(), ours::toString);
+            assertEquals(theirs.exitCode(), ours.exitCode(), theirs::toString);
+            assertEquals("netdiag ping: cannot flood; minimal interval allowed for user is 2ms", ours.err().lines().findFirst().orElseThrow());
+            assertTrue(theirs.err().contains("cannot flood; minimal interval allowed for user is 2ms"), theirs::toString);
+        }
+    }
+
+    @Test
     void nobodyOnTheHostGetsBothRefusalsExplainedAndExitThree() {
         assumeTrue(Host.has("setpriv"));
         String range = Host.run("cat", "/proc/sys/net/ipv4/ping_group_range").out().trim();
