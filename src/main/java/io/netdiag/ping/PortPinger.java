@@ -10,7 +10,6 @@ import io.netdiag.os.Platform;
 import io.netdiag.os.PortProbeSocket;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +25,6 @@ import java.util.function.BooleanSupplier;
 public final class PortPinger {
     private static final int EHOSTUNREACH = 113;
     private static final int ENETUNREACH = 101;
-    private static final byte[] UDP_PAYLOAD = "netdiag ping\n".getBytes(StandardCharsets.US_ASCII);
 
     private final PingRequest request;
     private final PingListener listener;
@@ -71,7 +69,7 @@ public final class PortPinger {
                 lastSend = now;
                 int seq = stats.sent();
                 int wait = (int) Math.max(1, Math.min(timeoutMillis(), (deadlineAt - now) / 1_000_000));
-                PortProbeSocket.Outcome o = udp ? PortProbeSocket.udp(address, port, UDP_PAYLOAD, wait)
+                PortProbeSocket.Outcome o = udp ? PortProbeSocket.udp(address, port, UdpPayloads.forPort(port), wait)
                         : PortProbeSocket.tcp(address, port, wait);
                 long micros = o.elapsedNanos() / 1000;
                 String state = state(o.errno());

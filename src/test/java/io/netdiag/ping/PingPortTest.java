@@ -91,4 +91,13 @@ class PingPortTest {
                     r::toString);
         }
     }
+
+    @Test
+    void udpProbesOfDnsAndNtpCarryRequestsThoseServicesAnswer() {
+        byte[] dns = UdpPayloads.forPort(53);
+        assertEquals(17, dns.length, "12-byte header, root name, type, class");
+        assertEquals(1, dns[5], "one question");
+        assertEquals(0x23, UdpPayloads.forPort(123)[0], "NTP v4 client request");
+        assertEquals(48, UdpPayloads.forPort(123).length);
+    }
 }
