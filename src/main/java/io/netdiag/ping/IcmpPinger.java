@@ -1,5 +1,8 @@
 package io.netdiag.ping;
 
+import io.netdiag.explain.Category;
+import io.netdiag.explain.Classifier;
+import io.netdiag.explain.NetdiagException;
 import io.netdiag.os.ErrnoException;
 import io.netdiag.os.IcmpSocket;
 import io.netdiag.os.Libc;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
@@ -50,8 +54,8 @@ public final class IcmpPinger {
             IcmpSocket.checkRoute(address);
         } catch (ErrnoException e) {
             // iputils stops here too ("ping: connect: Network is unreachable"); netdiag exits 1 (unreachable)
-            boolean known = io.netdiag.explain.Classifier.standard().classify(e).category() != io.netdiag.explain.Category.OTHER;
-            throw new io.netdiag.explain.NetdiagException(io.netdiag.explain.NetdiagException.Kind.NEGATIVE,
+            boolean known = Classifier.standard().classify(e).category() != Category.OTHER;
+            throw new NetdiagException(NetdiagException.Kind.NEGATIVE,
                     target + ": connect: " + Libc.strerror(e.errno()) + " (no route from this host)",
                     "check the routes: ip route get " + AddressText.of(address), known ? e : null);
         }
@@ -59,10 +63,10 @@ public final class IcmpPinger {
             configure(socket);
             Run run = new Run(target, address, v6, socket, names);
             listener.on(new PingEvent.Start(target, nowMicros(), address, v6 ? names.label(address) : AddressText.of(address),
-                    v6, request.dataLength(), "icmp", socket.kind().name().toLowerCase(java.util.Locale.ROOT)));
+                    v6, request.dataLength(), "icmp", socket.kind().name().toLowerCase(Locale.ROOT)));
             return run.loop();
         } catch (ErrnoException e) {
-            throw new io.netdiag.explain.NetdiagException(io.netdiag.explain.NetdiagException.Kind.NEGATIVE,
+            throw new NetdiagException(NetdiagException.Kind.NEGATIVE,
                     "ping " + target + " failed", e);
         }
     }
@@ -172,7 +176,7 @@ public final class IcmpPinger {
                 ipg = (elapsedNanos / 1000) / (stats.transmitted - 1);
             }
             boolean negative = stats.received == 0 || (request.deadlineSeconds() > 0 && stats.received < count);
-            return new PingSummary(target, address, "icmp", socket.kind().name().toLowerCase(java.util.Locale.ROOT),
+            return new PingSummary(target, address, "icmp", socket.kind().name().toLowerCase(Locale.ROOT),
                     stats.transmitted, stats.received, stats.duplicates, stats.errors, stats.lossPercent(), timeMillis,
                     timing ? stats.rtt() : null, stats.pipe(), ipg, problems(), negative ? 1 : 0);
         }
