@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # netdiag ping against iputils ping and fping on loopback (root: raw ICMP sockets). Not a test: it prints
-# numbers and ratios.
+# numbers and ratios (median wall time of RUNS runs, default 3; RTT averages from the last run).
 #  1. `ping -q -c 1000 -i 0.002 127.0.0.1`: both average RTTs (target: within 20 us of iputils) and the
 #     wall-time ratio (target: 1.1x plus start-up).
 #  2. a sweep of 127.0.1.0/24 with one probe per address against `fping -q -c1 -i1 -g` (target: no slower).
@@ -8,13 +8,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${COUNT:-1000}
 interval=${INTERVAL:-0.002}
+runs=${RUNS:-3}   # each measurement runs this many times; the median wall time is reported
 
 ./netdiag --version >/dev/null   # builds the jar and the AOT cache when needed
 
-wall_ms() { # runs "$@", output to $out_file, prints the wall time in ms
-    local s e
-    s=$(date +%s%N); "$@" >"$out_file" 2>&1 || true; e=$(date +%s%N)
-    echo $(((e - s) / 1000000))
+wall_ms() { # runs "$@" $runs times, output (of the last run) to $out_file, prints the median wall time in ms
+    local s e i times=()
+    for ((i = 0; i < runs; i++)); do
+        s=$(date +%s%N); "$@" >"$out_file" 2>&1 || true; e=$(date +%s%N)
+        times+=($(((e - s) / 1000000)))
+    done
+    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
 }
 avg_of() { sed -n 's|^rtt min/avg/max/mdev = [0-9.]*/\([0-9.]*\)/.*|\1|p' "$1"; }
 received_of() { sed -n 's/.* \([0-9]*\) received.*/\1/p' "$1"; }
