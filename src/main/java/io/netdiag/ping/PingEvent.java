@@ -1,0 +1,61 @@
+package io.netdiag.ping;
+
+import java.net.InetAddress;
+
+/** One line-worthy thing that happened during a ping run, in the order it happened. */
+public sealed interface PingEvent {
+    /** The target as the user wrote it. */
+    String target();
+
+    /** Wall-clock time of the event, microseconds since the epoch (printed by -D). */
+    long epochMicros();
+
+    /** The run starts: what iputils prints in its {@code PING ...} header. */
+    record Start(String target, long epochMicros, InetAddress address, String addressLabel, boolean ipv6, int dataLength,
+                 String probe, String socketKind) implements PingEvent {
+    }
+
+    /** A probe left. */
+    record Sent(String target, long epochMicros, int sequence) implements PingEvent {
+    }
+
+    /**
+     * A reply to one of our probes.
+     *
+     * @param bytes     ICMP bytes received (header and data), as iputils counts them
+     * @param fromLabel the sender as printed: the address, or "name (address)"
+     * @param ttl       TTL or hop limit, -1 when unknown
+     * @param rttMicros -1 without timing (data shorter than a timestamp)
+     * @param truncated fewer bytes than we sent
+     */
+    record Reply(String target, long epochMicros, int bytes, InetAddress from, String fromLabel, int sequence, int ttl,
+                 long rttMicros, boolean duplicate, boolean truncated) implements PingEvent {
+    }
+
+    /** An ICMP error about one of our probes (unreachable, time exceeded, too big, parameter problem). */
+    record IcmpError(String target, long epochMicros, InetAddress from, String fromLabel, int sequence, boolean ipv6, int type,
+                     int code, long info, String text) implements PingEvent {
+    }
+
+    /** A local error: the kernel refused to send (for example EMSGSIZE with -M do). */
+    record LocalError(String target, long epochMicros, int errno, String text) implements PingEvent {
+    }
+
+    /** -O: the previous probe is still unanswered when the next one leaves. */
+    record NoAnswerYet(String target, long epochMicros, int sequence) implements PingEvent {
+    }
+
+    /**
+     * One TCP connect or UDP probe of a port and what it found.
+     *
+     * @param protocol  tcp or udp
+     * @param state     open, closed (RST or ICMP port unreachable), timeout (TCP: filtered or host down),
+     *                  open|filtered (UDP silence), unreachable (an ICMP error or no route)
+     * @param rttMicros handshake or reply time; for closed ports the time to the refusal; -1 on time-out
+     * @param errno     0 when open, else the socket's errno (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ...)
+     * @param reason    the system's words for the errno, or null when open
+     */
+    record PortProbe(String target, long epochMicros, InetAddress address, int port, String protocol, int sequence, String state,
+                     long rttMicros, int errno, String reason) implements PingEvent {
+    }
+}

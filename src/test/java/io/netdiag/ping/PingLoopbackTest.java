@@ -1,0 +1,127 @@
+package io.netdiag.ping;
+
+import io.netdiag.output.Json;
+import io.netdiag.testing.Cli;
+import io.netdiag.testing.Host;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Real ICMP on loopback through raw sockets (root), side by side with iputils ping. */
+class PingLoopbackTest {
+    static final String REPLY = "64 bytes from %s: icmp_seq=\\d+ ttl=64 time=\\d+\\.\\d{1,3} ms";
+    static final String STATS = "\\d+ packets transmitted, \\d+ received, (\\+\\d+ errors, )?\\d+(\\.\\d+)?% packet loss, time \\d+ms";
+    static final String RTT = "rtt min/avg/max/mdev = \\d+\\.\\d{3}/\\d+\\.\\d{3}/\\d+\\.\\d{3}/\\d+\\.\\d{3} ms";
+
+    /** The output with every number replaced by N, so that two runs compare by shape. */
+    static List<String> shape(String out) {
+        return out.lines().map(l -> l.replaceAll("\\d+(\\.\\d+)?", "N")).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "::1"})
+    void loopbackRepliesLookLikeIputilsLineByLine(String address) {
+        assumeTrue(Host.isRoot(), "raw ICMP sockets need root here (ping_group_range is closed)");
+        Cli.Result ours = Cli.run("ping", "-c", "3", "-i", "0.2", address);
+        Host.Run theirs = Host.run("ping", "-c", "3", "-i", "0.2", address);
+        assertEquals(0, ours.exitCode(), ours::toString);
+        assertEquals(theirs.exitCode(), ours.exitCode());
+        List<String> lines = ours.out().lines().toList();
+        String header = address.contains(":") ? "PING ::1\\(::1\\) 56 data bytes" : "PING 127.0.0.1 \\(127.0.0.1\\) 56\\(84\\) bytes of data.";
+        assertTrue(lines.get(0).matches(header), lines.get(0));
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(lines.get(i).matches(String.format(REPLY, address)), lines.get(i));
+            assertTrue(lines.get(i).contains("icmp_seq=" + i), lines.get(i));
+        }
+        assertEquals("", lines.get(4));
+        assertEquals("--- " + address + " ping statistics ---", lines.get(5));
+        assertTrue(lines.get(6).matches(STATS), lines.get(6));
+        assertTrue(lines.get(6).startsWith("3 packets transmitted, 3 received, 0% packet loss"), lines.get(6));
+        assertTrue(lines.get(7).matches(RTT), lines.get(7));
+        assertEquals(8, lines.size(), ours::toString);
+        assertEquals(shape(theirs.out()), shape(ours.out()), "same shape as iputils:\n" + theirs.out() + "\nvs\n" + ours.out());
+        assertEquals("", ours.err());
+    }
+
+    @Test
+    void aNameIsPrintedWithItsAddressAsIputilsDoes() {
+        assumeTrue(Host.isRoot());
+        Cli.Result ours = Cli.run("ping", "-c", "1", "localhost");
+        Host.Run theirs = Host.run("ping", "-c", "1", "localhost");
+        assertEquals(0, ours.exitCode(), ours::toString);
+        assertEquals(shape(theirs.out()), shape(ours.out()), theirs.out() + "\nvs\n" + ours.out());
+        assertTrue(ours.out().contains(" bytes from localhost (127.0.0.1): icmp_seq=1 "), ours::toString);
+    }
+
+    @Test
+    void quietTimestampsSmallPacketsAndJson() {
+        assumeTrue(Host.isRoot());
+        Cli.Result quiet = Cli.run("ping", "-q", "-c", "2", "-i", "0.2", "127.0.0.1");
+        assertEquals(shape(Host.run("ping", "-q", "-c", "2", "-i", "0.2", "127.0.0.1").out()), shape(quiet.out()));
+
+        Cli.Result stamped = Cli.run("ping", "-D", "-c", "1", "127.0.0.1");
+        assertTrue(stamped.out().lines().anyMatch(l -> l.matches("\\[\\d+\\.\\d{6}] 64 bytes from 127\\.0\\.0\\.1: .*")),
+                stamped::toString);
+
+        // below 16 data bytes there is no room for a timestamp: no time= and no rtt line, as iputils
+        Cli.Result small = Cli.run("ping", "-s", "8", "-c", "2", "-i", "0.2", "127.0.0.1");
+        assertEquals(shape(Host.run("ping", "-s", "8", "-c", "2", "-i", "0.2", "127.0.0.1").out()), shape(small.out()));
+
+        Cli.Result json = Cli.run("--json", "ping", "-c", "2", "-i", "0.2", "127.0.0.1");
+        List<Map<?, ?>> objects = json.out().lines().<Map<?, ?>>map(l -> (Map<?, ?>) Json.parse(l)).toList();
+        assertEquals(List.of("start", "reply", "reply", "summary"), objects.stream().map(o -> o.get("type")).toList());
+        Map<?, ?> summary = objects.getLast();
+        assertEquals(2L, summary.get("transmitted"));
+        assertEquals(2L, summary.get("received"));
+        assertEquals("raw", summary.get("socket_kind"));
+        assertEquals(0L, summary.get("exit_code"));
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwoLikeIputils() {
+        Cli.Result unknown = Cli.run("ping", "-c", "1", "no-such-host.invalid");
+        assertEquals(2, unknown.exitCode(), unknown::toString);
+        assertEquals(Host.run("ping", "-c", "1", "no-such-host.invalid").exitCode(), unknown.exitCode());
+        assertTrue(unknown.err().startsWith("netdiag ping: no-such-host.invalid: Name or service not known"), unknown::toString);
+
+        Cli.Result pmtu = Cli.run("ping", "-M", "sometimes", "127.0.0.1");
+        assertEquals(2, pmtu.exitCode());
+        assertTrue(pmtu.err().contains("invalid -M argument: sometimes"), pmtu::toString);
+
+        // iputils words, netdiag's exit code for bad input (iputils itself exits 1 here; see the man page)
+        Cli.Result ttl = Cli.run("ping", "-t", "300", "127.0.0.1");
+        assertEquals(2, ttl.exitCode());
+        assertEquals("netdiag ping: invalid argument: '300': out of range: 0 <= value <= 255",
+                ttl.err().lines().findFirst().orElseThrow());
+    }
+
+    @Test
+    void ttlOneToLoopbackStillAnswersAndDeadlineStopsAnEndlessRun() {
+        assumeTrue(Host.isRoot());
+        Cli.Result r = Cli.run("ping", "-t", "1", "-w", "1", "-i", "0.3", "127.0.0.1");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("received, 0% packet loss"), r::toString);
+    }
+
+    @Test
+    void floodPrintsDotsAndBackspacesAndTheIpgLine() {
+        assumeTrue(Host.isRoot());
+        Cli.Result ours = Cli.run("ping", "-f", "-c", "100", "127.0.0.1");
+        Host.Run theirs = Host.run("ping", "-f", "-c", "100", "127.0.0.1");
+        assertEquals(0, ours.exitCode(), ours::toString);
+        String flood = ours.out().lines().skip(1).findFirst().orElseThrow();
+        assertEquals(100, flood.chars().filter(c -> c == '.').count(), "one dot per probe");
+        assertEquals(100, flood.chars().filter(c -> c == '\b').count() / 2, "one backspace pair per reply");
+        String ipg = "rtt min/avg/max/mdev = [0-9./]+ ms(, pipe \\d+)?, ipg/ewma \\d+\\.\\d{3}/\\d+\\.\\d{3} ms";
+        assertTrue(ours.out().lines().anyMatch(l -> l.matches(ipg)), ours::toString);
+        assertTrue(theirs.out().lines().anyMatch(l -> l.matches(ipg)), theirs::toString);
+        assertTrue(ours.out().contains("100 packets transmitted, 100 received, 0% packet loss"), ours::toString);
+    }
+}
