@@ -19,7 +19,8 @@ public final class AotTraining {
                 {"ping", "--help"}, {"sockets", "--help"}, {"fill", "--help"}, {"capture", "--help"},
                 {"doctor", "--help"}, {"--no-such-option"}, {"explain", "--no-such-option"},
                 // real, read-only work: the FFM linker, netlink and /proc paths that these commands take
-                {"sockets", "-tan"}, {"--json", "sockets", "-s"}, {"doctor"}};
+                {"sockets", "-tan"}, {"--json", "sockets", "-s"}, {"doctor"},
+                {"ping", "-c", "1", "-W", "1", "127.0.0.1"}};
         for (String[] run : runs) {
             PrintWriter sink = new PrintWriter(new StringWriter());
             Main.run(sink, sink, run);
