@@ -45,7 +45,7 @@ public final class ListenServer {
     private final QueueProbe probe;
 
     public ListenServer() {
-        this(new SocketQueueProbe());
+        this(new SockDiagQueueProbe());
     }
 
     public ListenServer(QueueProbe probe) {
@@ -89,7 +89,7 @@ public final class ListenServer {
                         sleep(left(deadline, TICK));
                         q = probe.read("server", connection);
                         maxRecvQ = Math.max(maxRecvQ, q.recvQ());
-                        boolean gone = reader.peerClosed() || (q.tcp() != null && q.tcp().state() != 1);
+                        boolean gone = reader.peerClosed() || (q.tcp() != null && !q.state().equals("ESTABLISHED"));
                         if (q.recvQ() != lastRecvQ || gone) {
                             events.accept(new ListenEvent(millis(start), gone ? "closed" : "queue", q.local(), q.peer(),
                                     q.recvQ(), reader.read(), q.state()));
