@@ -57,8 +57,15 @@ public final class SockDiagQueueProbe implements QueueProbe {
             return readBoth(server, client);
         }
         StreamSocket any = server != null ? server : client;
-        long serverInode = server == null ? -1 : inode(server);
-        long clientInode = client == null ? -1 : inode(client);
+        long serverInode;
+        long clientInode;
+        try {
+            serverInode = server == null ? -1 : inode(server);
+            clientInode = client == null ? -1 : inode(client);
+        } catch (ErrnoException e) {
+            refused = "cannot find the sockets' inodes: " + e.getMessage();
+            return readBoth(server, client);
+        }
         SocketQuery query = query(any).where(new SocketFilter.Or(SocketFilter.inode(serverInode), SocketFilter.inode(clientInode)))
                 .withInfo(true).from(Source.NETLINK);
         List<SocketEntry> found;
