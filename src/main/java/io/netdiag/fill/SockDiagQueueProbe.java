@@ -4,40 +4,44 @@ import io.netdiag.explain.NetdiagException;
 import io.netdiag.os.ErrnoException;
 import io.netdiag.os.Libc;
 import io.netdiag.os.StreamSocket;
+import io.netdiag.sockets.Endpoint;
 import io.netdiag.sockets.Netid;
 import io.netdiag.sockets.SocketEntry;
-import io.netdiag.sockets.SocketFilter;
 import io.netdiag.sockets.SocketInventory;
-import io.netdiag.sockets.SocketQuery;
 import io.netdiag.sockets.SocketRows;
 import io.netdiag.sockets.SocketState;
-import io.netdiag.sockets.Source;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.WeakHashMap;
 
 /**
  * Queues as {@code netdiag sockets} reads them: the sockets engine ({@link SocketInventory}, netlink
- * sock_diag, inet_diag for TCP and unix_diag for UNIX sockets) asked for the experiment's sockets by inode,
- * both ends from one dump, with tcp_info from the same reply (INET_DIAG_INFO). The numbers fill reports
- * are then the very numbers {@code netdiag sockets -i} and {@code ss -i} print for those sockets.
+ * sock_diag) asked for the experiment's own sockets, with tcp_info from the same reply (INET_DIAG_INFO).
+ * TCP sockets are looked up by their two ends (inet_diag), UNIX sockets by inode (unix_diag): the kernel
+ * finds them in its hash tables, so a sample costs the same on a host with 40,000 sockets as on an idle
+ * one. The numbers fill reports are then the very numbers {@code netdiag sockets -i} and {@code ss -i}
+ * print for those sockets.
  *
- * <p>When netlink is refused (seccomp, an LSM, a kernel without the diag module, or the user forcing
- * {@code -Dnetdiag.sockets.source=proc}: /proc/net has no UNIX queues and no tcp_info, so it is no substitute
- * here) the probe falls back, for the rest of the run, to {@link SocketQueueProbe}'s ioctls, which read the
- * same kernel counters; {@link #fallbackReason()} says why. A socket the dump does not list (a connection
- * reset by the peer leaves the kernel's tables before the program closes it) is read by ioctl too, and its
- * row says so.
+ * <p>When netlink is refused (seccomp, an LSM, or the user forcing {@code -Dnetdiag.sockets.source=proc}:
+ * /proc/net has no UNIX queues and no tcp_info, so it is no substitute here) the probe falls back, for the
+ * rest of the run, to {@link SocketQueueProbe}'s ioctls, which read the same kernel counters;
+ * {@link #fallbackReason()} says why. A socket the kernel no longer lists (a connection reset by the peer
+ * leaves the tables before the program closes it) is read by ioctl too, and its row says so.
  */
 public final class SockDiagQueueProbe implements QueueProbe {
     private final SocketQueueProbe ioctl = new SocketQueueProbe();
-    /** Inodes by descriptor: a socket's inode never changes, so /proc/self/fd is read once per socket. */
-    private final Map<StreamSocket, Long> inodes = Collections.synchronizedMap(new WeakHashMap<>());
+    /** What the kernel knows each socket by; it never changes, and a reset socket has no peer name any more. */
+    private final Map<StreamSocket, Key> keys = Collections.synchronizedMap(new WeakHashMap<>());
     private volatile String refused;
+
+    /** A TCP socket's two ends (null for UNIX) and its inode, which tells it from a later socket on the same ends. */
+    private record Key(InetSocketAddress local, InetSocketAddress peer, long inode) {
+    }
 
     public SockDiagQueueProbe() {
         String forced = System.getProperty(SocketInventory.SOURCE_PROPERTY, "");
@@ -53,37 +57,14 @@ public final class SockDiagQueueProbe implements QueueProbe {
 
     @Override
     public List<EndpointQueues> readPair(StreamSocket server, StreamSocket client) throws ErrnoException {
-        if (refused != null) {
-            return readBoth(server, client);
-        }
-        StreamSocket any = server != null ? server : client;
-        long serverInode;
-        long clientInode;
-        try {
-            serverInode = server == null ? -1 : inode(server);
-            clientInode = client == null ? -1 : inode(client);
-        } catch (ErrnoException e) {
-            refused = "cannot find the sockets' inodes: " + e.getMessage();
-            return readBoth(server, client);
-        }
-        SocketQuery query = query(any).where(new SocketFilter.Or(SocketFilter.inode(serverInode), SocketFilter.inode(clientInode)))
-                .withInfo(true).from(Source.NETLINK);
-        List<SocketEntry> found;
-        try {
-            found = SocketInventory.list(query);
-        } catch (NetdiagException e) {
-            if (e.kind() != NetdiagException.Kind.UNSUPPORTED) {
-                throw e;
-            }
-            refused = e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage());
-            return readBoth(server, client);
-        }
         List<EndpointQueues> rows = new ArrayList<>(2);
+        SocketEntry s = server == null ? null : lookUp(server);
+        SocketEntry c = client == null ? null : lookUp(client);
         if (server != null) {
-            rows.add(row("server", server, serverInode, found));
+            rows.add(s == null ? ioctl.read("server", server) : row("server", s, c));
         }
         if (client != null) {
-            rows.add(row("client", client, clientInode, found));
+            rows.add(c == null ? ioctl.read("client", client) : row("client", c, s));
         }
         return rows;
     }
@@ -93,40 +74,43 @@ public final class SockDiagQueueProbe implements QueueProbe {
         return refused;
     }
 
-    private List<EndpointQueues> readBoth(StreamSocket server, StreamSocket client) throws ErrnoException {
-        List<EndpointQueues> rows = new ArrayList<>(2);
-        if (server != null) {
-            rows.add(ioctl.read("server", server));
+    /** The socket as sock_diag reports it, or null when netlink is refused or no longer lists it. */
+    private SocketEntry lookUp(StreamSocket socket) throws ErrnoException {
+        if (refused != null) {
+            return null;
         }
-        if (client != null) {
-            rows.add(ioctl.read("client", client));
+        Key key = keys.get(socket);
+        if (key == null) {
+            long inode;
+            try {
+                inode = socket.inode();
+            } catch (ErrnoException e) {
+                refused = "cannot name the sockets by inode: " + e.getMessage();
+                return null;
+            }
+            try {
+                key = socket.family() == Libc.AF_UNIX ? new Key(null, null, inode)
+                        : new Key((InetSocketAddress) socket.localAddress(), (InetSocketAddress) socket.peerAddress(), inode);
+            } catch (ErrnoException e) {
+                return null; // not connected (any more): nothing to ask the kernel by, the ioctls still answer
+            }
+            keys.put(socket, key);
         }
-        return rows;
+        try {
+            Optional<SocketEntry> found = key.local() == null ? SocketInventory.unixSocket(key.inode(), true)
+                    : SocketInventory.tcpConnection(key.local(), key.peer(), true);
+            long inode = key.inode();
+            return found.filter(e -> e.inode() == inode).orElse(null);
+        } catch (NetdiagException e) {
+            if (e.kind() != NetdiagException.Kind.UNSUPPORTED) {
+                throw e;
+            }
+            refused = e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage());
+            return null;
+        }
     }
 
-    private long inode(StreamSocket socket) throws ErrnoException {
-        Long known = inodes.get(socket);
-        if (known == null) {
-            known = socket.inode();
-            inodes.put(socket, known);
-        }
-        return known;
-    }
-
-    /** Only the table the sockets live in: one dump of TCP/IPv4, TCP/IPv6 or UNIX sockets. */
-    private static SocketQuery query(StreamSocket socket) {
-        return switch (socket.family()) {
-            case Libc.AF_UNIX -> SocketQuery.of(Netid.UNIX_STREAM).inFamilies(Set.of(SocketEntry.Family.UNIX));
-            case Libc.AF_INET6 -> SocketQuery.tcp().inFamilies(Set.of(SocketEntry.Family.INET6));
-            default -> SocketQuery.tcp().inFamilies(Set.of(SocketEntry.Family.INET));
-        };
-    }
-
-    private EndpointQueues row(String role, StreamSocket socket, long inode, List<SocketEntry> found) throws ErrnoException {
-        SocketEntry e = found.stream().filter(s -> s.inode() == inode).findFirst().orElse(null);
-        if (e == null) {
-            return ioctl.read(role, socket);
-        }
+    private static EndpointQueues row(String role, SocketEntry e, SocketEntry other) {
         String proto = switch (e.family()) {
             case INET -> "tcp";
             case INET6 -> "tcp6";
@@ -135,7 +119,7 @@ public final class SockDiagQueueProbe implements QueueProbe {
         String state = e.family() == SocketEntry.Family.UNIX
                 ? (e.state() == SocketState.ESTABLISHED ? "CONNECTED" : e.state().name())
                 : e.state().name();
-        return new EndpointQueues(role, proto, unreadBytes(e), e.sendQ(), text(e, e.local(), found), peerText(e, found), state,
+        return new EndpointQueues(role, proto, unreadBytes(e), e.sendQ(), text(e, e.local()), peerText(e, other), state,
                 e.tcpInfo().orElse(null), EndpointQueues.NETLINK);
     }
 
@@ -152,17 +136,16 @@ public final class SockDiagQueueProbe implements QueueProbe {
     }
 
     /** As ss prints an endpoint: {@code 127.0.0.1:port}, {@code [::1]:port}, a UNIX path or {@code *}. */
-    private static String text(SocketEntry e, io.netdiag.sockets.Endpoint end, List<SocketEntry> found) {
+    private static String text(SocketEntry e, Endpoint end) {
         String[] cells = SocketRows.endpoint(e, end, true, null);
         return e.family() == SocketEntry.Family.UNIX ? cells[0] : cells[0] + ":" + cells[1];
     }
 
     /** unix_diag names a UNIX peer by inode only; when the peer is the other end of the pair, use its name. */
-    private static String peerText(SocketEntry e, List<SocketEntry> found) {
+    private static String peerText(SocketEntry e, SocketEntry other) {
         if (e.family() != SocketEntry.Family.UNIX) {
-            return text(e, e.peer(), found);
+            return text(e, e.peer());
         }
-        return found.stream().filter(s -> s.inode() == e.peer().port()).map(s -> s.local().address())
-                .findFirst().orElse("*");
+        return other != null && other.inode() == e.peer().port() ? other.local().address() : "*";
     }
 }
