@@ -426,7 +426,7 @@ public final class FillExperiment {
         private FillSample sample(String event) throws ErrnoException {
             long now = System.nanoTime();
             lastSampleNanos = now;
-            // both ends from one reading: one sock_diag dump is one moment for both queues
+            // both ends back to back, so that the two queues describe one moment
             List<EndpointQueues> pair = probe.readPair(server, client);
             long recvQ = server == null ? -1 : pair.getFirst().recvQ();
             EndpointQueues c = pair.getLast();

@@ -21,7 +21,7 @@ public interface QueueProbe {
 
     /**
      * Both endpoints of a local pair at one moment (server first), or the client alone when {@code server} is
-     * null. A probe that reads a whole table at once reads both ends from the same snapshot.
+     * null. A probe may use one end to describe the other (a UNIX peer is known to sock_diag by inode only).
      */
     default List<EndpointQueues> readPair(StreamSocket server, StreamSocket client) throws ErrnoException {
         List<EndpointQueues> rows = new ArrayList<>(2);
