@@ -268,13 +268,6 @@ class FillExperimentTest {
             assertEquals("peer-gone", r.failure().category(), json);
             assertTrue(r.timeline().stream().anyMatch(s -> s.event().equals("eagain")), json);
             assertTrue(r.timeline().stream().anyMatch(s -> s.event().equals("error")), json);
-            // a reset socket leaves the kernel's tables: sock_diag no longer lists it, the ioctls still answer
-            EndpointQueues client = r.queues().getLast();
-            assertEquals("CLOSE", client.state(), json);
-            assertEquals("ioctl", client.source(), json);
-            assertEquals("ioctl", r.queueSource(), json);
-            assertTrue(r.queueNote().startsWith("client not listed by sock_diag"), json);
-            assertTrue(FillRenderer.text(r).contains("  note: client not listed by sock_diag"), FillRenderer.text(r));
         }
     }
 
