@@ -174,9 +174,10 @@ final class FillCommand extends BaseCommand {
             @Override
             public void settled(List<EndpointQueues> queues) {
                 if (!request.hold().isZero()) {
-                    out().print("\r\033[Kholding for " + request.hold().toSeconds() + " s; look with: ss -tni 'sport = :"
-                            + queues.getLast().local().replaceAll(".*:", "") + " or dport = :"
-                            + queues.getLast().local().replaceAll(".*:", "") + "'\n");
+                    EndpointQueues client = queues.getLast();
+                    String look = client.proto().equals("unix") ? "netdiag sockets -xi 'src " + client.peer() + "'"
+                            : "netdiag sockets --diagnose --port " + client.peer().replaceAll(".*:", "");
+                    out().print("\r\033[Kholding for " + request.hold().toSeconds() + " s; look with: " + look + "\n");
                     out().flush();
                 }
             }

@@ -1,6 +1,6 @@
 package io.netdiag.fill;
 
-import io.netdiag.os.TcpInfoStruct;
+import io.netdiag.sockets.TcpInfo;
 
 /**
  * One endpoint's queues at one moment, as a netstat or ss row shows them.
@@ -12,8 +12,10 @@ import io.netdiag.os.TcpInfoStruct;
  *                for data waiting in the peer's receive queue
  * @param local   local address
  * @param peer    peer ("foreign") address
- * @param state   netstat's state name (ESTABLISHED, CLOSE_WAIT, ...)
+ * @param state   netstat's state name (ESTABLISHED, CLOSE_WAIT, ...; CONNECTED for UNIX sockets)
  * @param tcp     tcp_info for TCP endpoints, null for UNIX
+ * @param source  where the row was read: {@code netlink} (sock_diag, what {@code netdiag sockets} and ss read)
+ *                or {@code ioctl} (SIOCINQ/SIOCOUTQ and getsockopt(TCP_INFO) on the socket itself)
  */
 public record EndpointQueues(
         String role,
@@ -23,5 +25,9 @@ public record EndpointQueues(
         String local,
         String peer,
         String state,
-        TcpInfoStruct tcp) {
+        TcpInfo tcp,
+        String source) {
+
+    public static final String NETLINK = "netlink";
+    public static final String IOCTL = "ioctl";
 }

@@ -6,7 +6,7 @@ import io.netdiag.os.Libc;
 import io.netdiag.os.Platform;
 import io.netdiag.os.SockaddrCodec;
 import io.netdiag.os.StreamSocket;
-import io.netdiag.os.TcpInfoStruct;
+import io.netdiag.sockets.TcpInfo;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -51,8 +51,9 @@ public final class FillExperiment {
 
     private final QueueProbe probe;
 
+    /** Reads the queues as {@code netdiag sockets} does (netlink sock_diag), with the ioctls as its fallback. */
     public FillExperiment() {
-        this(new SocketQueueProbe());
+        this(new SockDiagQueueProbe());
     }
 
     public FillExperiment(QueueProbe probe) {
@@ -332,7 +333,7 @@ public final class FillExperiment {
             }
             long limit = System.nanoTime() + DRAIN_LIMIT.toNanos();
             if (server == null) {
-                while (client.sendQueue() > 0 && System.nanoTime() < limit && !checkPeerGone()) {
+                while (probe.read("client", client).sendQ() > 0 && System.nanoTime() < limit && !checkPeerGone()) {
                     pause(10);
                     maybeSample("acked");
                 }
@@ -357,8 +358,8 @@ public final class FillExperiment {
                 if (checkPeerGone()) {
                     return;
                 }
-                TcpInfoStruct tcp = client.tcpInfo();
-                if (tcp.sndWnd() == 0 && segsOutAtZeroWindow >= 0 && tcp.segsOut() > segsOutAtZeroWindow) {
+                TcpInfo tcp = probe.read("client", client).tcp();
+                if (tcp != null && tcp.sndWnd() == 0 && segsOutAtZeroWindow >= 0 && tcp.segsOut() > segsOutAtZeroWindow) {
                     sample("probe");
                     return;
                 }
@@ -401,12 +402,7 @@ public final class FillExperiment {
         }
 
         private List<EndpointQueues> readQueues() throws ErrnoException {
-            List<EndpointQueues> rows = new ArrayList<>();
-            if (server != null) {
-                rows.add(probe.read("server", server));
-            }
-            rows.add(probe.read("client", client));
-            return rows;
+            return probe.readPair(server, client);
         }
 
         private void maybeSample(String event) throws ErrnoException {
@@ -430,11 +426,10 @@ public final class FillExperiment {
         private FillSample sample(String event) throws ErrnoException {
             long now = System.nanoTime();
             lastSampleNanos = now;
-            long recvQ = -1;
-            if (server != null) {
-                recvQ = probe.read("server", server).recvQ();
-            }
-            EndpointQueues c = probe.read("client", client);
+            // both ends back to back, so that the two queues describe one moment
+            List<EndpointQueues> pair = probe.readPair(server, client);
+            long recvQ = server == null ? -1 : pair.getFirst().recvQ();
+            EndpointQueues c = pair.getLast();
             long window = c.tcp() == null ? -1 : c.tcp().sndWnd();
             int backoff = c.tcp() == null ? -1 : c.tcp().backoff();
             if (window == 0 && segsOutAtZeroWindow < 0 && blocks > 0) {
@@ -458,7 +453,7 @@ public final class FillExperiment {
             EndpointQueues clientQ = queues.getLast();
             EndpointQueues serverQ = server == null ? null : queues.getFirst();
             long read = reader == null ? 0 : reader.read();
-            TcpInfoStruct clientTcp = client.isTcp() ? client.tcpInfo() : null;
+            TcpInfo clientTcp = client.isTcp() ? probe.read("client", client).tcp() : null;
             long peerAcked = clientTcp == null || clientTcp.bytesAcked() < 0 ? -1 : Math.max(0, clientTcp.bytesAcked() - 1);
             long accounted;
             if (serverQ != null) {
@@ -471,11 +466,11 @@ public final class FillExperiment {
                     peerAcked, accounted, accounted == sent);
             FillResult.WindowFacts window = null;
             if (clientTcp != null) {
-                TcpInfoStruct serverTcp = serverQ == null ? null : serverQ.tcp();
+                TcpInfo serverTcp = serverQ == null ? null : serverQ.tcp();
                 long probes = clientTcp.sndWnd() == 0 && segsOutAtZeroWindow >= 0 ? clientTcp.segsOut() - segsOutAtZeroWindow : 0;
                 window = new FillResult.WindowFacts(clientTcp.sndWnd(), probes, clientTcp.backoff(), clientTcp.probes(),
-                        clientTcp.notsentBytes(), clientTcp.unacked(), clientTcp.rwndLimitedMicros() / 1000.0,
-                        clientTcp.sndbufLimitedMicros() / 1000.0,
+                        clientTcp.notsentBytes(), clientTcp.unacked(), clientTcp.rwndLimitedUs() / 1000.0,
+                        clientTcp.sndbufLimitedUs() / 1000.0,
                         serverTcp == null ? -1 : serverTcp.rcvSpace(), serverTcp == null ? -1 : serverTcp.rcvSsthresh());
             }
             List<BufferSetting> buffers = new ArrayList<>();
@@ -499,7 +494,8 @@ public final class FillExperiment {
             return new FillResult(r.mode().name().toLowerCase(java.util.Locale.ROOT), transport,
                     clientQ.peer(), clientQ.local(), r.chunk(), sendMode, r.reader().toString(), sends,
                     shortSends, hungSends, millisToHang, bytesAtBlock, millisToBlock, blockedFor,
-                    failure, sent, read, blocks, resumedAfter, completed, buffers, settledAfter, queues, accounting, window,
+                    failure, sent, read, blocks, resumedAfter, completed, buffers, settledAfter, queues,
+                    QueueSource.of(queues), QueueSource.note(queues, probe.fallbackReason()), accounting, window,
                     List.copyOf(timeline));
         }
     }

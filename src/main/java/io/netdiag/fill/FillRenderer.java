@@ -156,10 +156,15 @@ public final class FillRenderer {
     }
 
     private static void queues(StringBuilder out, FillResult r) {
+        String from = switch (r.queueSource()) {
+            case EndpointQueues.NETLINK -> "as netdiag sockets reads them (netlink sock_diag)";
+            case EndpointQueues.IOCTL -> "read with ioctl(SIOCINQ/SIOCOUTQ) and getsockopt(TCP_INFO)";
+            default -> "through netlink sock_diag, and with ioctl where it could not";
+        };
         if (r.settledAfter() >= 0) {
-            out.append("Queues once settled, ").append(ms(r.settledAfter())).append(" after the block:\n");
+            out.append("Queues once settled, ").append(ms(r.settledAfter())).append(" after the block, ").append(from).append(":\n");
         } else {
-            out.append("Queues at the end:\n");
+            out.append("Queues at the end, ").append(from).append(":\n");
         }
         Table t = new Table("Proto", "Recv-Q", "Send-Q", "Local Address", "Foreign Address", "State", "")
                 .align(1, Table.Align.RIGHT).align(2, Table.Align.RIGHT);
@@ -172,7 +177,11 @@ public final class FillRenderer {
             };
             t.row(q.proto(), q.recvQ(), q.sendQ(), q.local(), q.peer(), q.state(), note);
         }
-        out.append(t.render()).append('\n');
+        out.append(t.render());
+        if (r.queueNote() != null) {
+            wrap("note: " + r.queueNote(), 98).lines().forEach(line -> out.append("  ").append(line).append('\n'));
+        }
+        out.append('\n');
     }
 
     private static void accounting(StringBuilder out, FillResult r) {

@@ -29,6 +29,9 @@ import java.util.List;
  * @param buffers         SO_SNDBUF and SO_RCVBUF, requested and effective
  * @param settledAfter    milliseconds after the first block when the queues stopped changing, or -1
  * @param queues          both endpoints once settled (netstat rows)
+ * @param queueSource     where those rows were read: {@code netlink} (sock_diag, as {@code netdiag sockets}
+ *                        and ss read them), {@code ioctl} (the fallback), or {@code netlink+ioctl}
+ * @param queueNote       why a row was not read through netlink, or null
  * @param accounting      where the bytes are
  * @param window          the TCP facts that explain the block, or null for UNIX sockets
  * @param timeline        samples from the first send to the end
@@ -57,6 +60,8 @@ public record FillResult(
         List<BufferSetting> buffers,
         double settledAfter,
         List<EndpointQueues> queues,
+        String queueSource,
+        String queueNote,
         Accounting accounting,
         WindowFacts window,
         List<FillSample> timeline) {

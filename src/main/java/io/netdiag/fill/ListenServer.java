@@ -27,8 +27,10 @@ public final class ListenServer {
      * @param recvQ  the connection's Recv-Q (bytes received, not read), or -1
      * @param read   bytes this server has read from the connection
      * @param state  the connection's TCP state, or null
+     * @param source where recv_q was read ({@code netlink} or {@code ioctl}, as in fill's rows), or null
      */
-    public record ListenEvent(double millis, String event, String local, String peer, long recvQ, long read, String state) {
+    public record ListenEvent(double millis, String event, String local, String peer, long recvQ, long read, String state,
+                              String source) {
     }
 
     /**
@@ -45,7 +47,7 @@ public final class ListenServer {
     private final QueueProbe probe;
 
     public ListenServer() {
-        this(new SocketQueueProbe());
+        this(new SockDiagQueueProbe());
     }
 
     public ListenServer(QueueProbe probe) {
@@ -74,7 +76,7 @@ public final class ListenServer {
             String local = SockaddrCodec.text(listener.localAddress());
             // times count from the moment the port accepts connections
             start = System.nanoTime();
-            events.accept(new ListenEvent(millis(start), "listening", local, "*", -1, 0, "LISTEN"));
+            events.accept(new ListenEvent(millis(start), "listening", local, "*", -1, 0, "LISTEN", null));
             while (System.nanoTime() < deadline) {
                 StreamSocket connection = listener.accept(left(deadline, TICK));
                 if (connection == null) {
@@ -83,16 +85,17 @@ public final class ListenServer {
                 connections++;
                 try (connection; ServerReader reader = new ServerReader(connection, request.reader(), System.nanoTime())) {
                     EndpointQueues q = probe.read("server", connection);
-                    events.accept(new ListenEvent(millis(start), "accepted", q.local(), q.peer(), q.recvQ(), 0, q.state()));
+                    events.accept(new ListenEvent(millis(start), "accepted", q.local(), q.peer(), q.recvQ(), 0, q.state(),
+                            q.source()));
                     long lastRecvQ = q.recvQ();
                     while (System.nanoTime() < deadline) {
                         sleep(left(deadline, TICK));
                         q = probe.read("server", connection);
                         maxRecvQ = Math.max(maxRecvQ, q.recvQ());
-                        boolean gone = reader.peerClosed() || (q.tcp() != null && q.tcp().state() != 1);
+                        boolean gone = reader.peerClosed() || (q.tcp() != null && !q.state().equals("ESTABLISHED"));
                         if (q.recvQ() != lastRecvQ || gone) {
                             events.accept(new ListenEvent(millis(start), gone ? "closed" : "queue", q.local(), q.peer(),
-                                    q.recvQ(), reader.read(), q.state()));
+                                    q.recvQ(), reader.read(), q.state(), q.source()));
                             lastRecvQ = q.recvQ();
                         }
                         if (gone) {
@@ -102,7 +105,7 @@ public final class ListenServer {
                     read += reader.read();
                 }
             }
-            events.accept(new ListenEvent(millis(start), "end", local, "*", -1, read, null));
+            events.accept(new ListenEvent(millis(start), "end", local, "*", -1, read, null, null));
             return new ListenSummary(local, connections, maxRecvQ, read);
         }
     }
@@ -130,7 +133,9 @@ public final class ListenServer {
         return at + switch (e.event()) {
             case "listening" -> "listening on " + e.local() + " (" + (reader instanceof ReaderPolicy.Never ? "never reading"
                     : "reading " + reader) + "; Ctrl-C to stop)";
-            case "accepted" -> "accepted " + e.peer() + " -> " + e.local();
+            case "accepted" -> "accepted " + e.peer() + " -> " + e.local() + (EndpointQueues.NETLINK.equals(e.source())
+                    ? "  (queues read as netdiag sockets reads them: netlink sock_diag)"
+                    : "  (queues read with ioctl(SIOCINQ): netlink sock_diag not available)");
             case "queue" -> e.peer() + " -> " + e.local() + "  Recv-Q " + FillRenderer.n(e.recvQ())
                     + (e.read() > 0 ? "  read " + FillRenderer.n(e.read()) : "");
             case "closed" -> e.peer() + " closed (" + e.state() + ")  Recv-Q " + FillRenderer.n(e.recvQ())

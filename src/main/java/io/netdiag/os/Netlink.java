@@ -100,13 +100,28 @@ public final class Netlink implements AutoCloseable {
      * the kernel has no diag module for the family or protocol asked for).
      */
     public void dump(int type, MemorySegment request, String operation, MessageHandler handler) throws ErrnoException {
+        exchange(type, (short) (NLM_F_REQUEST | NLM_F_DUMP), request, operation, handler);
+    }
+
+    /**
+     * Sends {@code request} as a single (non-dump) request, as sock_diag's exact lookups take it, and hands
+     * the one reply message to {@code handler}. An NLMSG_ERROR reply becomes an {@link ErrnoException}
+     * (sock_diag answers ENOENT both when no socket matches and when no diag module handles the family).
+     */
+    public void request(int type, MemorySegment request, String operation, MessageHandler handler) throws ErrnoException {
+        exchange(type, NLM_F_REQUEST, request, operation, handler);
+    }
+
+    private void exchange(int type, short flags, MemorySegment request, String operation, MessageHandler handler)
+            throws ErrnoException {
+        boolean single = (flags & NLM_F_DUMP) == 0;
         int seq = ++sequence;
         try (Arena local = Arena.ofConfined()) {
             int length = HEADER + (int) request.byteSize();
             MemorySegment message = local.allocate(length, 4);
             message.set(JAVA_INT_UNALIGNED, 0, length);
             message.set(JAVA_SHORT_UNALIGNED, 4, (short) type);
-            message.set(JAVA_SHORT_UNALIGNED, 6, (short) (NLM_F_REQUEST | NLM_F_DUMP));
+            message.set(JAVA_SHORT_UNALIGNED, 6, flags);
             message.set(JAVA_INT_UNALIGNED, 8, seq);
             message.set(JAVA_INT_UNALIGNED, 12, 0);
             MemorySegment.copy(request, 0, message, HEADER, request.byteSize());
@@ -167,6 +182,9 @@ public final class Netlink implements AutoCloseable {
                         return;
                     }
                     handler.message(msgType, heap, offset + HEADER, len - HEADER);
+                    if (single) {
+                        return; // an exact lookup answers with one message and no NLMSG_DONE
+                    }
                 }
                 offset += align(len);
             }

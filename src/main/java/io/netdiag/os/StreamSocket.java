@@ -31,6 +31,8 @@ public final class StreamSocket implements AutoCloseable {
     /** ioctl: for TCP, bytes not yet acknowledged ({@code write_seq - snd_una}); for UNIX, memory charged. */
     public static final long SIOCOUTQ = 0x5411;
     public static final int EAGAIN = 11;
+    /** getsockopt(IPPROTO_TCP, TCP_INFO), include/uapi/linux/tcp.h. */
+    public static final int TCP_INFO = 11;
     public static final int EINPROGRESS = 115;
     public static final int ETIMEDOUT = 110;
     public static final int EINTR = 4;
@@ -223,8 +225,34 @@ public final class StreamSocket implements AutoCloseable {
         }
     }
 
-    public TcpInfoStruct tcpInfo() throws ErrnoException {
-        return TcpInfoStruct.read(fd);
+    /**
+     * getsockopt(TCP_INFO): the kernel's {@code struct tcp_info}, as many bytes as this kernel fills. It is
+     * the struct sock_diag carries as INET_DIAG_INFO; {@code io.netdiag.sockets.TcpInfo} decodes both.
+     */
+    public byte[] tcpInfoBytes() throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            // room for a newer kernel's longer struct; the kernel copies min(len, its size)
+            MemorySegment s = arena.allocate(512, 8);
+            int length = Libc.getsockopt(fd, Libc.IPPROTO_TCP, TCP_INFO, s, "getsockopt(TCP_INFO)");
+            return s.asSlice(0, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /**
+     * The socket's inode, the key sock_diag and /proc/net report it by: the target of /proc/self/fd/N is
+     * {@code socket:[INODE]}.
+     */
+    public long inode() throws ErrnoException {
+        String link;
+        try {
+            link = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (java.io.IOException e) {
+            throw new ErrnoException("readlink(/proc/self/fd/" + fd + ")", 2); // ENOENT: no /proc to read
+        }
+        if (!link.startsWith("socket:[") || !link.endsWith("]")) {
+            throw new IllegalStateException("descriptor " + fd + " is not a socket: " + link);
+        }
+        return Long.parseLong(link.substring(8, link.length() - 1));
     }
 
     public SocketAddress localAddress() throws ErrnoException {

@@ -82,6 +82,72 @@ final class SockDiag implements AutoCloseable {
         }
     }
 
+    /**
+     * Looks up one TCP socket by its two ends (inet_diag's exact lookup, {@code inet_diag_find_one_icsk}: a
+     * hash lookup in the kernel, no walk over the table). {@code src}/{@code dst} are 4 or 16 address bytes.
+     * Empty when the kernel has no such socket (ENOENT: a closed or reset connection leaves the tables).
+     */
+    Optional<SocketEntry> tcpOne(int family, byte[] src, int sport, byte[] dst, int dport, boolean info) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment req = arena.allocate(56, 4);
+            req.set(JAVA_BYTE, 0, (byte) family);
+            req.set(JAVA_BYTE, 1, (byte) Libc.IPPROTO_TCP);
+            if (info) {
+                req.set(JAVA_BYTE, 2, (byte) (1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) | 1 << (INET_DIAG_SKMEMINFO - 1)));
+            }
+            req.set(JAVA_INT_UNALIGNED, 4, -1);
+            // struct inet_diag_sockid: sport and dport big-endian, src[4] and dst[4] u32 words, if, cookie[2]
+            req.set(JAVA_BYTE, 8, (byte) (sport >>> 8));
+            req.set(JAVA_BYTE, 9, (byte) sport);
+            req.set(JAVA_BYTE, 10, (byte) (dport >>> 8));
+            req.set(JAVA_BYTE, 11, (byte) dport);
+            MemorySegment.copy(MemorySegment.ofArray(src), 0, req, 12, src.length);
+            MemorySegment.copy(MemorySegment.ofArray(dst), 0, req, 28, dst.length);
+            // INET_DIAG_NOCOOKIE (~0, ~0): match by address, whatever the cookie
+            req.set(JAVA_INT_UNALIGNED, 48, -1);
+            req.set(JAVA_INT_UNALIGNED, 52, -1);
+            String what = "SOCK_DIAG_BY_FAMILY " + (family == Libc.AF_INET ? "AF_INET" : "AF_INET6") + " tcp (one socket)";
+            SocketEntry[] found = new SocketEntry[1];
+            try {
+                netlink.request(SOCK_DIAG_BY_FAMILY, req, what, (type, bytes, at, length) -> found[0] = decodeInet(Netid.TCP, bytes, at, length));
+            } catch (ErrnoException e) {
+                if (e.errno() == 2) { // ENOENT: no such socket
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            return Optional.ofNullable(found[0]);
+        }
+    }
+
+    /** Looks up one UNIX socket by inode (unix_diag's exact lookup); empty when there is none. */
+    Optional<SocketEntry> unixOne(long inode, boolean info) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment req = arena.allocate(24, 4);
+            req.set(JAVA_BYTE, 0, (byte) Libc.AF_UNIX);
+            req.set(JAVA_INT_UNALIGNED, 4, -1);
+            req.set(JAVA_INT_UNALIGNED, 8, (int) inode);
+            int show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+            if (info) {
+                show |= UDIAG_SHOW_MEMINFO;
+            }
+            req.set(JAVA_INT_UNALIGNED, 12, show);
+            req.set(JAVA_INT_UNALIGNED, 16, -1);
+            req.set(JAVA_INT_UNALIGNED, 20, -1);
+            SocketEntry[] found = new SocketEntry[1];
+            try {
+                netlink.request(SOCK_DIAG_BY_FAMILY, req, "SOCK_DIAG_BY_FAMILY AF_UNIX (inode " + inode + ")",
+                        (type, bytes, at, length) -> found[0] = decodeUnix(bytes, at, length));
+            } catch (ErrnoException e) {
+                if (e.errno() == 2) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            return Optional.ofNullable(found[0]);
+        }
+    }
+
     /** Dumps UNIX sockets in the given states. */
     void unix(int stateBits, boolean info, Consumer<SocketEntry> sink) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {

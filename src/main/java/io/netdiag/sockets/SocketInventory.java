@@ -64,6 +64,47 @@ public final class SocketInventory {
         return new Listing(report, all);
     }
 
+    /**
+     * One TCP connection, looked up by the kernel from its two ends (as a channel reports them) instead of
+     * found in a dump: the cost does not grow with the number of sockets on the host, so a caller can sample
+     * its own connection often. Netlink only (/proc cannot be asked for one socket): throws an
+     * UNSUPPORTED {@link NetdiagException} when sock_diag is refused. Empty when the kernel no longer lists
+     * the socket (closed, or reset by the peer), or has no tcp_diag module to ask. The kernel's lookup falls
+     * back to a listener on the local port when no connection matches; that listener is not returned.
+     */
+    public static java.util.Optional<SocketEntry> tcpConnection(java.net.InetSocketAddress local,
+                                                                java.net.InetSocketAddress peer, boolean info) {
+        byte[] src = local.getAddress().getAddress();
+        byte[] dst = peer.getAddress().getAddress();
+        if (src.length != dst.length) {
+            throw new IllegalArgumentException("mixed address families: " + local + " and " + peer);
+        }
+        try (SockDiag diag = openForLookup()) {
+            return diag.tcpOne(src.length == 4 ? Libc.AF_INET : Libc.AF_INET6, src, local.getPort(), dst, peer.getPort(), info)
+                    .filter(e -> e.peer().port() == peer.getPort() && e.local().port() == local.getPort());
+        } catch (ErrnoException e) {
+            throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED, "netlink sock_diag cannot look up " + local, null, e);
+        }
+    }
+
+    /** One UNIX socket by inode, looked up by the kernel (unix_diag); as {@link #tcpConnection} otherwise. */
+    public static java.util.Optional<SocketEntry> unixSocket(long inode, boolean info) {
+        try (SockDiag diag = openForLookup()) {
+            return diag.unixOne(inode, info);
+        } catch (ErrnoException e) {
+            throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED, "netlink sock_diag cannot look up inode " + inode,
+                    null, e);
+        }
+    }
+
+    private static SockDiag openForLookup() {
+        try {
+            return SockDiag.open();
+        } catch (ErrnoException e) {
+            throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED, "cannot open netlink sock_diag", null, e);
+        }
+    }
+
     /** Hands every socket the query accepts to {@code sink}, in ss's order, and reports the source used. */
     public static Report stream(SocketQuery query, Consumer<SocketEntry> sink) {
         return stream(query, null, sink);

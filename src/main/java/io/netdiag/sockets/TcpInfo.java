@@ -16,6 +16,8 @@ import io.netdiag.os.NativeBytes;
  * @param totalRetrans  segments retransmitted over the connection's life
  * @param sndWnd        the peer's advertised receive window, in bytes (0: the peer is not reading)
  * @param rcvWnd        the window this socket advertises to the peer, in bytes
+ * @param rwndLimitedUs   time the sender was limited by the peer's receive window
+ * @param sndbufLimitedUs time the sender was limited by its own send buffer
  */
 public record TcpInfo(
         int caState, int retransmits, int probes, int backoff, int options, int sndWscale, int rcvWscale,
@@ -25,7 +27,8 @@ public record TcpInfo(
         long pmtu, long rcvSsthresh, long rttUs, long rttvarUs, long sndSsthresh, long sndCwnd, long advmss,
         long reordering, long rcvRttUs, long rcvSpace, long totalRetrans,
         long pacingRate, long bytesAcked, long bytesReceived, long segsOut, long segsIn, long notsentBytes,
-        long minRttUs, long dataSegsIn, long dataSegsOut, long deliveryRate, long busyTimeUs, long delivered,
+        long minRttUs, long dataSegsIn, long dataSegsOut, long deliveryRate, long busyTimeUs, long rwndLimitedUs,
+        long sndbufLimitedUs, long delivered,
         long bytesSent, long bytesRetrans, long sndWnd, long rcvWnd) {
 
     /** tcpi_options bits. */
@@ -33,6 +36,19 @@ public record TcpInfo(
     public static final int OPT_SACK = 2;
     public static final int OPT_WSCALE = 4;
     public static final int OPT_ECN = 8;
+
+    /**
+     * Decodes {@code struct tcp_info} as getsockopt(TCP_INFO) returns it ({@code length} bytes written into
+     * {@code raw}): the same struct INET_DIAG_INFO carries, for callers holding the socket itself.
+     */
+    public static TcpInfo fromGetsockopt(byte[] raw, int length) {
+        return decode(raw, 0, length);
+    }
+
+    /** The TCP state in a getsockopt(TCP_INFO) struct (its first byte, {@code tcpi_state}). */
+    public static SocketState stateFromGetsockopt(byte[] raw) {
+        return SocketState.of(Byte.toUnsignedInt(raw[0]));
+    }
 
     /** Decodes the attribute's payload ({@code length} bytes at {@code at}); missing tail fields come out as -1. */
     public static TcpInfo decode(byte[] b, int at, int length) {
@@ -46,7 +62,7 @@ public record TcpInfo(
                 s.u32(60), s.u32(64), s.u32(68), s.u32(72), s.u32(76), s.u32(80), s.u32(84),
                 s.u32(88), s.u32(92), s.u32(96), s.u32(100),
                 s.u64(104), s.u64(120), s.u64(128), s.u32(136), s.u32(140), s.u32(144),
-                s.u32(148), s.u32(152), s.u32(156), s.u64(160), s.u64(168), s.u32(192),
+                s.u32(148), s.u32(152), s.u32(156), s.u64(160), s.u64(168), s.u64(176), s.u64(184), s.u32(192),
                 s.u64(200), s.u64(208), s.u32(228), s.u32(232));
     }
 

@@ -174,6 +174,12 @@ class FillCommandTest {
         assertTrue(events.stream().anyMatch(e -> "queue".equals(e.get("event")) && Long.valueOf(50_000).equals(e.get("recv_q"))),
                 r::toString);
         assertTrue(events.stream().anyMatch(e -> "closed".equals(e.get("event"))), r::toString);
+        // the Recv-Q is read as netdiag sockets reads it, and the events say so
+        assertTrue(events.stream().filter(e -> "queue".equals(e.get("event")) || "closed".equals(e.get("event")))
+                .allMatch(e -> "netlink".equals(e.get("source"))), r::toString);
+        // in CLOSE_WAIT sock_diag counts the client's FIN in rcv_nxt (ss shows 50001); the event counts bytes
+        assertTrue(events.stream().anyMatch(e -> "closed".equals(e.get("event")) && "CLOSE_WAIT".equals(e.get("state"))
+                && Long.valueOf(50_000).equals(e.get("recv_q"))), r::toString);
         assertEquals("end", events.getLast().get("event"));
     }
 
@@ -198,6 +204,8 @@ class FillCommandTest {
                 r::toString);
         assertTrue(lines.stream().anyMatch(l -> l.matches(" +[\\d.]+ ms  127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:" + port + "  Recv-Q 12,345")),
                 r::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.matches(" +[\\d.]+ ms  accepted 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:" + port
+                + "  \\(queues read as netdiag sockets reads them: netlink sock_diag\\)")), r::toString);
         assertTrue(lines.stream().anyMatch(l -> l.contains(" closed (CLOSE_WAIT)  Recv-Q 12,345 never read")), r::toString);
         assertTrue(lines.getLast().endsWith("stopped; read 0 bytes in all"), r::toString);
     }

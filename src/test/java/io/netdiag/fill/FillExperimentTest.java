@@ -63,6 +63,11 @@ class FillExperimentTest {
             assertTrue(result.settledAfter() >= 0, json);
             EndpointQueues server = o.queues().getFirst();
             EndpointQueues client = o.queues().getLast();
+            // the queues and tcp_info come from netlink sock_diag, the source netdiag sockets and ss read
+            assertEquals("netlink", server.source(), json);
+            assertEquals("netlink", client.source(), json);
+            assertEquals("netlink", result.queueSource(), json);
+            assertEquals(null, result.queueNote(), json);
             // the invariant, exact on loopback once nothing is in flight
             assertEquals(result.bytesAtBlock(), server.recvQ() + client.sendQ(), json);
             assertTrue(result.accounting().exact(), json);
@@ -86,7 +91,7 @@ class FillExperimentTest {
             assertTrue(clientInfo.contains(" notsent:" + client.tcp().notsentBytes() + " "), clientInfo);
             assertTrue(serverInfo.contains(" rcv_space:" + server.tcp().rcvSpace() + " "), serverInfo);
             assertTrue(serverInfo.contains(" rcv_ssthresh:" + server.tcp().rcvSsthresh() + " "), serverInfo);
-            assertTrue(serverInfo.contains(" rto:" + server.tcp().rtoMicros() / 1000 + " "), serverInfo);
+            assertTrue(serverInfo.contains(" rto:" + server.tcp().rtoUs() / 1000 + " "), serverInfo);
             // what the client does about it: it probes the closed window
             assertTrue(result.window().zeroWindowProbes() >= 1, json);
             assertTrue(result.window().backoff() >= 1, json);
@@ -142,6 +147,8 @@ class FillExperimentTest {
         assertEquals("unix", result.transport());
         EndpointQueues server = o.queues().getFirst();
         EndpointQueues client = o.queues().getLast();
+        assertEquals("netlink", server.source(), json);
+        assertEquals("netlink", client.source(), json);
         assertEquals(result.bytesAtBlock(), server.recvQ(), json);
         assertTrue(result.accounting().exact(), json);
         assertTrue(client.sendQ() >= server.recvQ(), "UNIX Send-Q is memory (truesize), at least the payload: " + json);

@@ -87,6 +87,7 @@ class FillNamespaceIT {
             assertEquals(1, client.exitCode(), client::toString);
             Map<String, Object> doc = (Map<String, Object>) Json.parse(client.out());
             assertEquals("connect", doc.get("mode"));
+            assertEquals("netlink", doc.get("queue_source"), client.out());
             assertEquals(11L, ((Map<String, Object>) doc.get("failure")).get("errno"), client.out());
             Map<String, Object> accounting = (Map<String, Object>) doc.get("accounting");
             assertEquals(true, accounting.get("exact"), client.out());
@@ -104,6 +105,8 @@ class FillNamespaceIT {
                 assertEquals(acked, maxRecvQ, events::toString);
                 assertTrue(events.stream().anyMatch(e -> "accepted".equals(e.get("event"))
                         && String.valueOf(e.get("peer")).startsWith("10.200.61.1:")), events::toString);
+                assertTrue(events.stream().filter(e -> "queue".equals(e.get("event")))
+                        .allMatch(e -> "netlink".equals(e.get("source"))), events::toString);
             }
         } finally {
             server.destroyForcibly();
@@ -127,5 +130,8 @@ class FillNamespaceIT {
         assertEquals(1, r.exitCode(), r::toString);
         Map<String, Object> doc = (Map<String, Object>) Json.parse(r.out());
         assertEquals(true, ((Map<String, Object>) doc.get("accounting")).get("exact"), r.out());
+        // sock_diag answers any user about its own sockets, tcp_info included
+        assertEquals("netlink", doc.get("queue_source"), r.out());
+        assertEquals(0L, ((Map<String, Object>) doc.get("window")).get("peer_window"), r.out());
     }
 }

@@ -117,6 +117,45 @@ class SocketInventoryTest {
     }
 
     @Test
+    void aConnectionLookedUpByItsEndsIsTheOneTheDumpLists() throws Exception {
+        java.net.InetSocketAddress local = (java.net.InetSocketAddress) sockets.client.getLocalAddress();
+        java.net.InetSocketAddress peer = (java.net.InetSocketAddress) sockets.client.getRemoteAddress();
+        SocketEntry listed = one(SocketQuery.tcp().where(SocketFilter.localPort(local.getPort())).withInfo(true));
+        SocketEntry looked = SocketInventory.tcpConnection(local, peer, true).orElseThrow();
+        assertEquals(listed.inode(), looked.inode());
+        assertEquals(listed.family(), looked.family(), "Java's dual-stack socket is found by its IPv4 ends");
+        assertEquals(listed.local(), looked.local());
+        assertEquals(listed.peer(), looked.peer());
+        assertEquals(listed.recvQ(), looked.recvQ());
+        assertEquals(listed.sendQ(), looked.sendQ());
+        assertTrue(looked.sendQ() > 0);
+        assertEquals(0, looked.tcpInfo().orElseThrow().sndWnd());
+        assertEquals(listed.tcpInfo().orElseThrow().bytesAcked(), looked.tcpInfo().orElseThrow().bytesAcked());
+        // the other end, from the server's side, without tcp_info
+        SocketEntry server = SocketInventory.tcpConnection(peer, local, false).orElseThrow();
+        assertEquals(sockets.bytesSent, server.recvQ() + looked.sendQ());
+        assertTrue(server.tcpInfo().isEmpty());
+        // no such connection: the kernel's lookup falls back to the listener on that port, which is not it
+        java.net.InetSocketAddress nobody = new java.net.InetSocketAddress(local.getAddress(), 1);
+        assertTrue(SocketInventory.tcpConnection(peer, nobody, false).isEmpty());
+        assertTrue(SocketInventory.tcpConnection(nobody, peer, false).isEmpty());
+    }
+
+    @Test
+    void aUnixSocketLookedUpByInodeIsTheOneTheDumpLists() throws Exception {
+        SocketEntry listed = SocketInventory.list(SocketQuery.of(Netid.UNIX_STREAM)
+                        .where(new SocketFilter.UnixPath(SocketFilter.Side.SOURCE, sockets.unixPath.toString(), false)))
+                .stream().filter(e -> !e.listening()).findFirst().orElseThrow();
+        SocketEntry looked = SocketInventory.unixSocket(listed.inode(), true).orElseThrow();
+        assertEquals(LoopbackSockets.UNIX_BYTES, looked.recvQ());
+        assertEquals(listed.recvQ(), looked.recvQ());
+        assertEquals(listed.peer(), looked.peer());
+        assertEquals(sockets.unixPath.toString(), looked.local().address());
+        assertTrue(looked.memory().isPresent());
+        assertTrue(SocketInventory.unixSocket(1, false).isEmpty(), "no socket has inode 1");
+    }
+
+    @Test
     void procFallbackAgreesWithNetlink() throws Exception {
         int clientPort = sockets.port(sockets.client);
         SocketQuery q = SocketQuery.tcp().where(SocketFilter.localPort(clientPort));
