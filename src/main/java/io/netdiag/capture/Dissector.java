@@ -57,13 +57,14 @@ public final class Dissector {
             boolean cut = frame.capturedLength() < frame.originalLength();
             problem = cut ? "truncated" : "malformed";
             String text = cut ? TRUNCATED : MALFORMED;
-            info = info.isEmpty() ? text : info + " " + text;
+            // tshark appends the exception text with no separator
+            info = info + text;
         }
 
         void malformed(String protocolName) {
             protocol = protocolName;
             problem = "malformed";
-            info = info.isEmpty() ? MALFORMED : info + " " + MALFORMED;
+            info = info + MALFORMED;
         }
     }
 
@@ -209,6 +210,10 @@ public final class Dissector {
     private void ipv4(Decoding d, int off, int end) {
         byte[] b = d.b;
         if (end - off < 20) {
+            // tshark fills the address columns as far as it got before the bytes ran out
+            if (end - off >= 16) {
+                d.src = AddressText.ipv4(b, off + 12);
+            }
             d.shortOf("IPv4");
             return;
         }
@@ -250,6 +255,9 @@ public final class Dissector {
     private void ipv6(Decoding d, int off, int end) {
         byte[] b = d.b;
         if (end - off < 40) {
+            if (end - off >= 24) {
+                d.src = AddressText.ipv6(b, off + 8);
+            }
             d.shortOf("IPv6");
             return;
         }
@@ -294,6 +302,11 @@ public final class Dissector {
     }
 
     private void transport(Decoding d, int proto, int off, int reportedEnd, int capturedEnd, boolean v4) {
+        if (capturedEnd <= off && reportedEnd > off) {
+            // not one byte of the transport header: tshark still names ICMP, but not TCP or UDP
+            d.shortOf(proto == 1 ? "ICMP" : proto == 58 ? "ICMPv6" : v4 ? "IPv4" : "IPv6");
+            return;
+        }
         switch (proto) {
             case 6 -> tcp(d, off, reportedEnd, capturedEnd);
             case 17 -> udp(d, off, reportedEnd, capturedEnd);
@@ -311,7 +324,7 @@ public final class Dissector {
         byte[] b = d.b;
         d.transport = "tcp";
         d.protocol = "TCP";
-        if (end - off < 20) {
+        if (end - off < 16) {
             if (end - off >= 4) {
                 d.srcPort = WireBytes.u16(b, off);
                 d.dstPort = WireBytes.u16(b, off + 2);
@@ -329,7 +342,9 @@ public final class Dissector {
         int hlen = ((b[off + 12] & 0xf0) >> 4) * 4;
         int flags = ((b[off + 12] & 0x0f) << 8) | (b[off + 13] & 0xff);
         int window = WireBytes.u16(b, off + 14);
-        int urgent = WireBytes.u16(b, off + 18);
+        // with 16 to 19 bytes tshark still prints up to Win= before the checksum read fails
+        boolean headerCut = end - off < 20;
+        int urgent = headerCut ? 0 : WireBytes.u16(b, off + 18);
         if (hlen < 20) {
             d.info = sport + " → " + dport + " [Bogus TCP header length (" + hlen + ", must be at least 20)]";
             d.malformed("TCP");
@@ -429,6 +444,12 @@ public final class Dissector {
             info.append(" Ack=").append(r.relativeAck());
         }
         info.append(" Win=").append(r.scaledWindow());
+        if (headerCut) {
+            d.info = info.toString();
+            d.analysis = texts;
+            d.shortOf("TCP");
+            return;
+        }
         if ((flags & 0x20) != 0) {
             info.append(" Urg=").append(urgent);
         }
@@ -447,6 +468,9 @@ public final class Dissector {
             if (http != null) {
                 d.protocol = "HTTP";
                 d.info = info.substring(0, prefix) + http;
+                if (end < reportedEnd) {
+                    d.shortOf("HTTP");
+                }
             }
         }
     }
@@ -473,6 +497,9 @@ public final class Dissector {
         d.transport = "udp";
         d.protocol = "UDP";
         if (end - off < 8) {
+            if (end - off >= 6) {
+                d.info = WireBytes.u16(b, off) + " → " + WireBytes.u16(b, off + 2) + " Len=" + (WireBytes.u16(b, off + 4) - 8);
+            }
             d.shortOf("UDP");
             return;
         }
@@ -487,21 +514,24 @@ public final class Dissector {
             d.malformed("UDP");
             return;
         }
-        if ((sport == 53 || dport == 53) && ulen > 8) {
+        boolean payloadCut = end < off + ulen;
+        if ((sport == 53 || dport == 53) && ulen > 8 && end > off + 8) {
             d.protocol = "DNS";
             int dnsEnd = Math.min(end, off + ulen);
-            String dns = DnsMessage.info(b, off + 8, dnsEnd);
-            if (dns == null) {
+            DnsMessage.Decoded dns = DnsMessage.decode(b, off + 8, dnsEnd);
+            d.info = dns.text();
+            if (!dns.complete()) {
                 if (dnsEnd < off + ulen) {
-                    d.info = "";
                     d.shortOf("DNS");
                 } else {
-                    d.info = "";
                     d.malformed("DNS");
                 }
-            } else {
-                d.info = dns;
             }
+            return;
+        }
+        if (payloadCut) {
+            // tshark's data dissector reads the payload, so a cut payload shows
+            d.shortOf("UDP");
         }
     }
 
@@ -542,7 +572,17 @@ public final class Dissector {
                     echo(d, info, type == 8, id, seqBe);
                 }
             }
-            case 3, 4, 5, 11, 12 -> quoted = quotedIpv4(b, off + 8, end, type, code);
+            case 3, 4, 5, 11, 12 -> {
+                quoted = quotedIpv4(b, off + 8, end, type, code);
+                // tshark dissects the quoted IP header and 8 bytes of its transport header
+                int need = off + 8 + (end - off >= 9 ? Math.max(20, (b[off + 8] & 0x0f) * 4) : 20) + 8;
+                if (end < Math.min(reportedEnd, need)) {
+                    d.info = info.toString();
+                    d.icmp = quoted;
+                    d.shortOf("ICMP");
+                    return;
+                }
+            }
             default -> {
             }
         }

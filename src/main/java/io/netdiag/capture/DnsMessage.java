@@ -8,18 +8,20 @@ final class DnsMessage {
     private DnsMessage() {
     }
 
-    /** The Info text, or null when the message does not parse (the caller reports it as malformed). */
-    static String info(byte[] b, int off, int end) {
-        if (end - off < 12) {
-            return null;
+    /** The Info text so far, and whether the whole message could be read. */
+    record Decoded(String text, boolean complete) {
+    }
+
+    /** Decodes in wire order; stops where the bytes run out, keeping what was read (as tshark's column does). */
+    static Decoded decode(byte[] b, int off, int end) {
+        if (end - off < 4) {
+            return new Decoded("", false);
         }
         int id = WireBytes.u16(b, off);
         int flags = WireBytes.u16(b, off + 2);
         boolean response = (flags & 0x8000) != 0;
         int opcode = (flags >> 11) & 0xf;
         int rcode = flags & 0xf;
-        int[] counts = {WireBytes.u16(b, off + 4), WireBytes.u16(b, off + 6), WireBytes.u16(b, off + 8),
-                WireBytes.u16(b, off + 10)};
         StringBuilder s = new StringBuilder(64);
         s.append(opcodeName(opcode));
         if (response) {
@@ -29,11 +31,16 @@ final class DnsMessage {
         if (response && rcode != 0) {
             s.append(' ').append(rcodeName(rcode));
         }
+        if (end - off < 12) {
+            return new Decoded(s.toString(), false);
+        }
+        int[] counts = {WireBytes.u16(b, off + 4), WireBytes.u16(b, off + 6), WireBytes.u16(b, off + 8),
+                WireBytes.u16(b, off + 10)};
         int[] pos = {off + 12};
         for (int i = 0; i < counts[0]; i++) {
             String name = name(b, off, pos, end);
             if (name == null || pos[0] + 4 > end) {
-                return null;
+                return new Decoded(s.toString(), false);
             }
             int type = WireBytes.u16(b, pos[0]);
             pos[0] += 4;
@@ -43,13 +50,13 @@ final class DnsMessage {
             for (int i = 0; i < counts[section]; i++) {
                 String name = name(b, off, pos, end);
                 if (name == null || pos[0] + 10 > end) {
-                    return null;
+                    return new Decoded(s.toString(), false);
                 }
                 int type = WireBytes.u16(b, pos[0]);
                 int rdlength = WireBytes.u16(b, pos[0] + 8);
                 int rdata = pos[0] + 10;
                 if (rdata + rdlength > end) {
-                    return null;
+                    return new Decoded(s.toString(), false);
                 }
                 s.append(' ').append(typeName(type));
                 String data = rdata(b, off, type, rdata, rdlength, end);
@@ -59,7 +66,7 @@ final class DnsMessage {
                 pos[0] = rdata + rdlength;
             }
         }
-        return s.toString();
+        return new Decoded(s.toString(), true);
     }
 
     private static String rdata(byte[] b, int msg, int type, int at, int len, int end) {
