@@ -445,8 +445,8 @@ public final class Dissector {
         }
         info.append(" Win=").append(r.scaledWindow());
         if (headerCut) {
-            d.info = info.toString();
-            d.analysis = texts;
+            // tshark prints the analysis flags after the header and options: a cut header shows none
+            d.info = info.substring(prefix);
             d.shortOf("TCP");
             return;
         }
@@ -459,6 +459,7 @@ public final class Dissector {
                 (flags & TcpAnalyzer.SYN) != 0, (flags & TcpAnalyzer.FIN) != 0, (flags & TcpAnalyzer.RST) != 0, r.conversation());
         d.info = info.toString();
         if (optionsCut) {
+            d.info = info.substring(prefix);
             d.shortOf("TCP");
             return;
         }
@@ -514,8 +515,12 @@ public final class Dissector {
             d.malformed("UDP");
             return;
         }
-        boolean payloadCut = end < off + ulen;
-        if ((sport == 53 || dport == 53) && ulen > 8 && end > off + 8) {
+        if (ulen > 8 && end == off + 8) {
+            // the payload's first byte is missing: tshark's next dissector runs out at once
+            d.shortOf("UDP");
+            return;
+        }
+        if ((sport == 53 || dport == 53) && ulen > 8) {
             d.protocol = "DNS";
             int dnsEnd = Math.min(end, off + ulen);
             DnsMessage.Decoded dns = DnsMessage.decode(b, off + 8, dnsEnd);
@@ -528,10 +533,6 @@ public final class Dissector {
                 }
             }
             return;
-        }
-        if (payloadCut) {
-            // tshark's data dissector reads the payload, so a cut payload shows
-            d.shortOf("UDP");
         }
     }
 
@@ -698,6 +699,13 @@ public final class Dissector {
                     }
                     quoted = new PacketSummary.Icmp(type, code, IcmpNames.ipProtocol(next).toLowerCase(java.util.Locale.ROOT),
                             AddressText.ipv6(b, q + 8), AddressText.ipv6(b, q + 24), sp, dp);
+                }
+                // tshark dissects the quoted IPv6 header and 8 bytes of its transport header
+                if (end < Math.min(reportedEnd, q + 48)) {
+                    d.info = info.toString();
+                    d.icmp = quoted;
+                    d.shortOf("ICMPv6");
+                    return;
                 }
             }
             default -> {

@@ -73,7 +73,7 @@ class TsharkDifferentialTest {
     static Path record(TestNamespace ns, String name, Runnable traffic) throws Exception {
         Path pcap = dir.resolve(name + ".pcap");
         Path log = dir.resolve(name + ".log");
-        Process tcpdump = ns.start(log, "tcpdump", "-i", "lo", "-U", "-n", "-w", pcap.toString());
+        Process tcpdump = ns.start(log, "tcpdump", "-i", "lo", "--immediate-mode", "-U", "-n", "-w", pcap.toString());
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!Files.exists(log) || !Files.readString(log).contains("listening on")) {
             assertTrue(System.nanoTime() < deadline, "tcpdump did not start");
@@ -99,7 +99,94 @@ class TsharkDifferentialTest {
             assertTrue(a.total() > 50, "too few packets: " + a.total());
             assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
             assertTrue(a.flagsSeen().contains("TCP Port numbers reused"), a.flagsSeen().toString());
+
+            // the same packets behind the other link types netdiag decodes
+            int ethernetTypeIpv6 = 0x86dd;
+            Path raw = dir.resolve("basic-raw.pcap");
+            PcapFiles.relink(pcap, raw, 101, eth -> new byte[0]);
+            Path nul = dir.resolve("basic-null.pcap");
+            PcapFiles.relink(pcap, nul, 0, eth -> new byte[] {(byte) (type(eth) == ethernetTypeIpv6 ? 30 : 2), 0, 0, 0});
+            Path sll = dir.resolve("basic-sll.pcap");
+            PcapFiles.relink(pcap, sll, 113, eth -> new byte[] {0, 0, 3, 4, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, eth[12], eth[13]});
+            Path sll2 = dir.resolve("basic-sll2.pcap");
+            PcapFiles.relink(pcap, sll2, 276, eth -> new byte[] {eth[12], eth[13], 0, 0, 0, 0, 0, 1, 3, 4, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0});
+            for (Path variant : List.of(raw, nul, sll, sll2)) {
+                Agreement v = compare("link type " + PcapFiles.linkType(variant), variant);
+                assertEquals(v.total(), v.agreeing(), String.join("\n", v.differences()));
+            }
+
+            // cut by a snapshot length: "[Packet size limited during capture]" where tshark ran out of bytes
+            int agreeing = 0;
+            int total = 0;
+            for (int snaplen : new int[] {14, 20, 34, 40, 42, 50, 54, 60, 80, 100, 120}) {
+                Path cut = dir.resolve("basic-s" + snaplen + ".pcap");
+                PcapFiles.truncate(pcap, cut, snaplen);
+                Agreement v = compare("snapshot length " + snaplen, cut);
+                agreeing += v.agreeing();
+                total += v.total();
+            }
+            System.out.printf("capture differential [truncated captures]: %d/%d lines agree (%.2f%%)%n", agreeing, total,
+                    100.0 * agreeing / total);
+            assertEquals(total, agreeing);
+
+            Cli.Result conversations = Cli.run("capture", "-r", pcap.toString(), "--conversations");
+            assertEquals(0, conversations.exitCode(), conversations.toString());
+            assertTrue(conversations.out().contains("ICMP port unreachable for UDP 9999 from 127.0.0.1: nothing listens there"),
+                    conversations.out());
+            assertTrue(conversations.out().contains("category: refused"), conversations.out());
+            assertTrue(conversations.out().contains("reset by 127.0.0.1 after data"), conversations.out());
+            assertTrue(conversations.out().contains("category: peer-gone"), conversations.out());
+            System.out.println(conversations.out());
         }
+    }
+
+    private static int type(byte[] eth) {
+        return ((eth[12] & 0xff) << 8) | (eth[13] & 0xff);
+    }
+
+    @Test
+    void arpAndEthernetBetweenTwoNamespacesAgree() throws Exception {
+        try (TestNamespace a = new TestNamespace("a"); TestNamespace b = new TestNamespace("b")) {
+            String va = "ndcva" + ProcessHandle.current().pid() % 100000;
+            String vb = "ndcvb" + ProcessHandle.current().pid() % 100000;
+            TestNamespace.check(a.exec(10, "ip", "link", "add", va, "type", "veth", "peer", "name", vb, "netns", b.name));
+            TestNamespace.check(a.exec(10, "ip", "addr", "add", "10.200.71.1/24", "dev", va));
+            TestNamespace.check(b.exec(10, "ip", "addr", "add", "10.200.71.2/24", "dev", vb));
+            TestNamespace.check(a.exec(10, "ip", "link", "set", va, "up"));
+            TestNamespace.check(b.exec(10, "ip", "link", "set", vb, "up"));
+            TestNamespace.check(b.exec(10, "nft", "add", "table", "inet", "ndrej"));
+            TestNamespace.check(b.exec(10, "nft", "add", "chain", "inet", "ndrej", "in", "{ type filter hook input priority 0; }"));
+            TestNamespace.check(b.exec(10, "nft", "add", "rule", "inet", "ndrej", "in", "udp", "dport", "7777", "reject",
+                    "with", "icmp", "type", "admin-prohibited"));
+            Thread.sleep(300);
+            Path again = recordOn(a, va, "veth2", () -> {
+                a.exec(10, "ip", "neigh", "flush", "dev", va);
+                a.exec(30, "ping", "-c", "2", "-i", "0.2", "10.200.71.2");
+                a.exec(30, "bash", "-c", "echo x > /dev/udp/10.200.71.2/7777; echo y > /dev/udp/10.200.71.2/7778; sleep 0.2");
+            });
+            Agreement v = compare("veth between namespaces: ARP, ICMP errors from reject rules", again);
+            assertTrue(v.total() >= 6, "too few packets");
+            assertEquals(v.total(), v.agreeing(), String.join("\n", v.differences()));
+            Cli.Result lines = Cli.run("capture", "-r", again.toString());
+            assertTrue(lines.out().contains("ARP"), lines.out());
+            assertTrue(lines.out().contains("Destination unreachable"), lines.out());
+        }
+    }
+
+    static Path recordOn(TestNamespace ns, String device, String name, Runnable traffic) throws Exception {
+        Path pcap = dir.resolve(name + ".pcap");
+        Path log = dir.resolve(name + ".log");
+        Process tcpdump = ns.start(log, "tcpdump", "-i", device, "--immediate-mode", "-U", "-n", "-w", pcap.toString());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(log) || !Files.readString(log).contains("listening on")) {
+            assertTrue(System.nanoTime() < deadline, "tcpdump did not start");
+            Thread.sleep(20);
+        }
+        traffic.run();
+        Thread.sleep(300);
+        tcpdump.destroy();
+        tcpdump.waitFor();
+        return pcap;
     }
 
     @Test
@@ -110,6 +197,10 @@ class TsharkDifferentialTest {
             assertTrue(a.flagsSeen().contains("TCP ZeroWindow"), a.flagsSeen().toString());
             assertTrue(a.flagsSeen().contains("TCP Keep-Alive"), a.flagsSeen().toString());
             assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+            Cli.Result conversations = Cli.run("capture", "-r", pcap.toString(), "--conversations");
+            assertTrue(conversations.out().contains("receiver 127.0.0.1:18090 advertised a zero window"), conversations.out());
+            assertTrue(conversations.out().contains("category: would-block"), conversations.out());
+            System.out.println(conversations.out());
         }
     }
 
@@ -130,6 +221,11 @@ class TsharkDifferentialTest {
             assertTrue(a.flagsSeen().stream().anyMatch(f -> f.contains("Retransmission")), a.flagsSeen().toString());
             assertTrue(a.flagsSeen().contains("TCP Dup ACK"), a.flagsSeen().toString());
             assertTrue(a.percent() >= 99.0, "agreement " + a.percent() + "%\n" + String.join("\n", a.differences()));
+            Cli.Result conversations = Cli.run("capture", "-r", pcap.toString(), "--conversations");
+            assertTrue(conversations.out().contains("of segments"), conversations.out());
+            assertTrue(conversations.out().contains("loss on the path"), conversations.out());
+            assertTrue(conversations.out().contains("category: timeout"), conversations.out());
+            System.out.println(conversations.out());
         }
     }
 }
