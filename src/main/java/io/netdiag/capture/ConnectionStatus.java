@@ -11,6 +11,11 @@ final class ConnectionStatus {
     private ConnectionStatus() {
     }
 
+    /** libpcap marks Bluetooth and 802.11 devices as wireless. */
+    static boolean wireless(String device) {
+        return device.startsWith("bluetooth") || Files.isDirectory(Path.of("/sys/class/net", device, "wireless"));
+    }
+
     static String of(String device, boolean loopback, boolean up) {
         Path dir = Path.of("/sys/class/net", device);
         if (loopback || !up || !Files.isDirectory(dir)) {

@@ -49,6 +49,9 @@ public final class PacketCapture {
             if (d.isLoopBack()) {
                 flags.add("Loopback");
             }
+            if (ConnectionStatus.wireless(d.getName())) {
+                flags.add("Wireless");
+            }
             String status = ConnectionStatus.of(d.getName(), d.isLoopBack(), d.isUp());
             if (status != null) {
                 flags.add(status);
