@@ -120,6 +120,9 @@ public final class PacketCapture {
                     .immediateMode(request.immediate());
             if (request.bufferBytes() > 0) {
                 builder.bufferSize(request.bufferBytes());
+            } else if (request.immediate()) {
+                // immediate mode uses one snaplen-sized slot per packet: give the ring room for thousands
+                builder.bufferSize(32 << 20);
             }
             handle = builder.build();
         } catch (PcapNativeException e) {

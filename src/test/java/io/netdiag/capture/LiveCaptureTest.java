@@ -126,7 +126,7 @@ class LiveCaptureTest {
         int port = port();
         Path base = dir.resolve("ring");
         Cli.Result r = captureWhileSending("127.0.0.1", port, 1000, "capture", "-i", "lo", "-c", "2500",
-                "-w", base.toString(), "-C", "1", "-W", "3", "--immediate-mode", "udp", "port", String.valueOf(port));
+                "-w", base.toString(), "-C", "1", "-W", "3", "udp", "port", String.valueOf(port));
         long total = 0;
         for (String name : List.of("ring0", "ring1", "ring2")) {
             Path f = dir.resolve(name);
