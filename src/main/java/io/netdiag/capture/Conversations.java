@@ -81,8 +81,11 @@ public final class Conversations {
             s.dataSegments++;
             s.dataSeen = true;
         }
+        // a sender pushing at a full or zero window retransmits without any loss: not evidence of a bad path
+        long[] peerWindow = s.zeroWindow.get(dst);
+        boolean windowBound = p.analysis().contains(TcpFlag.WINDOW_FULL.text()) || peerWindow != null && peerWindow[3] == 1;
         for (String flag : p.analysis()) {
-            if (flag.contains("Retransmission")) {
+            if (flag.contains("Retransmission") && !windowBound) {
                 s.retransmissions++;
             } else if (flag.startsWith("TCP Dup ACK")) {
                 s.dupAcks++;
