@@ -17,6 +17,7 @@ public final class Dissector {
     private final LinkType link;
     private final TcpAnalyzer tcpAnalyzer = new TcpAnalyzer();
     private final Map<String, Long> echoRequests = new HashMap<>();
+    private final FragmentReassembly fragments = new FragmentReassembly();
     private long firstNanos = Long.MIN_VALUE;
 
     public Dissector(LinkType link) {
@@ -30,7 +31,7 @@ public final class Dissector {
     /** Everything decoded from one frame; filled in layer by layer. */
     private static final class Decoding {
         final Frame frame;
-        final byte[] b;
+        byte[] b;
         String src = "";
         String dst = "";
         String protocol = "";
@@ -245,8 +246,17 @@ public final class Dissector {
         int reportedEnd = off + total;
         int capturedEnd = Math.min(end, reportedEnd);
         if ((fragment & 0x2000) != 0 || (fragment & 0x1fff) != 0) {
-            d.info = "Fragmented IP protocol (proto=" + IcmpNames.ipProtocol(proto) + " " + proto + ", off="
-                    + (fragment & 0x1fff) * 8 + ", ID=" + String.format("%04x", WireBytes.u16(b, off + 4)) + ")";
+            int id = WireBytes.u16(b, off + 4);
+            byte[] whole = capturedEnd < reportedEnd ? null : fragments.add(d.src + ">" + d.dst + ":" + id + ":" + proto,
+                    (fragment & 0x1fff) * 8, (fragment & 0x2000) != 0, b, off + ihl, reportedEnd);
+            if (whole == null) {
+                d.info = "Fragmented IP protocol (proto=" + IcmpNames.ipProtocol(proto) + " " + proto + ", off="
+                        + (fragment & 0x1fff) * 8 + ", ID=" + String.format("%04x", id) + ")";
+                return;
+            }
+            // this fragment completes the datagram: decode the reassembled payload, as tshark does
+            d.b = whole;
+            transport(d, proto, 0, whole.length, whole.length, true);
             return;
         }
         transport(d, proto, off + ihl, reportedEnd, capturedEnd, true);
@@ -286,8 +296,16 @@ public final class Dissector {
                 int offsetFlags = WireBytes.u16(b, p + 2);
                 int inner = b[p] & 0xff;
                 if ((offsetFlags & 0xfff9) != 0) {
-                    d.info = "IPv6 fragment (off=" + (offsetFlags & 0xfff8) + " more=" + ((offsetFlags & 1) != 0 ? "y" : "n")
-                            + " ident=0x" + String.format("%08x", WireBytes.u32(b, p + 4)) + " nxt=" + inner + ")";
+                    long ident = WireBytes.u32(b, p + 4);
+                    byte[] whole = capturedEnd < reportedEnd ? null : fragments.add(d.src + ">" + d.dst + "#" + ident,
+                            offsetFlags & 0xfff8, (offsetFlags & 1) != 0, b, p + 8, reportedEnd);
+                    if (whole == null) {
+                        d.info = "IPv6 fragment (off=" + (offsetFlags & 0xfff8) + " more=" + ((offsetFlags & 1) != 0 ? "y" : "n")
+                                + " ident=0x" + String.format("%08x", ident) + " nxt=" + inner + ")";
+                        return;
+                    }
+                    d.b = whole;
+                    transport(d, inner, 0, whole.length, whole.length, false);
                     return;
                 }
                 next = inner;

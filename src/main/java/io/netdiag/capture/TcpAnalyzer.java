@@ -20,7 +20,7 @@ final class TcpAnalyzer {
 
     /** What the analysis says about one segment. */
     record Result(Set<TcpFlag> flags, long dupAckFrame, int dupAckNumber, long relativeSeq, long relativeAck,
-                  long scaledWindow, long conversation, boolean fromClientSide, String flagText) {
+                  long scaledWindow, long conversation) {
         /** The bracketed texts as tshark prints them before the ports. */
         List<String> texts() {
             List<String> texts = new ArrayList<>(flags.size());
@@ -107,7 +107,7 @@ final class TcpAnalyzer {
             rev.baseSet = true;
         }
 
-        int dupFrameNum = 0;
+        int dupCount = 0;
         long dupFrame = 0;
         int noSynFinRst = flags & (SYN | FIN | RST);
         analysis:
@@ -147,7 +147,7 @@ final class TcpAnalyzer {
             if (repeatsAck && window != 0) {
                 fwd.dupAckNumber++;
                 ta |= TcpFlag.DUPLICATE_ACK.bit();
-                dupFrameNum = fwd.dupAckNumber;
+                dupCount = fwd.dupAckNumber;
                 dupFrame = fwd.lastNonDupAck;
             }
         }
@@ -164,10 +164,8 @@ final class TcpAnalyzer {
             ta |= retransmissionKind(c, fwd, rev, tsNanos, seq, seglen, ta);
         }
         // finished_checking_retransmission_type
-        int nextSeq = seq + seglen;
-        if ((flags & (SYN | FIN)) != 0 && (seglen != 0 || (flags & (SYN | FIN)) != 0)) {
-            nextSeq += 1;
-        }
+        // SYN and FIN each take one sequence number
+        int nextSeq = seq + seglen + ((flags & (SYN | FIN)) != 0 ? 1 : 0);
         boolean probe = (ta & TcpFlag.ZERO_WINDOW_PROBE.bit()) != 0;
         if ((gt(nextSeq, fwd.nextSeq) || fwd.nextSeq == 0) && !probe) {
             fwd.nextSeq = nextSeq;
@@ -205,7 +203,7 @@ final class TcpAnalyzer {
                 set.add(f);
             }
         }
-        return new Result(set, dupFrame, dupFrameNum, relSeq, relAck, scaled, c.id, srcIsA, null);
+        return new Result(set, dupFrame, dupCount, relSeq, relAck, scaled, c.id);
     }
 
     /** The SACK edges relative to the acknowledged direction's base, as tshark prints SLE/SRE. */

@@ -27,6 +27,7 @@ public final class TrafficGenerator {
             case "zerowindow" -> zeroWindow();
             case "bulk" -> bulk(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             case "udp" -> udpBurst(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            case "bigudp" -> bigUdp();
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -186,6 +187,19 @@ public final class TrafficGenerator {
                 }
             }
             t.join();
+        }
+    }
+
+    /** Datagrams larger than the MTU, over IPv4 and IPv6: fragments, then the reassembled datagram. */
+    static void bigUdp() throws Exception {
+        for (String host : new String[] {"127.0.0.1", "::1"}) {
+            InetAddress lo = InetAddress.getByName(host);
+            try (DatagramSocket listener = new DatagramSocket(new InetSocketAddress(lo, 19095)); DatagramSocket u = new DatagramSocket()) {
+                u.send(new DatagramPacket(new byte[4000], 4000, lo, 19095));
+                listener.receive(new DatagramPacket(new byte[5000], 5000));
+                u.send(new DatagramPacket(new byte[3000], 3000, lo, 9996));
+            }
+            pause();
         }
     }
 

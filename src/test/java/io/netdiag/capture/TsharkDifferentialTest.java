@@ -190,6 +190,24 @@ class TsharkDifferentialTest {
     }
 
     @Test
+    void fragmentsReassembleAsTshark() throws Exception {
+        try (TestNamespace ns = new TestNamespace("f")) {
+            TestNamespace.check(ns.exec(10, "ip", "link", "set", "lo", "mtu", "1500"));
+            Path pcap = record(ns, "fragments", () -> {
+                TestNamespace.check(ns.exec(30, "ping", "-c", "2", "-i", "0.2", "-s", "3000", "127.0.0.1"));
+                TestNamespace.check(ns.exec(30, "ping", "-6", "-c", "1", "-s", "3000", "::1"));
+                ns.traffic("bigudp");
+            });
+            Agreement a = compare("IPv4 and IPv6 fragments, reassembled", pcap);
+            assertTrue(a.total() >= 20, "too few packets: " + a.total());
+            assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+            Cli.Result lines = Cli.run("capture", "-r", pcap.toString());
+            assertTrue(lines.out().contains("Fragmented IP protocol (proto=ICMP 1, off=1480"), lines.out());
+            assertTrue(lines.out().contains("IPv6 fragment (off=1448 more=y"), lines.out());
+        }
+    }
+
+    @Test
     void zeroWindowAndKeepAliveAgree() throws Exception {
         try (TestNamespace ns = new TestNamespace("z")) {
             Path pcap = record(ns, "zerowindow", () -> ns.traffic("zerowindow"));
