@@ -220,22 +220,21 @@ public final class Dissector {
         }
         int version = (b[off] & 0xf0) >> 4;
         int ihl = (b[off] & 0x0f) * 4;
+        int total = WireBytes.u16(b, off + 2);
+        d.protocol = "IPv4";
+        // tshark stops before the address columns and says why in Info, without "[Malformed Packet]"
+        String bogus = version != 4 ? "Bogus IPv4 version (" + version + ", must be 4)"
+                : ihl < 20 ? "Bogus IP header length (" + ihl + ", must be at least 20)"
+                : total < ihl ? "Bogus IP length (" + total + ", less than header length " + ihl + ")" : null;
+        if (bogus != null) {
+            d.info = bogus;
+            d.problem = "malformed";
+            return;
+        }
         d.src = AddressText.ipv4(b, off + 12);
         d.dst = AddressText.ipv4(b, off + 16);
         d.srcAddr = d.src;
         d.dstAddr = d.dst;
-        d.protocol = "IPv4";
-        if (version != 4 || ihl < 20) {
-            d.info = version != 4 ? "Bogus IP version (" + version + ")" : "Bogus IP header length (" + ihl + ", must be at least 20)";
-            d.malformed("IPv4");
-            return;
-        }
-        int total = WireBytes.u16(b, off + 2);
-        if (total < ihl) {
-            d.info = "Bogus IP length (" + total + ", less than header length " + ihl + ")";
-            d.malformed("IPv4");
-            return;
-        }
         if (end - off < ihl) {
             d.shortOf("IPv4");
             return;
@@ -363,15 +362,25 @@ public final class Dissector {
         // with 16 to 19 bytes tshark still prints up to Win= before the checksum read fails
         boolean headerCut = end - off < 20;
         int urgent = headerCut ? 0 : WireBytes.u16(b, off + 18);
-        if (hlen < 20) {
-            d.info = sport + " → " + dport + " [Bogus TCP header length (" + hlen + ", must be at least 20)]";
-            d.malformed("TCP");
+        int seglen = reportedEnd - off - Math.max(hlen, 20);
+        if (seglen < 0) {
+            d.info = "";
+            d.malformed(d.protocol.equals("TCP") ? (d.srcAddr != null && d.srcAddr.indexOf(':') >= 0 ? "IPv6" : "IPv4") : d.protocol);
             return;
         }
-        int seglen = reportedEnd - off - hlen;
-        if (seglen < 0) {
-            d.info = sport + " → " + dport;
-            d.malformed("TCP");
+        if (hlen < 20) {
+            // tshark prints the fixed fields it read, then the complaint
+            TcpAnalyzer.Result r = tcpAnalyzer.analyze(d.frame.number(), d.frame.epochNanos(), d.srcAddr + ":" + sport,
+                    d.dstAddr + ":" + dport, seq, ack, seglen, flags, window, -1);
+            StringBuilder info = new StringBuilder().append(sport).append(" → ").append(dport).append(" [")
+                    .append(flagText(flags)).append("] Seq=").append(r.relativeSeq());
+            if ((flags & TcpAnalyzer.ACK) != 0) {
+                info.append(" Ack=").append(r.relativeAck());
+            }
+            info.append(" Win=").append(r.scaledWindow()).append(", bogus TCP header length (").append(hlen)
+                    .append(", must be at least 20)");
+            d.info = info.toString();
+            d.problem = "malformed";
             return;
         }
         // options, read before the analysis because the WS shift matters; printed after Len=
@@ -528,7 +537,12 @@ public final class Dissector {
         d.srcPort = sport;
         d.dstPort = dport;
         d.info = sport + " → " + dport + " Len=" + (ulen - 8);
-        if (ulen < 8 || off + ulen > reportedEnd) {
+        if (ulen > reportedEnd - off) {
+            d.info = sport + " → " + dport + " [BAD UDP LENGTH " + ulen + " > IP PAYLOAD LENGTH] Len=" + (ulen - 8);
+            d.problem = "malformed";
+            return;
+        }
+        if (ulen < 8) {
             d.info = sport + " → " + dport + " Len=" + Math.max(0, reportedEnd - off - 8) + " [Bad length value " + ulen + "]";
             d.malformed("UDP");
             return;
@@ -595,7 +609,7 @@ public final class Dissector {
                 quoted = quotedIpv4(b, off + 8, end, type, code);
                 // tshark dissects the quoted IP header and 8 bytes of its transport header
                 int need = off + 8 + (end - off >= 9 ? Math.max(20, (b[off + 8] & 0x0f) * 4) : 20) + 8;
-                if (end < Math.min(reportedEnd, need)) {
+                if (end < Math.min(reportedEnd, need) && d.frame.capturedLength() < d.frame.originalLength()) {
                     d.info = info.toString();
                     d.icmp = quoted;
                     d.shortOf("ICMP");
@@ -719,7 +733,7 @@ public final class Dissector {
                             AddressText.ipv6(b, q + 8), AddressText.ipv6(b, q + 24), sp, dp);
                 }
                 // tshark dissects the quoted IPv6 header and 8 bytes of its transport header
-                if (end < Math.min(reportedEnd, q + 48)) {
+                if (end < Math.min(reportedEnd, q + 48) && d.frame.capturedLength() < d.frame.originalLength()) {
                     d.info = info.toString();
                     d.icmp = quoted;
                     d.shortOf("ICMPv6");

@@ -148,6 +148,7 @@ final class DnsMessage {
 
     static String typeName(int type) {
         return switch (type) {
+            case 0 -> "Unused";
             case 1 -> "A";
             case 2 -> "NS";
             case 5 -> "CNAME";

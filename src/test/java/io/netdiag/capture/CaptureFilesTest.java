@@ -127,7 +127,7 @@ class CaptureFilesTest {
         assertEquals(0, r.exitCode(), r.toString());
         List<String> lines = r.out().lines().toList();
         assertEquals(frames.size(), lines.size(), r.toString());
-        assertTrue(lines.get(0).contains("[Malformed Packet]") && lines.get(0).contains("Bogus IP header length"), lines.get(0));
+        assertTrue(lines.get(0).endsWith("IPv4 46 Bogus IP header length (8, must be at least 20)"), lines.get(0));
         assertTrue(lines.get(1).contains("[Malformed Packet]"), lines.get(1));
         assertTrue(lines.get(2).contains("DNS") && lines.get(2).contains("[Malformed Packet]"), lines.get(2));
         assertTrue(lines.get(3).contains("[Malformed Packet]"), lines.get(3));
@@ -140,7 +140,9 @@ class CaptureFilesTest {
                     same++;
                 }
             }
-            // random corruption reaches protocols netdiag does not decode: report, do not insist
+            // random corruption reaches protocols netdiag does not name (IP protocol numbers, IPv6 behind an
+            // IPv4 ethertype): report the figure, insist on the bulk
+            assertTrue(same >= lines.size() * 3 / 4, same + " of " + lines.size());
             System.out.printf("capture differential [randomly corrupted packets]: %d/%d lines agree with tshark%n", same, lines.size());
         }
     }
