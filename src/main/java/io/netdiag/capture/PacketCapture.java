@@ -120,9 +120,10 @@ public final class PacketCapture {
                     .immediateMode(request.immediate());
             if (request.bufferBytes() > 0) {
                 builder.bufferSize(request.bufferBytes());
-            } else if (request.immediate()) {
-                // immediate mode uses one snaplen-sized slot per packet: give the ring room for thousands
-                builder.bufferSize(32 << 20);
+            } else {
+                // libpcap's default ring is 2 MB; a JNA callback per packet needs more slack than tcpdump's C
+                // loop to ride out bursts, and immediate mode uses one snaplen-sized slot per packet
+                builder.bufferSize(request.immediate() ? 32 << 20 : 16 << 20);
             }
             handle = builder.build();
         } catch (PcapNativeException e) {
@@ -204,7 +205,11 @@ public final class PacketCapture {
                 int length = original == null ? data.length : original;
                 long number = count + 1;
                 if (writer != null) {
-                    writer.write(nanos, data, length);
+                    if (!writer.write(nanos, data, length)) {
+                        // -G with -W: the last file is complete, end the capture as tcpdump does
+                        handle.breakLoop();
+                        return;
+                    }
                 } else {
                     sink.accept(dissector.dissect(new Frame(number, nanos, data.length, length, data)));
                 }

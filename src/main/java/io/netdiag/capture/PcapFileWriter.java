@@ -29,6 +29,7 @@ final class PcapFileWriter implements AutoCloseable {
     private OutputStream out;
     private long written;
     private int fileIndex;
+    private int timeFiles;
     private long fileStartNanos = Long.MIN_VALUE;
     private final byte[] header = new byte[16];
 
@@ -44,10 +45,18 @@ final class PcapFileWriter implements AutoCloseable {
         }
     }
 
-    void write(long epochNanos, byte[] data, int originalLength) throws IOException {
+    /**
+     * Writes one packet; returns false (and writes nothing) when -G with -W has filled its last file,
+     * which is where tcpdump exits.
+     */
+    boolean write(long epochNanos, byte[] data, int originalLength) throws IOException {
         if (out == null || (rotateNanos > 0 && epochNanos - fileStartNanos >= rotateNanos)) {
             if (out != null) {
                 out.close();
+                out = null;
+                if (maxFiles > 0 && maxBytes <= 0 && ++timeFiles >= maxFiles) {
+                    return false;
+                }
                 fileIndex = maxFiles > 0 ? (fileIndex + 1) % maxFiles : fileIndex + 1;
             }
             fileStartNanos = epochNanos;
@@ -66,6 +75,7 @@ final class PcapFileWriter implements AutoCloseable {
         out.write(header);
         out.write(data);
         written += 16 + data.length;
+        return true;
     }
 
     void flush() throws IOException {

@@ -43,7 +43,7 @@ final class CaptureCommand extends BaseCommand {
             description = "Bytes to keep of each packet (default: ${DEFAULT-VALUE}).")
     int snaplen;
 
-    @Option(names = {"-B", "--buffer-size"}, paramLabel = "KIB", description = "Kernel capture buffer in KiB (as tcpdump -B).")
+    @Option(names = {"-B", "--buffer-size"}, paramLabel = "KIB", description = "Kernel capture buffer in KiB (as tcpdump -B; netdiag's default is 16 MiB, libpcap's 2 MiB).")
     int bufferKib;
 
     @Option(names = "--immediate-mode", description = "Deliver each packet as it arrives instead of within 100 ms; libpcap then keeps one snaplen-sized slot per packet, so bursts can be dropped (netdiag uses a 32 MiB ring unless -B is given).")
@@ -61,7 +61,7 @@ final class CaptureCommand extends BaseCommand {
     @Option(names = "-C", paramLabel = "MB", description = "Start a new output file when it exceeds MB million bytes.")
     long fileSizeMb;
 
-    @Option(names = "-W", paramLabel = "N", description = "With -C or -G: keep at most N files, overwriting the oldest (ring buffer).")
+    @Option(names = "-W", paramLabel = "N", description = "With -C: keep at most N files, overwriting the oldest (ring buffer); with -G: stop after N files, as tcpdump does.")
     int fileCount;
 
     @Option(names = "-G", paramLabel = "SECONDS", description = "Start a new output file every SECONDS (strftime conversions in the name).")

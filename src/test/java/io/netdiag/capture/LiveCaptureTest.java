@@ -139,6 +139,26 @@ class LiveCaptureTest {
     }
 
     @Test
+    void timeRotationWithAFileLimitEndsByItself() throws Exception {
+        assumeTrue(Host.has("tcpdump"));
+        int port = port();
+        String pattern = dir.resolve("g-%s.pcap").toString();
+        Cli.Result r = captureWhileSending("127.0.0.1", port, 10, "capture", "-i", "lo", "-G", "1", "-W", "2", "-w", pattern,
+                "udp", "port", String.valueOf(port));
+        assertEquals(0, r.exitCode(), r.toString());
+        List<Path> files;
+        try (var list = Files.list(dir)) {
+            files = list.filter(f -> f.getFileName().toString().startsWith("g-")).sorted().toList();
+        }
+        assertEquals(2, files.size(), files.toString());
+        long total = 0;
+        for (Path f : files) {
+            total += Host.run("tcpdump", "-n", "-r", f.toString()).out().lines().count();
+        }
+        assertTrue(r.err().contains("\n" + total + " packets captured\n"), total + " in files; " + r.err());
+    }
+
+    @Test
     void listsInterfacesAsTcpdump() {
         assumeTrue(Host.has("tcpdump"));
         Cli.Result r = Cli.run("capture", "-D");
