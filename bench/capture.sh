@@ -5,13 +5,14 @@
 #     with ratios and peak memory (targets: 3x faster than tshark, within 2x of tcpdump, flat memory);
 #  2. live capture to a file while a generator offers small UDP packets on lo at a fixed rate:
 #     packets captured and dropped, netdiag -w vs tcpdump -w, same load, same run.
-# Usage: bench/capture.sh [PACKETS_IN_THOUSANDS=1000] [RATE=400000] [SECONDS=5]
+# Usage: bench/capture.sh [PACKETS_IN_THOUSANDS=1000] [RATE=400000] [SECONDS=5] [all|read|live]
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 nd="$here/netdiag"
 kpackets=${1:-1000}
 rate=${2:-400000}
 seconds=${3:-5}
+part=${4:-all}
 java=$(ls -d /usr/lib/jvm/*/bin/java | while read -r j; do v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'); [ "${v%%.*}" -ge 25 ] 2>/dev/null && echo "$j" && break; done)
 work=$(mktemp -d /tmp/netdiag-bench.XXXXXX)
 ns=ndbench$$
@@ -30,9 +31,12 @@ seconds_of() { # runs a command with its output thrown away; prints "seconds pea
         "$@" >/dev/null 2>&1 || true
     fi
     t1=$(date +%s.%N)
-    echo "$(echo "$t1 - $t0" | bc) $rss"
+    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $rss"
 }
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+if [ "$part" != live ]; then
 echo "== generating ~${kpackets}k packets of loopback traffic (namespace $ns)"
 ip netns add "$ns"
 ip netns exec "$ns" ip link set lo up
@@ -54,12 +58,14 @@ read -r t_nd m_nd < <(seconds_of "$nd" capture -r "$pcap")
 read -r t_ts m_ts < <(seconds_of tshark -n -r "$pcap")
 read -r t_td m_td < <(seconds_of tcpdump -n -r "$pcap")
 printf '%-28s %8.2f s  %8d KiB peak RSS\n' "netdiag capture -r" "$t_nd" "$m_nd" "tshark -n -r" "$t_ts" "$m_ts" "tcpdump -n -r" "$t_td" "$m_td"
-printf 'netdiag vs tshark:  %.1fx faster (target >= 3x)\n' "$(echo "$t_ts / $t_nd" | bc -l)"
-printf 'netdiag vs tcpdump: %.2fx the time (target <= 2x)\n' "$(echo "$t_nd / $t_td" | bc -l)"
+echo "netdiag vs tshark:  $(ratio "$t_ts" "$t_nd")x faster (target >= 3x)"
+echo "netdiag vs tcpdump: $(ratio "$t_nd" "$t_td")x the time (target <= 2x)"
 half="$work/half.pcap"
 tcpdump -r "$pcap" -c $((packets / 2)) -w "$half" 2>/dev/null
 read -r t_half m_half < <(seconds_of "$nd" capture -r "$half")
 printf 'memory: %d KiB peak for %d packets, %d KiB for %d (flat means about equal)\n' "$m_half" $((packets / 2)) "$m_nd" "$packets"
+fi
+[ "$part" = read ] && exit 0
 
 echo "== live: ${rate} UDP packets/s for ${seconds} s on lo, netdiag -w vs tcpdump -w"
 live() { # $1 = label, rest = capture command writing to a file
