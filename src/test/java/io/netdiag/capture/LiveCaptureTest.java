@@ -100,6 +100,37 @@ class LiveCaptureTest {
     }
 
     @Test
+    void icmpEchoOnAnAddressOfItsOwn() throws Exception {
+        assumeTrue(Host.has("ping"));
+        // any 127/8 address is on lo; one no other test pings keeps the count exact
+        String target = "127.77." + ThreadLocalRandom.current().nextInt(1, 250) + ".9";
+        CompletableFuture<Cli.Result> run = background("capture", "-i", "lo", "-c", "4", "icmp and host " + target);
+        Thread.sleep(1000);
+        for (int i = 0; i < 5 && !run.isDone(); i++) {
+            Host.run("ping", "-c", "2", "-i", "0.2", target);
+        }
+        Cli.Result r = run.get(20, TimeUnit.SECONDS);
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(4, lines.size(), r.toString());
+        assertTrue(lines.get(0).contains(" ICMP 98 Echo (ping) request  id=0x"), lines.get(0));
+        assertTrue(lines.get(1).contains(" ICMP 98 Echo (ping) reply    id=0x") && lines.get(1).endsWith("ttl=64 (request in 1)"),
+                lines.get(1));
+    }
+
+    @Test
+    void anyDeviceIsLinuxCooked() throws Exception {
+        int port = port();
+        Cli.Result r = captureWhileSending("127.0.0.1", port, 7, "capture", "-i", "any", "-c", "2", "udp", "port", String.valueOf(port));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("listening on any, link-type LINUX_SLL2 (Linux cooked v2)")
+                || r.err().contains("listening on any, link-type LINUX_SLL (Linux cooked v1)"), r.err());
+        for (String line : r.out().lines().toList()) {
+            assertTrue(line.contains("127.0.0.1 → 127.0.0.1    UDP ") && line.endsWith(" → " + port + " Len=7"), line);
+        }
+    }
+
+    @Test
     void writesPcapThatTcpdumpAndTsharkRead() throws Exception {
         assumeTrue(Host.has("tcpdump"));
         int port = port();
