@@ -153,6 +153,18 @@ class CaptureFilesTest {
     }
 
     @Test
+    void unknownLinkTypesAreCountedAndSaidSo() throws Exception {
+        Path ethernet = file(List.of(udp(1, 2, new byte[3]), udp(3, 4, new byte[5])));
+        Path user0 = dir.resolve("user0.pcap");
+        PcapFiles.write(user0, 147, PcapFiles.read(ethernet));
+        Cli.Result r = Cli.run("capture", "-r", user0.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of(
+                "    1   0.000000              →              UNKNOWN 45 Unknown link type",
+                "    2   0.001500              →              UNKNOWN 47 Unknown link type"), r.out().lines().toList());
+    }
+
+    @Test
     void jsonIsOneObjectPerPacket() throws Exception {
         Path p = file(List.of(udp(1000, 2000, new byte[10]), udp(1001, 2001, new byte[20])));
         Cli.Result r = Cli.run("--json", "capture", "-r", p.toString());
