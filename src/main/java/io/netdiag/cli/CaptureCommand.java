@@ -75,6 +75,15 @@ final class CaptureCommand extends BaseCommand {
 
     @Override
     int execute() throws Exception {
+        try {
+            return run();
+        } catch (CaptureRenderer.OutputClosedException e) {
+            // the reader of a pipe stopped reading (| head): nothing went wrong here
+            return ExitCodes.OK;
+        }
+    }
+
+    private int run() throws Exception {
         CaptureRenderer renderer = new CaptureRenderer(out(), json(), lineBuffered);
         if (listInterfaces) {
             renderer.interfaces(PacketCapture.interfaces());

@@ -16,6 +16,16 @@ public final class CaptureRenderer {
     private final boolean json;
     private final boolean flushEachPacket;
     private final StringBuilder line = new StringBuilder(160);
+    private long printed;
+
+    /** Standard output was closed (netdiag capture ... | head): the reader has seen enough. */
+    public static final class OutputClosedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OutputClosedException() {
+            super("standard output closed", null, false, false);
+        }
+    }
 
     public CaptureRenderer(PrintWriter out, boolean json, boolean flushEachPacket) {
         this.out = out;
@@ -36,6 +46,10 @@ public final class CaptureRenderer {
         }
         if (flushEachPacket) {
             out.flush();
+        }
+        // PrintWriter swallows EPIPE; checkError flushes, so ask only now and then
+        if ((++printed & 1023) == 0 && out.checkError()) {
+            throw new OutputClosedException();
         }
     }
 

@@ -125,6 +125,27 @@ class CaptureIT {
     }
 
     @Test
+    void aClosedPipeEndsTheRunQuietly() throws Exception {
+        List<PcapFiles.Record> records = new ArrayList<>();
+        byte[] frame = CaptureFilesTest.udp(1000, 2000, new byte[10]);
+        for (int i = 0; i < 300_000; i++) {
+            records.add(new PcapFiles.Record(1_700_000_000L + i / 1_000_000, i % 1_000_000, frame, frame.length));
+        }
+        Path file = dir.resolve("many.pcap");
+        PcapFiles.write(file, 1, records);
+        Process p = new ProcessBuilder(jar("capture", "-r", file.toString())).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        for (int i = 0; i < 10; i++) {
+            assertTrue(out.readLine().contains("UDP 52 1000 → 2000 Len=10"));
+        }
+        p.getInputStream().close();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), err);
+        assertEquals("", err);
+    }
+
+    @Test
     void withoutPrivilegeItExplainsAndExits3() {
         assumeTrue(Host.isRoot() && Host.has("setpriv"), "needs root to switch to nobody");
         Host.Run r = Jar.run(true, "capture", "-i", "lo", "-c", "1");
