@@ -47,8 +47,9 @@ public final class CaptureRenderer {
         if (flushEachPacket) {
             out.flush();
         }
-        // PrintWriter swallows EPIPE; checkError flushes, so ask only now and then
-        if ((++printed & 1023) == 0 && out.checkError()) {
+        // PrintWriter and the PrintStream under it (System.out) swallow EPIPE; checkError flushes, so ask
+        // only now and then, and ask System.out too, which is where the error is recorded
+        if ((++printed & 1023) == 0 && (out.checkError() || System.out.checkError())) {
             throw new OutputClosedException();
         }
     }
