@@ -173,6 +173,40 @@ class TsharkDifferentialTest {
         }
     }
 
+    @Test
+    void ttlExceededFromARouterNamespaceAgrees() throws Exception {
+        try (TestNamespace a = new TestNamespace("ra"); TestNamespace r = new TestNamespace("rr");
+             TestNamespace c = new TestNamespace("rc")) {
+            long pid = ProcessHandle.current().pid() % 100000;
+            String ar = "ndcar" + pid;
+            String ra = "ndcra" + pid;
+            String rc = "ndcrc" + pid;
+            String cr = "ndccr" + pid;
+            TestNamespace.check(a.exec(10, "ip", "link", "add", ar, "type", "veth", "peer", "name", ra, "netns", r.name));
+            TestNamespace.check(r.exec(10, "ip", "link", "add", rc, "type", "veth", "peer", "name", cr, "netns", c.name));
+            TestNamespace.check(a.exec(10, "ip", "addr", "add", "10.200.72.1/24", "dev", ar));
+            TestNamespace.check(r.exec(10, "ip", "addr", "add", "10.200.72.2/24", "dev", ra));
+            TestNamespace.check(r.exec(10, "ip", "addr", "add", "10.200.73.1/24", "dev", rc));
+            TestNamespace.check(c.exec(10, "ip", "addr", "add", "10.200.73.2/24", "dev", cr));
+            for (String[] up : new String[][] {{a.name, ar}, {r.name, ra}, {r.name, rc}, {c.name, cr}}) {
+                TestNamespace.check(Host.run("ip", "netns", "exec", up[0], "ip", "link", "set", up[1], "up"));
+            }
+            TestNamespace.check(a.exec(10, "ip", "route", "add", "default", "via", "10.200.72.2"));
+            TestNamespace.check(c.exec(10, "ip", "route", "add", "default", "via", "10.200.73.1"));
+            TestNamespace.check(r.exec(10, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"));
+            Thread.sleep(300);
+            Path pcap = recordOn(a, ar, "router", () -> {
+                a.exec(30, "ping", "-c", "1", "10.200.73.2");
+                a.exec(30, "ping", "-c", "2", "-i", "0.2", "-t", "1", "10.200.73.2");
+                a.exec(30, "ping", "-c", "1", "-W", "1", "10.200.74.9");
+            });
+            Agreement v = compare("ICMP time exceeded and errors from a router namespace", pcap);
+            assertEquals(v.total(), v.agreeing(), String.join("\n", v.differences()));
+            Cli.Result lines = Cli.run("capture", "-r", pcap.toString());
+            assertTrue(lines.out().contains("Time-to-live exceeded (Time to live exceeded in transit)"), lines.out());
+        }
+    }
+
     static Path recordOn(TestNamespace ns, String device, String name, Runnable traffic) throws Exception {
         Path pcap = dir.resolve(name + ".pcap");
         Path log = dir.resolve(name + ".log");
