@@ -1,21 +1,218 @@
 package io.netdiag.cli;
 
+import io.netdiag.capture.CaptureRequest;
+import io.netdiag.capture.CaptureStatistics;
+import io.netdiag.capture.PacketCapture;
 import io.netdiag.explain.NetdiagException;
-import picocli.CommandLine;
+import io.netdiag.output.CaptureRenderer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
-/** {@code netdiag capture}: not built yet. */
+/** {@code netdiag capture}: tcpdump's capture options, tshark's summaries, conversation findings. */
 @Command(name = "capture", mixinStandardHelpOptions = true,
         header = "Capture and read packets with tshark-style summaries and findings.",
-        description = "Not built yet in this version.")
+        description = {"Captures live (tcpdump's options) or reads a pcap/pcapng file (-r) through libpcap, and prints "
+                + "one line per packet in tshark's default layout, TCP analysis flags included. With -w it writes "
+                + "classic pcap instead. Banner and exit statistics go to standard error, as tcpdump prints them."})
 final class CaptureCommand extends BaseCommand {
-    @CommandLine.Unmatched
-    List<String> arguments;
+    @Option(names = {"-D", "--list-interfaces"}, description = "List the devices libpcap can capture on, numbered as tcpdump -D numbers them.")
+    boolean listInterfaces;
+
+    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE", description = "Interface name or number from -D (default: the first up, non-loopback one).")
+    String device;
+
+    @Option(names = {"-r", "--read-file"}, paramLabel = "FILE", description = "Read packets from a pcap or pcapng file.")
+    Path readFile;
+
+    @Option(names = {"-f", "--filter"}, paramLabel = "EXPR", description = "BPF filter expression (or give it after the options).")
+    String filter;
+
+    @Option(names = {"-c", "--count"}, paramLabel = "COUNT", description = "Stop after COUNT packets.")
+    long count;
+
+    @Option(names = {"-a", "--autostop"}, paramLabel = "duration:SECONDS", description = "Stop after SECONDS (tshark's -a duration:N).")
+    String autostop;
+
+    @Option(names = {"-s", "--snapshot-length"}, paramLabel = "SNAPLEN", defaultValue = "262144",
+            description = "Bytes to keep of each packet (default: ${DEFAULT-VALUE}).")
+    int snaplen;
+
+    @Option(names = {"-B", "--buffer-size"}, paramLabel = "KIB", description = "Kernel capture buffer in KiB (as tcpdump -B; netdiag's default is 16 MiB, libpcap's 2 MiB).")
+    int bufferKib;
+
+    @Option(names = "--immediate-mode", description = "Deliver each packet as it arrives instead of within 100 ms; libpcap then keeps one snaplen-sized slot per packet, so bursts can be dropped (netdiag uses a 32 MiB ring unless -B is given).")
+    boolean immediate;
+
+    @Option(names = "-n", description = "No name resolution (the default; accepted for tcpdump's sake).")
+    boolean numeric;
+
+    @Option(names = "-l", description = "Flush standard output after every packet.")
+    boolean lineBuffered;
+
+    @Option(names = {"-w", "--write"}, paramLabel = "FILE", description = "Write classic pcap to FILE (mode 0600), or to standard output with '-'.")
+    String writeFile;
+
+    @Option(names = "-C", paramLabel = "MB", description = "Start a new output file when it exceeds MB million bytes.")
+    long fileSizeMb;
+
+    @Option(names = "-W", paramLabel = "N", description = "With -C: keep at most N files, overwriting the oldest (ring buffer); with -G: stop after N files, as tcpdump does.")
+    int fileCount;
+
+    @Option(names = "-G", paramLabel = "SECONDS", description = "Start a new output file every SECONDS (strftime conversions in the name).")
+    long rotateSeconds;
+
+    @Option(names = "--conversations", description = "After the packets, summarise each TCP/UDP conversation with findings in plain words.")
+    boolean conversations;
+
+    @Parameters(paramLabel = "EXPRESSION", arity = "0..*", description = "BPF filter expression, as tcpdump takes it.")
+    List<String> expression;
 
     @Override
-    int execute() {
-        throw NetdiagException.unsupported("not built yet in this version", null);
+    int execute() throws Exception {
+        try {
+            return run();
+        } catch (CaptureRenderer.OutputClosedException e) {
+            // the reader of a pipe stopped reading (| head): nothing went wrong here
+            return ExitCodes.OK;
+        }
+    }
+
+    private int run() throws Exception {
+        CaptureRenderer renderer = new CaptureRenderer(out(), json(), lineBuffered);
+        if (listInterfaces) {
+            renderer.interfaces(PacketCapture.interfaces());
+            return ExitCodes.OK;
+        }
+        CaptureRequest request = request();
+        if (readFile != null) {
+            Findings findings = new Findings(conversations);
+            CaptureStatistics stats = PacketCapture.read(request, p -> {
+                if (!conversations || json()) {
+                    renderer.packet(p);
+                }
+                findings.add(p);
+            });
+            out().flush();
+            findings.print(out(), json());
+            if (stats.warning() != null) {
+                err().println("netdiag capture: " + stats.warning());
+                err().flush();
+                return ExitCodes.NEGATIVE;
+            }
+            return ExitCodes.OK;
+        }
+        return live(request, renderer);
+    }
+
+    private int live(CaptureRequest request, CaptureRenderer renderer) throws InterruptedException {
+        PacketCapture.LiveCapture capture = PacketCapture.open(request);
+        CaptureRenderer.banner(err(), capture.device(), capture.linkType(), capture.snaplen());
+        CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C and SIGTERM: stop the capture, let this thread finish the file and the statistics, exit 0
+        Thread hook = new Thread(() -> {
+            capture.stop();
+            try {
+                finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // exit anyway
+            }
+            out().flush();
+            err().flush();
+            Runtime.getRuntime().halt(ExitCodes.OK);
+        }, "netdiag-capture-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Findings findings = new Findings(conversations);
+        try {
+            CaptureStatistics stats = capture.run(p -> {
+                if (!conversations || json()) {
+                    renderer.packet(p);
+                }
+                findings.add(p);
+            });
+            out().flush();
+            findings.print(out(), json());
+            CaptureRenderer.statistics(err(), stats);
+            if (stats.warning() != null) {
+                err().println("netdiag capture: " + stats.warning());
+            }
+            err().flush();
+            return ExitCodes.OK;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it exits once we return
+            }
+        }
+    }
+
+    private CaptureRequest request() {
+        String expr = filter;
+        if (expression != null && !expression.isEmpty()) {
+            if (filter != null) {
+                throw NetdiagException.badInput("give the filter either with -f or after the options, not both");
+            }
+            expr = String.join(" ", expression);
+        }
+        long duration = 0;
+        if (autostop != null) {
+            String[] parts = autostop.split(":", 2);
+            if (parts.length != 2 || !parts[0].equals("duration") || !parts[1].matches("\\d+") || Long.parseLong(parts[1]) == 0) {
+                throw NetdiagException.badInput("-a takes duration:SECONDS with SECONDS > 0, not '" + autostop + "'");
+            }
+            duration = Long.parseLong(parts[1]);
+        }
+        if (count < 0) {
+            throw NetdiagException.badInput("-c takes a positive count, not " + count);
+        }
+        if (snaplen <= 0 || snaplen > CaptureRequest.DEFAULT_SNAPLEN) {
+            snaplen = CaptureRequest.DEFAULT_SNAPLEN;
+        }
+        if (readFile != null && (device != null || writeFile != null)) {
+            throw NetdiagException.badInput("-r reads a file; it does not combine with -i or -w");
+        }
+        if ((fileSizeMb > 0 || rotateSeconds > 0 || fileCount > 0) && writeFile == null) {
+            throw NetdiagException.badInput("-C, -G and -W need -w FILE");
+        }
+        if (fileSizeMb < 0 || rotateSeconds < 0 || fileCount < 0 || bufferKib < 0) {
+            throw NetdiagException.badInput("-B, -C, -G and -W take positive numbers");
+        }
+        if ("-".equals(writeFile) && (fileSizeMb > 0 || rotateSeconds > 0)) {
+            throw NetdiagException.badInput("-C and -G cannot rotate standard output");
+        }
+        // Immediate mode gives up libpcap's TPACKET_V3 blocks: every packet takes a snaplen-sized slot, so a
+        // default 2 MB ring holds 8 packets and bursts are dropped (tcpdump --immediate-mode drops the same).
+        // By default netdiag relies on a 100 ms read timeout instead: output within 0.1 s, nothing dropped.
+        return new CaptureRequest(device, readFile, expr, count, duration, snaplen, bufferKib * 1024,
+                immediate, writeFile, fileSizeMb, fileCount, rotateSeconds);
+    }
+
+    /** Collects conversations when --conversations is on, and prints them at the end. */
+    private static final class Findings {
+        private final io.netdiag.capture.Conversations tracker;
+
+        Findings(boolean on) {
+            this.tracker = on ? new io.netdiag.capture.Conversations() : null;
+        }
+
+        void add(io.netdiag.capture.PacketSummary p) {
+            if (tracker != null) {
+                tracker.add(p);
+            }
+        }
+
+        void print(java.io.PrintWriter out, boolean json) {
+            if (tracker != null) {
+                io.netdiag.output.ConversationRenderer.render(out, tracker.report(), json);
+                out.flush();
+            }
+        }
     }
 }

@@ -1,0 +1,44 @@
+package io.netdiag.capture;
+
+import java.util.List;
+
+/** Everything decoded from one frame so far; each protocol decoder fills in its layer. */
+final class PacketDecoding {
+    final Frame frame;
+    byte[] b;
+    String src = "";
+    String dst = "";
+    String protocol = "";
+    String info = "";
+    String transport;
+    String srcAddr;
+    String dstAddr;
+    int srcPort = -1;
+    int dstPort = -1;
+    int ttl = -1;
+    PacketSummary.Tcp tcp;
+    PacketSummary.Icmp icmp;
+    List<String> analysis = List.of();
+    String problem;
+
+    PacketDecoding(Frame frame) {
+        this.frame = frame;
+        this.b = frame.data();
+    }
+
+    /** The frame ends before {@code need}: cut by the snapshot length, or broken on the wire. */
+    void shortOf(String protocolName) {
+        protocol = protocolName;
+        boolean cut = frame.capturedLength() < frame.originalLength();
+        problem = cut ? "truncated" : "malformed";
+        String text = cut ? Dissector.TRUNCATED : Dissector.MALFORMED;
+        // tshark appends the exception text with no separator
+        info = info + text;
+    }
+
+    void malformed(String protocolName) {
+        protocol = protocolName;
+        problem = "malformed";
+        info = info + Dissector.MALFORMED;
+    }
+}

@@ -1,0 +1,63 @@
+package io.netdiag.capture;
+
+import io.netdiag.explain.NetdiagException;
+import io.netdiag.os.ErrnoException;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Makes sure libpcap is there before pcap4j is touched, and turns libpcap's failures into netdiag's. */
+final class PcapAccess {
+    private static volatile String version;
+
+    private PcapAccess() {
+    }
+
+    /** Loads libpcap (once) and returns its version; a missing library is an UNSUPPORTED failure (exit 3). */
+    static synchronized String ensureLoaded() {
+        if (version != null) {
+            return version;
+        }
+        String explicit = System.getProperty(PcapLibrary.PCAP4J_PROPERTY);
+        if (explicit == null || explicit.isBlank()) {
+            explicit = System.getenv(PcapLibrary.ENVIRONMENT);
+        }
+        Optional<Path> library = PcapLibrary.configure();
+        if (library.isEmpty()) {
+            String where = explicit != null && !explicit.isBlank() ? "libpcap not found at " + explicit : "libpcap not found";
+            throw NetdiagException.unsupported(where, PcapLibrary.packageHint()
+                    + (explicit != null && !explicit.isBlank() ? ", or point " + PcapLibrary.ENVIRONMENT + " at the library file" : ""));
+        }
+        try {
+            version = org.pcap4j.core.Pcaps.libVersion();
+        } catch (Throwable e) {
+            // JNA throws UnsatisfiedLinkError or NoClassDefFoundError when the file is not a loadable libpcap
+            throw NetdiagException.unsupported(library.get() + " does not load as libpcap (" + e.getMessage() + ")",
+                    PcapLibrary.packageHint());
+        }
+        return version;
+    }
+
+    /** A libpcap failure to open a device: permission problems become EPERM for the classifier (exit 3). */
+    static RuntimeException openFailure(String device, org.pcap4j.core.PcapNativeException e) {
+        String message = String.valueOf(e.getMessage());
+        Integer code = e.getReturnCode();
+        boolean permission = (code != null && (code == -8 || code == -11)) || message.contains("Operation not permitted")
+                || message.contains("Permission denied") || message.contains("permission");
+        if (permission) {
+            return new NetdiagException(NetdiagException.Kind.UNSUPPORTED, "cannot capture on " + device,
+                    "run as root, or grant cap_net_raw,cap_net_admin to a dedicated Java runtime for netdiag"
+                            + " (not the system's java; see native-notes/capture.md)",
+                    new ErrnoException("open " + device, 1));
+        }
+        if (message.contains("No such device") || message.contains("doesn't exist") || message.contains("not found")) {
+            return NetdiagException.badInput("no such interface: " + device + " (see netdiag capture -D)");
+        }
+        return new NetdiagException(NetdiagException.Kind.NEGATIVE, "cannot capture on " + device + ": " + firstLine(message));
+    }
+
+    static String firstLine(String message) {
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

@@ -1,0 +1,253 @@
+package io.netdiag.capture;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Wireshark's TCP sequence analysis ({@code tcp_analyze_sequence_number} in epan/dissectors/packet-tcp.c,
+ * as in Wireshark 4.0), per conversation and direction, one pass in frame order. Sequence numbers are
+ * 32-bit and compared by signed difference, so wrap-around is handled as TCP does it.
+ */
+final class TcpAnalyzer {
+    static final int FIN = 0x01;
+    static final int SYN = 0x02;
+    static final int RST = 0x04;
+    static final int ACK = 0x10;
+
+    /** What the analysis says about one segment. */
+    record Result(Set<TcpFlag> flags, long dupAckFrame, int dupAckNumber, long relativeSeq, long relativeAck,
+                  long scaledWindow, long conversation) {
+        /** The bracketed texts as tshark prints them before the ports. */
+        List<String> texts() {
+            List<String> texts = new ArrayList<>(flags.size());
+            for (TcpFlag f : flags) {
+                texts.add(f == TcpFlag.DUPLICATE_ACK ? "TCP Dup ACK " + dupAckFrame + "#" + dupAckNumber : f.text());
+            }
+            return texts;
+        }
+    }
+
+    /** One direction of a conversation: Wireshark's {@code tcp_flow_t} with its sequence info. */
+    private static final class Flow {
+        int baseSeq;
+        boolean baseSet;
+        boolean sawSyn;
+        int winScale = -1;
+        long window = 0xffffffffL;
+        int nextSeq;
+        long nextSeqTime;
+        int maxSeqToBeAcked;
+        int lastAck;
+        long lastAckTime;
+        long lastNonDupAck;
+        int dupAckNumber;
+        int lastSegmentFlags;
+    }
+
+    private static final class Conversation {
+        final long id;
+        final Flow flowA = new Flow();
+        final Flow flowB = new Flow();
+        long mruSyn;
+        long firstRtt;
+        Conversation(long id) {
+            this.id = id;
+        }
+    }
+
+    private final Map<String, Conversation> conversations = new HashMap<>();
+    private long nextId;
+
+    /**
+     * Analyses one segment. {@code a} and {@code b} are "address:port" of the source and destination;
+     * {@code window} is the raw 16-bit field; {@code wsShift} the WS option's shift or -1 when absent.
+     */
+    Result analyze(long frame, long tsNanos, String src, String dst, int seq, int ack, int seglen, int flags,
+                   int window, int wsShift) {
+        boolean srcIsA = src.compareTo(dst) <= 0;
+        String key = srcIsA ? src + "|" + dst : dst + "|" + src;
+        Conversation c = conversations.get(key);
+        int ta = 0;
+        if (c == null) {
+            c = new Conversation(nextId++);
+            conversations.put(key, c);
+        }
+        Flow fwd = srcIsA ? c.flowA : c.flowB;
+        // A new SYN with another initial sequence number: the ports were reused for a new connection
+        if ((flags & (SYN | ACK)) == SYN && fwd.baseSet && seq != fwd.baseSeq) {
+            c = new Conversation(nextId++);
+            conversations.put(key, c);
+            fwd = srcIsA ? c.flowA : c.flowB;
+            ta |= TcpFlag.REUSED_PORTS.bit();
+        }
+        Flow rev = srcIsA ? c.flowB : c.flowA;
+
+        if ((flags & SYN) != 0 && (flags & ACK) == 0) {
+            c.mruSyn = tsNanos;
+        }
+        if ((flags & (SYN | ACK)) == ACK && c.mruSyn != 0 && c.firstRtt == 0) {
+            c.firstRtt = tsNanos - c.mruSyn;
+        }
+
+        if (!fwd.baseSet) {
+            if ((flags & SYN) != 0) {
+                fwd.baseSeq = seq;
+                fwd.sawSyn = true;
+            } else {
+                fwd.baseSeq = seq - 1;
+            }
+            fwd.baseSet = true;
+        }
+        if (!rev.baseSet && (flags & ACK) != 0) {
+            rev.baseSeq = ack - 1;
+            rev.baseSet = true;
+        }
+
+        int dupCount = 0;
+        long dupFrame = 0;
+        int noSynFinRst = flags & (SYN | FIN | RST);
+        analysis:
+        {
+            if (seglen == 1 && seq == fwd.nextSeq && rev.window == 0) {
+                ta |= TcpFlag.ZERO_WINDOW_PROBE.bit();
+                break analysis;
+            }
+            if (window == 0 && noSynFinRst == 0) {
+                ta |= TcpFlag.ZERO_WINDOW.bit();
+            }
+            if (fwd.nextSeq != 0 && gt(seq, fwd.nextSeq) && (flags & RST) == 0) {
+                ta |= TcpFlag.LOST_PACKET.bit();
+            }
+            if ((seglen == 0 || seglen == 1) && seq == fwd.nextSeq - 1 && noSynFinRst == 0) {
+                ta |= TcpFlag.KEEP_ALIVE.bit();
+            }
+            if (seglen == 0 && window != 0 && window != fwd.window && seq == fwd.nextSeq && ack == fwd.lastAck
+                    && noSynFinRst == 0) {
+                ta |= TcpFlag.WINDOW_UPDATE.bit();
+            }
+            if (seglen > 0 && rev.winScale != -1
+                    && seq + seglen == rev.lastAck + (int) (rev.window << (rev.winScale == -2 ? 0 : rev.winScale))
+                    && noSynFinRst == 0) {
+                ta |= TcpFlag.WINDOW_FULL.bit();
+            }
+            boolean repeatsAck = seglen == 0 && window == fwd.window && seq == fwd.nextSeq && ack == fwd.lastAck
+                    && noSynFinRst == 0;
+            if (repeatsAck && window != 0 && (rev.lastSegmentFlags & TcpFlag.KEEP_ALIVE.bit()) != 0) {
+                ta |= TcpFlag.KEEP_ALIVE_ACK.bit();
+                break analysis;
+            }
+            if (repeatsAck && window == 0 && (rev.lastSegmentFlags & TcpFlag.ZERO_WINDOW_PROBE.bit()) != 0) {
+                ta |= TcpFlag.ZERO_WINDOW_PROBE_ACK.bit();
+                break analysis;
+            }
+            if (repeatsAck && window != 0) {
+                fwd.dupAckNumber++;
+                ta |= TcpFlag.DUPLICATE_ACK.bit();
+                dupCount = fwd.dupAckNumber;
+                dupFrame = fwd.lastNonDupAck;
+            }
+        }
+        // finished_fwd
+        if (ack != fwd.lastAck) {
+            fwd.lastNonDupAck = frame;
+            fwd.dupAckNumber = 0;
+        }
+        if (rev.maxSeqToBeAcked != 0 && gt(ack, rev.maxSeqToBeAcked) && (flags & ACK) != 0) {
+            ta |= TcpFlag.ACK_LOST_PACKET.bit();
+            rev.maxSeqToBeAcked = rev.nextSeq;
+        }
+        if (seglen > 0 || (flags & (SYN | FIN)) != 0) {
+            ta |= retransmissionKind(c, fwd, rev, tsNanos, seq, seglen, ta);
+        }
+        // finished_checking_retransmission_type
+        // SYN and FIN each take one sequence number
+        int nextSeq = seq + seglen + ((flags & (SYN | FIN)) != 0 ? 1 : 0);
+        boolean probe = (ta & TcpFlag.ZERO_WINDOW_PROBE.bit()) != 0;
+        if ((gt(nextSeq, fwd.nextSeq) || fwd.nextSeq == 0) && !probe) {
+            fwd.nextSeq = nextSeq;
+            fwd.nextSeqTime = tsNanos;
+        }
+        if ((seq == fwd.maxSeqToBeAcked || fwd.maxSeqToBeAcked == 0) && !probe) {
+            fwd.maxSeqToBeAcked = fwd.nextSeq;
+        }
+        fwd.window = window;
+        fwd.lastAck = ack;
+        fwd.lastAckTime = tsNanos;
+        fwd.lastSegmentFlags = ta;
+
+        long relSeq = Integer.toUnsignedLong(seq - fwd.baseSeq);
+        long relAck = (flags & ACK) != 0 ? Integer.toUnsignedLong(ack - rev.baseSeq) : 0;
+        long scaled = window;
+        if ((flags & SYN) == 0 && fwd.winScale >= 0) {
+            scaled = (long) window << fwd.winScale;
+        }
+        // options come after the analysis in Wireshark: the WS option and its check apply to later segments
+        if (wsShift >= 0) {
+            fwd.winScale = Math.min(wsShift, 14);
+        }
+        if ((flags & SYN) != 0) {
+            if (fwd.winScale == -1) {
+                fwd.winScale = -2;
+                rev.winScale = -2;
+            } else if ((flags & ACK) != 0 && rev.winScale == -2) {
+                fwd.winScale = -2;
+            }
+        }
+        Set<TcpFlag> set = EnumSet.noneOf(TcpFlag.class);
+        for (TcpFlag f : TcpFlag.values()) {
+            if ((ta & f.bit()) != 0) {
+                set.add(f);
+            }
+        }
+        return new Result(set, dupFrame, dupCount, relSeq, relAck, scaled, c.id);
+    }
+
+    /** The SACK edges relative to the acknowledged direction's base, as tshark prints SLE/SRE. */
+    long relativeToPeer(String src, String dst, int value) {
+        boolean srcIsA = src.compareTo(dst) <= 0;
+        Conversation c = conversations.get(srcIsA ? src + "|" + dst : dst + "|" + src);
+        if (c == null) {
+            return Integer.toUnsignedLong(value);
+        }
+        Flow rev = srcIsA ? c.flowB : c.flowA;
+        return Integer.toUnsignedLong(value - rev.baseSeq);
+    }
+
+    private static int retransmissionKind(Conversation c, Flow fwd, Flow rev, long ts, int seq, int seglen, int ta) {
+        boolean notAdvanced = fwd.nextSeq != 0 && lt(seq, fwd.nextSeq);
+        if ((ta & TcpFlag.KEEP_ALIVE.bit()) != 0) {
+            return 0;
+        }
+        // one byte less than expected and new data: the previous segment was probably a window probe
+        if (seglen > 1 && fwd.nextSeq - 1 == seq) {
+            notAdvanced = false;
+        }
+        if (notAdvanced && rev.dupAckNumber >= 2 && rev.lastAck == seq && ts - rev.lastAckTime < 20_000_000L) {
+            return TcpFlag.FAST_RETRANSMISSION.bit();
+        }
+        long threshold = c.firstRtt == 0 ? 3_000_000L : c.firstRtt;
+        if (notAdvanced && ts - fwd.nextSeqTime < threshold && fwd.nextSeq != seq + seglen) {
+            return TcpFlag.OUT_OF_ORDER.bit();
+        }
+        if (seglen > 0 && rev.lastAck != 0 && le(seq + seglen, rev.lastAck)) {
+            return TcpFlag.SPURIOUS_RETRANSMISSION.bit();
+        }
+        return notAdvanced ? TcpFlag.RETRANSMISSION.bit() : 0;
+    }
+
+    private static boolean gt(int a, int b) {
+        return a - b > 0;
+    }
+
+    private static boolean lt(int a, int b) {
+        return a - b < 0;
+    }
+
+    private static boolean le(int a, int b) {
+        return a - b <= 0;
+    }
+}

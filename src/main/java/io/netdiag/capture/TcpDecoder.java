@@ -1,0 +1,196 @@
+package io.netdiag.capture;
+
+import java.util.List;
+
+/**
+ * TCP segments: the fixed header and options in wire order, then Wireshark's sequence analysis, then the
+ * Info text (flags, relative Seq/Ack, scaled Win, Len, options) with the analysis flags in front.
+ */
+final class TcpDecoder {
+    private final TcpAnalyzer tcpAnalyzer = new TcpAnalyzer();
+
+    void decode(PacketDecoding d, int off, int reportedEnd, int end) {
+        byte[] b = d.b;
+        d.transport = "tcp";
+        d.protocol = "TCP";
+        TcpHeader h = TcpHeader.read(b, off, end);
+        if (h == null) {
+            if (end - off >= 4) {
+                d.srcPort = WireBytes.u16(b, off);
+                d.dstPort = WireBytes.u16(b, off + 2);
+                d.info = d.srcPort + " → " + d.dstPort;
+            }
+            d.shortOf("TCP");
+            return;
+        }
+        int sport = h.sourcePort();
+        int dport = h.destinationPort();
+        d.srcPort = sport;
+        d.dstPort = dport;
+        int seq = h.seq();
+        int ack = h.ack();
+        int hlen = h.headerLength();
+        int flags = h.flags();
+        int window = h.window();
+        // with 16 to 19 bytes tshark still prints up to Win= before the checksum read fails
+        boolean headerCut = h.cut();
+        int urgent = h.urgent();
+        int seglen = reportedEnd - off - Math.max(hlen, 20);
+        if (seglen < 0) {
+            d.info = "";
+            // the IP payload is shorter than a TCP header: tshark blames the IP layer
+            d.malformed(d.srcAddr != null && d.srcAddr.indexOf(':') >= 0 ? "IPv6" : "IPv4");
+            return;
+        }
+        if (hlen < 20) {
+            // tshark prints the fixed fields it read, then the complaint
+            TcpAnalyzer.Result r = tcpAnalyzer.analyze(d.frame.number(), d.frame.epochNanos(), d.srcAddr + ":" + sport,
+                    d.dstAddr + ":" + dport, seq, ack, seglen, flags, window, -1);
+            StringBuilder info = new StringBuilder().append(sport).append(" → ").append(dport).append(" [")
+                    .append(flagText(flags)).append("] Seq=").append(r.relativeSeq());
+            if ((flags & TcpAnalyzer.ACK) != 0) {
+                info.append(" Ack=").append(r.relativeAck());
+            }
+            info.append(" Win=").append(r.scaledWindow()).append(", bogus TCP header length (").append(hlen)
+                    .append(", must be at least 20)");
+            d.info = info.toString();
+            d.problem = "malformed";
+            return;
+        }
+        // options, read before the analysis because the WS shift matters; printed after Len=
+        StringBuilder options = new StringBuilder();
+        int wsShift = -1;
+        int[] sack = null;
+        int sackCount = 0;
+        boolean optionsCut = end - off < hlen;
+        int p = off + 20;
+        int optEnd = Math.min(off + hlen, end);
+        while (p < optEnd) {
+            int kind = b[p] & 0xff;
+            if (kind == 0) {
+                break;
+            }
+            if (kind == 1) {
+                p++;
+                continue;
+            }
+            if (p + 1 >= optEnd) {
+                optionsCut = true;
+                break;
+            }
+            int len = b[p + 1] & 0xff;
+            if (len < 2 || p + len > optEnd) {
+                optionsCut = true;
+                break;
+            }
+            switch (kind) {
+                case 2 -> {
+                    if (len == 4) {
+                        options.append(" MSS=").append(WireBytes.u16(b, p + 2));
+                    }
+                }
+                case 3 -> {
+                    if (len == 3) {
+                        int shift = b[p + 2] & 0xff;
+                        wsShift = shift;
+                        options.append(" WS=").append(1 << Math.min(shift, 14));
+                    }
+                }
+                case 4 -> options.append(" SACK_PERM");
+                case 5 -> {
+                    sackCount = (len - 2) / 8;
+                    sack = new int[sackCount * 2];
+                    for (int i = 0; i < sackCount; i++) {
+                        sack[2 * i] = (int) WireBytes.u32(b, p + 2 + 8 * i);
+                        sack[2 * i + 1] = (int) WireBytes.u32(b, p + 6 + 8 * i);
+                    }
+                }
+                case 8 -> {
+                    if (len == 10) {
+                        options.append(" TSval=").append(WireBytes.u32(b, p + 2)).append(" TSecr=").append(WireBytes.u32(b, p + 6));
+                    }
+                }
+                default -> {
+                }
+            }
+            if (kind == 5 && sack != null) {
+                // SACK edges print relative to the acknowledged side's base, known only after the analysis
+                options.append("\u0000SACK");
+            }
+            p += len;
+        }
+        String srcKey = d.srcAddr + ":" + sport;
+        String dstKey = d.dstAddr + ":" + dport;
+        TcpAnalyzer.Result r = tcpAnalyzer.analyze(d.frame.number(), d.frame.epochNanos(), srcKey, dstKey, seq, ack,
+                seglen, flags, window, wsShift);
+        String optionText = options.toString();
+        if (sack != null) {
+            StringBuilder edges = new StringBuilder();
+            for (int i = 0; i < sackCount; i++) {
+                edges.append(" SLE=").append(tcpAnalyzer.relativeToPeer(srcKey, dstKey, sack[2 * i]))
+                        .append(" SRE=").append(tcpAnalyzer.relativeToPeer(srcKey, dstKey, sack[2 * i + 1]));
+            }
+            optionText = optionText.replace("\u0000SACK", edges);
+        }
+        String flagText = flagText(flags);
+        StringBuilder info = new StringBuilder(120);
+        List<String> texts = r.texts();
+        for (String t : texts) {
+            info.append('[').append(t).append("] ");
+        }
+        int prefix = info.length();
+        info.append(sport).append(" → ").append(dport).append(" [").append(flagText).append("] Seq=").append(r.relativeSeq());
+        boolean hasAck = (flags & TcpAnalyzer.ACK) != 0;
+        if (hasAck) {
+            info.append(" Ack=").append(r.relativeAck());
+        }
+        info.append(" Win=").append(r.scaledWindow());
+        if (headerCut) {
+            // tshark prints the analysis flags after the header and options: a cut header shows none
+            d.info = info.substring(prefix);
+            d.shortOf("TCP");
+            return;
+        }
+        if ((flags & 0x20) != 0) {
+            info.append(" Urg=").append(urgent);
+        }
+        info.append(" Len=").append(seglen).append(optionText);
+        d.analysis = texts;
+        d.tcp = new PacketSummary.Tcp(flagText, r.relativeSeq(), hasAck ? r.relativeAck() : null, r.scaledWindow(), seglen,
+                (flags & TcpAnalyzer.SYN) != 0, (flags & TcpAnalyzer.FIN) != 0, (flags & TcpAnalyzer.RST) != 0, r.conversation());
+        d.info = info.toString();
+        if (optionsCut) {
+            d.info = info.substring(prefix);
+            d.shortOf("TCP");
+            return;
+        }
+        int payload = off + hlen;
+        if (seglen > 0 && texts.isEmpty() && payload < end) {
+            String http = HttpFirstLine.of(b, payload, end);
+            if (http != null) {
+                d.protocol = "HTTP";
+                d.info = info.substring(0, prefix) + http;
+                if (end < reportedEnd) {
+                    d.shortOf("HTTP");
+                }
+            }
+        }
+    }
+
+    private static String flagText(int flags) {
+        String[] names = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"};
+        StringBuilder s = new StringBuilder(24);
+        for (int i = 0; i < names.length; i++) {
+            if ((flags & (1 << i)) != 0) {
+                if (!s.isEmpty()) {
+                    s.append(", ");
+                }
+                s.append(names[i]);
+            }
+        }
+        if ((flags & 0x0e00) != 0) {
+            s.append(s.isEmpty() ? "" : ", ").append("Reserved");
+        }
+        return s.isEmpty() ? "<None>" : s.toString();
+    }
+}

@@ -1,0 +1,138 @@
+package io.netdiag.output;
+
+import io.netdiag.capture.CaptureInterface;
+import io.netdiag.capture.CaptureStatistics;
+import io.netdiag.capture.PacketSummary;
+
+import java.io.PrintWriter;
+import java.util.List;
+
+/**
+ * Prints capture results: packet lines in tshark's default column layout (or one JSON object per packet),
+ * the interface list as {@code tcpdump -D} prints it, and tcpdump's banner and exit statistics.
+ */
+public final class CaptureRenderer {
+    private final PrintWriter out;
+    private final boolean json;
+    private final boolean flushEachPacket;
+    private final StringBuilder line = new StringBuilder(160);
+    private long printed;
+
+    /** Standard output was closed (netdiag capture ... | head): the reader has seen enough. */
+    public static final class OutputClosedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OutputClosedException() {
+            super("standard output closed", null, false, false);
+        }
+    }
+
+    public CaptureRenderer(PrintWriter out, boolean json, boolean flushEachPacket) {
+        this.out = out;
+        this.json = json;
+        this.flushEachPacket = flushEachPacket;
+    }
+
+    /** One packet: a tshark line, or a JSON object on its own line. */
+    public void packet(PacketSummary p) {
+        if (json) {
+            out.write(Json.compact(PacketJson.of(p)));
+            out.write('\n');
+        } else {
+            line.setLength(0);
+            appendLine(line, p);
+            line.append('\n');
+            out.write(line.toString());
+        }
+        if (flushEachPacket) {
+            out.flush();
+        }
+        // PrintWriter and the PrintStream under it (System.out) swallow EPIPE; checkError flushes, so ask
+        // only now and then, and ask System.out too, which is where the error is recorded
+        if ((++printed & 1023) == 0 && (out.checkError() || System.out.checkError())) {
+            throw new OutputClosedException();
+        }
+    }
+
+    /** The line {@code tshark -n -r} prints for the packet, without the newline. */
+    public static String line(PacketSummary p) {
+        StringBuilder s = new StringBuilder(160);
+        appendLine(s, p);
+        return s.toString();
+    }
+
+    private static void appendLine(StringBuilder s, PacketSummary p) {
+        padLeft(s, Long.toString(p.number()), 5);
+        s.append(' ');
+        padLeft(s, seconds(p.relativeNanos()), 10);
+        s.append(' ');
+        padLeft(s, p.source(), 12);
+        s.append(" → ");
+        s.append(p.destination());
+        for (int i = p.destination().length(); i < 12; i++) {
+            s.append(' ');
+        }
+        s.append(' ').append(p.protocol()).append(' ').append(p.length()).append(' ').append(p.info());
+    }
+
+    private static void padLeft(StringBuilder s, String text, int width) {
+        for (int i = text.length(); i < width; i++) {
+            s.append(' ');
+        }
+        s.append(text);
+    }
+
+    /** Seconds with microseconds, as tshark prints times from microsecond-resolution files. */
+    static String seconds(long nanos) {
+        boolean negative = nanos < 0;
+        long micros = Math.abs(nanos) / 1000;
+        String fraction = Long.toString(micros % 1_000_000);
+        return (negative ? "-" : "") + micros / 1_000_000 + "." + "000000".substring(fraction.length()) + fraction;
+    }
+
+    public void interfaces(List<CaptureInterface> list) {
+        if (json) {
+            out.println(Json.pretty(list));
+        } else {
+            for (CaptureInterface i : list) {
+                out.println(i.tcpdumpLine());
+            }
+        }
+        out.flush();
+    }
+
+    /** tcpdump's start line on standard error. */
+    public static void banner(PrintWriter err, String device, String linkType, int snaplen) {
+        err.println("netdiag capture: listening on " + device + ", link-type " + linkType + ", snapshot length " + snaplen + " bytes");
+        err.flush();
+    }
+
+    /** tcpdump's exit statistics on standard error; files have only the count. */
+    public static void statistics(PrintWriter err, CaptureStatistics s) {
+        err.println(s.captured() + " packet" + plural(s.captured()) + " captured");
+        if (s.receivedByFilter() != null) {
+            err.println(s.receivedByFilter() + " packet" + plural(s.receivedByFilter()) + " received by filter");
+            err.println(s.droppedByKernel() + " packet" + plural(s.droppedByKernel()) + " dropped by kernel");
+            if (s.droppedByInterface() != null && s.droppedByInterface() != 0) {
+                err.println(s.droppedByInterface() + " packet" + plural(s.droppedByInterface()) + " dropped by interface");
+            }
+        }
+        err.flush();
+    }
+
+    private static String plural(long n) {
+        return n == 1 ? "" : "s";
+    }
+
+    /** The JSON form of one packet (documented in netdiag-capture(1)). */
+    record PacketJson(long number, double time, double relativeTime, String source, String destination, String protocol,
+                      int length, int capturedLength, String info, String transport, Integer srcPort, Integer dstPort,
+                      PacketSummary.Tcp tcp, PacketSummary.Icmp icmp, List<String> analysis, String problem) {
+        static PacketJson of(PacketSummary p) {
+            return new PacketJson(p.number(), p.epochNanos() / 1e9, p.relativeNanos() / 1e9, p.source(), p.destination(),
+                    p.protocol(), p.length(), p.capturedLength(), p.info(), p.transport(),
+                    p.sourcePort() < 0 ? null : p.sourcePort(), p.destinationPort() < 0 ? null : p.destinationPort(),
+                    p.tcp(), p.icmp(), p.analysis(), p.problem());
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package io.netdiag.capture;
+
+import io.netdiag.testing.Cli;
+import io.netdiag.testing.Host;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Captures real traffic made by the test (tcpdump in a network namespace of its own) and compares
+ * {@code netdiag capture -r} with {@code tshark -n -r} line by line: every column and every TCP analysis flag.
+ * The agreement figure is printed in the test output.
+ */
+class TsharkDifferentialTest {
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void tools() {
+        assumeTrue(Host.isRoot(), "needs root for network namespaces and capture");
+        assumeTrue(Host.has("tshark") && Host.has("tcpdump") && Host.has("ip"), "needs tshark, tcpdump and ip");
+    }
+
+    /** Agreement of two summaries: lines equal at the same position. */
+    record Agreement(int agreeing, int total, List<String> differences, Set<String> flagsSeen) {
+        double percent() {
+            return total == 0 ? 0 : 100.0 * agreeing / total;
+        }
+    }
+
+    static Agreement compare(String scenario, Path pcap) {
+        Cli.Result ours = Cli.run("capture", "-r", pcap.toString());
+        assertEquals(0, ours.exitCode(), ours.toString());
+        Host.Run theirs = Host.run(List.of("tshark", "-n", "-r", pcap.toString()), 120);
+        assertEquals(0, theirs.exitCode(), theirs.err());
+        List<String> a = ours.out().lines().toList();
+        List<String> b = theirs.out().lines().toList();
+        int total = Math.max(a.size(), b.size());
+        int same = 0;
+        List<String> differences = new ArrayList<>();
+        Set<String> flags = new TreeSet<>();
+        for (int i = 0; i < total; i++) {
+            String x = i < a.size() ? a.get(i) : "<missing>";
+            String y = i < b.size() ? b.get(i) : "<missing>";
+            if (x.equals(y)) {
+                same++;
+            } else {
+                differences.add("netdiag: " + x + "\ntshark:  " + y);
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[(TCP [^\\]#0-9]+)").matcher(y);
+            while (m.find()) {
+                flags.add(m.group(1).strip());
+            }
+        }
+        Agreement agreement = new Agreement(same, total, differences, flags);
+        System.out.printf("capture differential [%s]: %d/%d lines agree with tshark -n -r (%.2f%%); tshark flags seen: %s%n",
+                scenario, same, total, agreement.percent(), flags);
+        differences.stream().limit(20).forEach(System.out::println);
+        return agreement;
+    }
+
+    static Path record(TestNamespace ns, String name, Runnable traffic) throws Exception {
+        Path pcap = dir.resolve(name + ".pcap");
+        Path log = dir.resolve(name + ".log");
+        Process tcpdump = ns.start(log, "tcpdump", "-i", "lo", "--immediate-mode", "-U", "-n", "-w", pcap.toString());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(log) || !Files.readString(log).contains("listening on")) {
+            assertTrue(System.nanoTime() < deadline, "tcpdump did not start");
+            Thread.sleep(20);
+        }
+        traffic.run();
+        Thread.sleep(300);
+        tcpdump.destroy();
+        tcpdump.waitFor();
+        assertTrue(Files.size(pcap) > 24, "nothing captured");
+        return pcap;
+    }
+
+    @Test
+    void everyDayTrafficAgreesLineForLine() throws Exception {
+        try (TestNamespace ns = new TestNamespace("d")) {
+            Path pcap = record(ns, "basic", () -> {
+                ns.traffic("basic");
+                TestNamespace.check(ns.exec(30, "ping", "-c", "2", "-i", "0.2", "127.0.0.1"));
+                TestNamespace.check(ns.exec(30, "ping", "-6", "-c", "2", "-i", "0.2", "::1"));
+            });
+            Agreement a = compare("handshakes, HTTP, UDP, DNS, ICMP, reset, IPv6, port reuse", pcap);
+            assertTrue(a.total() > 50, "too few packets: " + a.total());
+            assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+            assertTrue(a.flagsSeen().contains("TCP Port numbers reused"), a.flagsSeen().toString());
+
+            // the same packets behind the other link types netdiag decodes
+            int ethernetTypeIpv6 = 0x86dd;
+            Path raw = dir.resolve("basic-raw.pcap");
+            PcapFiles.relink(pcap, raw, 101, eth -> new byte[0]);
+            Path nul = dir.resolve("basic-null.pcap");
+            PcapFiles.relink(pcap, nul, 0, eth -> new byte[] {(byte) (type(eth) == ethernetTypeIpv6 ? 30 : 2), 0, 0, 0});
+            Path sll = dir.resolve("basic-sll.pcap");
+            PcapFiles.relink(pcap, sll, 113, eth -> new byte[] {0, 0, 3, 4, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, eth[12], eth[13]});
+            Path sll2 = dir.resolve("basic-sll2.pcap");
+            PcapFiles.relink(pcap, sll2, 276, eth -> new byte[] {eth[12], eth[13], 0, 0, 0, 0, 0, 1, 3, 4, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0});
+            for (Path variant : List.of(raw, nul, sll, sll2)) {
+                Agreement v = compare("link type " + PcapFiles.linkType(variant), variant);
+                assertEquals(v.total(), v.agreeing(), String.join("\n", v.differences()));
+            }
+
+            // cut by a snapshot length: "[Packet size limited during capture]" where tshark ran out of bytes
+            int agreeing = 0;
+            int total = 0;
+            for (int snaplen : new int[] {14, 20, 34, 40, 42, 50, 54, 60, 80, 100, 120}) {
+                Path cut = dir.resolve("basic-s" + snaplen + ".pcap");
+                PcapFiles.truncate(pcap, cut, snaplen);
+                Agreement v = compare("snapshot length " + snaplen, cut);
+                agreeing += v.agreeing();
+                total += v.total();
+            }
+            System.out.printf("capture differential [truncated captures]: %d/%d lines agree (%.2f%%)%n", agreeing, total,
+                    100.0 * agreeing / total);
+            assertEquals(total, agreeing);
+
+            Cli.Result conversations = Cli.run("capture", "-r", pcap.toString(), "--conversations");
+            assertEquals(0, conversations.exitCode(), conversations.toString());
+            assertTrue(conversations.out().contains("ICMP port unreachable for UDP 9999 from 127.0.0.1: nothing listens there"),
+                    conversations.out());
+            assertTrue(conversations.out().contains("category: refused"), conversations.out());
+            assertTrue(conversations.out().contains("reset by 127.0.0.1 after data"), conversations.out());
+            assertTrue(conversations.out().contains("category: peer-gone"), conversations.out());
+            System.out.println(conversations.out());
+        }
+    }
+
+    private static int type(byte[] eth) {
+        return ((eth[12] & 0xff) << 8) | (eth[13] & 0xff);
+    }
+
+    @Test
+    void arpAndEthernetBetweenTwoNamespacesAgree() throws Exception {
+        try (TestNamespace a = new TestNamespace("a"); TestNamespace b = new TestNamespace("b")) {
+            String va = "ndcva" + ProcessHandle.current().pid() % 100000;
+            String vb = "ndcvb" + ProcessHandle.current().pid() % 100000;
+            TestNamespace.check(a.exec(10, "ip", "link", "add", va, "type", "veth", "peer", "name", vb, "netns", b.name));
+            TestNamespace.check(a.exec(10, "ip", "addr", "add", "10.200.71.1/24", "dev", va));
+            TestNamespace.check(b.exec(10, "ip", "addr", "add", "10.200.71.2/24", "dev", vb));
+            TestNamespace.check(a.exec(10, "ip", "link", "set", va, "up"));
+            TestNamespace.check(b.exec(10, "ip", "link", "set", vb, "up"));
+            TestNamespace.check(b.exec(10, "nft", "add", "table", "inet", "ndrej"));
+            TestNamespace.check(b.exec(10, "nft", "add", "chain", "inet", "ndrej", "in", "{ type filter hook input priority 0; }"));
+            TestNamespace.check(b.exec(10, "nft", "add", "rule", "inet", "ndrej", "in", "udp", "dport", "7777", "reject",
+                    "with", "icmp", "type", "admin-prohibited"));
+            Thread.sleep(300);
+            Path again = recordOn(a, va, "veth2", () -> {
+                a.exec(10, "ip", "neigh", "flush", "dev", va);
+                a.exec(30, "ping", "-c", "2", "-i", "0.2", "10.200.71.2");
+                a.exec(30, "bash", "-c", "echo x > /dev/udp/10.200.71.2/7777; echo y > /dev/udp/10.200.71.2/7778; sleep 0.2");
+            });
+            Agreement v = compare("veth between namespaces: ARP, ICMP errors from reject rules", again);
+            assertTrue(v.total() >= 6, "too few packets");
+            assertEquals(v.total(), v.agreeing(), String.join("\n", v.differences()));
+            Cli.Result lines = Cli.run("capture", "-r", again.toString());
+            assertTrue(lines.out().contains("ARP"), lines.out());
+            assertTrue(lines.out().contains("Destination unreachable"), lines.out());
+        }
+    }
+
+    @Test
+    void ttlExceededFromARouterNamespaceAgrees() throws Exception {
+        try (TestNamespace a = new TestNamespace("ra"); TestNamespace r = new TestNamespace("rr");
+             TestNamespace c = new TestNamespace("rc")) {
+            long pid = ProcessHandle.current().pid() % 100000;
+            String ar = "ndcar" + pid;
+            String ra = "ndcra" + pid;
+            String rc = "ndcrc" + pid;
+            String cr = "ndccr" + pid;
+            TestNamespace.check(a.exec(10, "ip", "link", "add", ar, "type", "veth", "peer", "name", ra, "netns", r.name));
+            TestNamespace.check(r.exec(10, "ip", "link", "add", rc, "type", "veth", "peer", "name", cr, "netns", c.name));
+            TestNamespace.check(a.exec(10, "ip", "addr", "add", "10.200.72.1/24", "dev", ar));
+            TestNamespace.check(r.exec(10, "ip", "addr", "add", "10.200.72.2/24", "dev", ra));
+            TestNamespace.check(r.exec(10, "ip", "addr", "add", "10.200.73.1/24", "dev", rc));
+            TestNamespace.check(c.exec(10, "ip", "addr", "add", "10.200.73.2/24", "dev", cr));
+            for (String[] up : new String[][] {{a.name, ar}, {r.name, ra}, {r.name, rc}, {c.name, cr}}) {
+                TestNamespace.check(Host.run("ip", "netns", "exec", up[0], "ip", "link", "set", up[1], "up"));
+            }
+            TestNamespace.check(a.exec(10, "ip", "route", "add", "default", "via", "10.200.72.2"));
+            TestNamespace.check(c.exec(10, "ip", "route", "add", "default", "via", "10.200.73.1"));
+            TestNamespace.check(r.exec(10, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"));
+            Thread.sleep(300);
+            Path pcap = recordOn(a, ar, "router", () -> {
+                a.exec(30, "ping", "-c", "1", "10.200.73.2");
+                a.exec(30, "ping", "-c", "2", "-i", "0.2", "-t", "1", "10.200.73.2");
+                a.exec(30, "ping", "-c", "1", "-W", "1", "10.200.74.9");
+            });
+            Agreement v = compare("ICMP time exceeded and errors from a router namespace", pcap);
+            assertEquals(v.total(), v.agreeing(), String.join("\n", v.differences()));
+            Cli.Result lines = Cli.run("capture", "-r", pcap.toString());
+            assertTrue(lines.out().contains("Time-to-live exceeded (Time to live exceeded in transit)"), lines.out());
+        }
+    }
+
+    static Path recordOn(TestNamespace ns, String device, String name, Runnable traffic) throws Exception {
+        Path pcap = dir.resolve(name + ".pcap");
+        Path log = dir.resolve(name + ".log");
+        Process tcpdump = ns.start(log, "tcpdump", "-i", device, "--immediate-mode", "-U", "-n", "-w", pcap.toString());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(log) || !Files.readString(log).contains("listening on")) {
+            assertTrue(System.nanoTime() < deadline, "tcpdump did not start");
+            Thread.sleep(20);
+        }
+        traffic.run();
+        Thread.sleep(300);
+        tcpdump.destroy();
+        tcpdump.waitFor();
+        return pcap;
+    }
+
+    @Test
+    void fragmentsReassembleAsTshark() throws Exception {
+        try (TestNamespace ns = new TestNamespace("f")) {
+            TestNamespace.check(ns.exec(10, "ip", "link", "set", "lo", "mtu", "1500"));
+            Path pcap = record(ns, "fragments", () -> {
+                TestNamespace.check(ns.exec(30, "ping", "-c", "2", "-i", "0.2", "-s", "3000", "127.0.0.1"));
+                TestNamespace.check(ns.exec(30, "ping", "-6", "-c", "1", "-s", "3000", "::1"));
+                ns.traffic("bigudp");
+            });
+            Agreement a = compare("IPv4 and IPv6 fragments, reassembled", pcap);
+            assertTrue(a.total() >= 20, "too few packets: " + a.total());
+            assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+            Cli.Result lines = Cli.run("capture", "-r", pcap.toString());
+            assertTrue(lines.out().contains("Fragmented IP protocol (proto=ICMP 1, off=1480"), lines.out());
+            assertTrue(lines.out().contains("IPv6 fragment (off=1448 more=y"), lines.out());
+        }
+    }
+
+    @Test
+    void zeroWindowAndKeepAliveAgree() throws Exception {
+        try (TestNamespace ns = new TestNamespace("z")) {
+            Path pcap = record(ns, "zerowindow", () -> ns.traffic("zerowindow"));
+            Agreement a = compare("never-reading server, keep-alives", pcap);
+            assertTrue(a.flagsSeen().contains("TCP ZeroWindow"), a.flagsSeen().toString());
+            assertTrue(a.flagsSeen().contains("TCP Keep-Alive"), a.flagsSeen().toString());
+            assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+            Cli.Result conversations = Cli.run("capture", "-r", pcap.toString(), "--conversations");
+            assertTrue(conversations.out().contains("receiver 127.0.0.1:18090 advertised a zero window"), conversations.out());
+            assertTrue(conversations.out().contains("category: would-block"), conversations.out());
+            System.out.println(conversations.out());
+        }
+    }
+
+    @Test
+    void lossFromRandomDropsAgrees() throws Exception {
+        try (TestNamespace ns = new TestNamespace("l")) {
+            TestNamespace.check(ns.exec(10, "ip", "link", "set", "lo", "mtu", "1500"));
+            TestNamespace.check(ns.exec(10, "nft", "add", "table", "inet", "ndloss"));
+            // dropped on input, after the capture point on lo: the capture shows the loss and the repair
+            TestNamespace.check(ns.exec(10, "nft", "add", "chain", "inet", "ndloss", "in",
+                    "{ type filter hook input priority 0; }"));
+            TestNamespace.check(ns.exec(10, "nft", "add", "rule", "inet", "ndloss", "in", "tcp", "dport", "18100",
+                    "tcp", "flags", "&", "syn", "==", "0", "numgen", "random", "mod", "25", "==", "0", "drop"));
+            TestNamespace.check(ns.exec(10, "nft", "add", "rule", "inet", "ndloss", "in", "tcp", "sport", "18100",
+                    "tcp", "flags", "&", "syn", "==", "0", "numgen", "random", "mod", "40", "==", "0", "drop"));
+            Path pcap = record(ns, "loss", () -> ns.traffic("bulk", "18100", "1000000"));
+            Agreement a = compare("4% random drops (nft numgen) on a bulk transfer", pcap);
+            assertTrue(a.flagsSeen().stream().anyMatch(f -> f.contains("Retransmission")), a.flagsSeen().toString());
+            assertTrue(a.flagsSeen().contains("TCP Dup ACK"), a.flagsSeen().toString());
+            assertTrue(a.percent() >= 99.0, "agreement " + a.percent() + "%\n" + String.join("\n", a.differences()));
+            Cli.Result conversations = Cli.run("capture", "-r", pcap.toString(), "--conversations");
+            assertTrue(conversations.out().contains("of segments"), conversations.out());
+            assertTrue(conversations.out().contains("loss on the path"), conversations.out());
+            assertTrue(conversations.out().contains("category: timeout"), conversations.out());
+            System.out.println(conversations.out());
+        }
+    }
+}
