@@ -156,10 +156,15 @@ public final class Conversations {
             }
             if (s.retransmissions > 0 && s.dataSegments > 0) {
                 double rate = 100.0 * s.retransmissions / s.dataSegments;
-                findings.add(new Finding(String.format(Locale.ROOT,
-                        "retransmissions %.1f%% of segments (%d of %d)%s: loss on the path", rate, s.retransmissions,
-                        s.dataSegments, s.dupAcks > 0 ? ", " + s.dupAcks + " duplicate ACKs" : ""),
-                        Category.TIMEOUT.id(), "netdiag ping " + host(s.b)));
+                String counted = String.format(Locale.ROOT, "retransmissions %.1f%% of segments (%d of %d)%s", rate,
+                        s.retransmissions, s.dataSegments, s.dupAcks > 0 ? ", " + s.dupAcks + " duplicate ACKs" : "");
+                // Loopback has no wire to lose packets on: a local firewall rule or the receiving socket
+                // itself (receive queue full: TCPRcvQDrop, pruning) dropped them.
+                findings.add(loopback(host(s.a)) && loopback(host(s.b))
+                        ? new Finding(counted + ": on loopback nothing is lost in transit, so a local firewall rule or a"
+                                + " full receive queue dropped segments", Category.TIMEOUT.id(),
+                                "netdiag sockets -s (TcpExt TCPRcvQDrop, PruneCalled) and nft list ruleset")
+                        : new Finding(counted + ": loss on the path", Category.TIMEOUT.id(), "netdiag ping " + host(s.b)));
             }
             for (String who : s.resets) {
                 findings.add(new Finding("reset by " + who + " after data: the peer closed with unread data or crashed",
@@ -178,6 +183,11 @@ public final class Conversations {
 
     static String endpoint(String address, int port) {
         return address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port;
+    }
+
+    private static boolean loopback(String host) {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return h.startsWith("127.") || h.equals("::1");
     }
 
     private static String host(String endpoint) {
