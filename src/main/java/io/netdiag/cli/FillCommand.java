@@ -21,9 +21,7 @@ import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code netdiag fill}: send until the send blocks, and show whose buffer is full. */
 @Command(name = "fill", mixinStandardHelpOptions = true, sortOptions = false,
@@ -108,28 +106,13 @@ final class FillCommand extends BaseCommand {
             return listen(request);
         }
         boolean live = !json() && Terminals.interactive();
-        // Ctrl-C during --hold still prints the report, as it stood when the hold began
-        AtomicReference<FillResult> held = new AtomicReference<>();
-        AtomicBoolean done = new AtomicBoolean();
-        Thread interrupted = new Thread(() -> {
-            FillResult soFar = held.get();
-            if (!done.get() && soFar != null) {
-                print(soFar, live);
-            }
-        });
-        if (!request.hold().isZero()) {
-            Runtime.getRuntime().addShutdownHook(interrupted);
+        // With --hold the report is printed when the hold begins, so that the user (or a script
+        // reading the output) learns the ports while the sockets are still open to look at.
+        AtomicBoolean reported = new AtomicBoolean();
+        FillResult result = new FillExperiment().run(request, observer(live, request, reported));
+        if (!reported.get()) {
+            print(result, live);
         }
-        FillResult result;
-        try {
-            result = new FillExperiment().run(request, observer(live, request, held));
-        } finally {
-            done.set(true);
-            if (!request.hold().isZero()) {
-                Runtime.getRuntime().removeShutdownHook(interrupted);
-            }
-        }
-        print(result, live);
         if (result.completed()) {
             return ExitCodes.OK;
         }
@@ -144,40 +127,29 @@ final class FillCommand extends BaseCommand {
         out().flush();
     }
 
-    private FillExperiment.Observer observer(boolean live, FillRequest request, AtomicReference<FillResult> held) {
-        if (!live) {
-            return new FillExperiment.Observer() {
-                @Override
-                public void holding(FillResult soFar) {
-                    held.set(soFar);
-                }
-            };
-        }
+    private FillExperiment.Observer observer(boolean live, FillRequest request, AtomicBoolean reported) {
         return new FillExperiment.Observer() {
-            @Override
-            public void holding(FillResult soFar) {
-                held.set(soFar);
-            }
-
             private long lastPrint;
 
             @Override
-            public void sample(FillSample s) {
-                long now = System.nanoTime();
-                if (now - lastPrint > 100_000_000L) {
-                    lastPrint = now;
-                    out().print("\r\033[K" + FillRenderer.status(s));
+            public void holding(FillResult soFar) {
+                print(soFar, live);
+                reported.set(true);
+                if (!json()) {
+                    EndpointQueues client = soFar.queues().getLast();
+                    String look = client.proto().equals("unix") ? "netdiag sockets -xi 'src " + client.peer() + "'"
+                            : "netdiag sockets --diagnose --port " + client.peer().replaceAll(".*:", "");
+                    out().println("\nholding for " + request.hold().toSeconds() + " s; look with: " + look);
                     out().flush();
                 }
             }
 
             @Override
-            public void settled(List<EndpointQueues> queues) {
-                if (!request.hold().isZero()) {
-                    EndpointQueues client = queues.getLast();
-                    String look = client.proto().equals("unix") ? "netdiag sockets -xi 'src " + client.peer() + "'"
-                            : "netdiag sockets --diagnose --port " + client.peer().replaceAll(".*:", "");
-                    out().print("\r\033[Kholding for " + request.hold().toSeconds() + " s; look with: " + look + "\n");
+            public void sample(FillSample s) {
+                long now = System.nanoTime();
+                if (live && now - lastPrint > 100_000_000L) {
+                    lastPrint = now;
+                    out().print("\r\033[K" + FillRenderer.status(s));
                     out().flush();
                 }
             }
