@@ -33,19 +33,31 @@ final class Subcommands {
     private Subcommands() {
     }
 
-    /** The subcommand an argument list names, or null when it names none (or starts with another option). */
+    /** Stands for "no subcommand at all": {@code netdiag --version} needs none of their models. */
+    static final String NONE = "";
+
+    /**
+     * The subcommand an argument list names; {@link #NONE} for {@code --version}; null when the whole
+     * tree is needed (help, the shell, completion, an unknown word, or no arguments).
+     */
     static String requested(String[] args) {
         for (String arg : args) {
             if (ROOT_FLAGS.contains(arg)) {
                 continue;
+            }
+            if (arg.equals("--version") || arg.equals("-V")) {
+                return NONE;
             }
             return ALL.containsKey(arg) && !NEED_WHOLE_TREE.contains(arg) ? arg : null;
         }
         return null;
     }
 
-    /** Adds just {@code only} when it is a known subcommand, otherwise every subcommand. */
+    /** Adds just {@code only} when it is a known subcommand, none for {@link #NONE}, otherwise every one. */
     static void register(CommandLine root, String only) {
+        if (NONE.equals(only)) {
+            return;
+        }
         if (only != null && ALL.containsKey(only)) {
             root.addSubcommand(only, ALL.get(only));
             return;
