@@ -113,46 +113,11 @@ public final class SockaddrCodec {
         return switch (address) {
             case null -> "*";
             case InetSocketAddress inet when inet.getAddress() instanceof Inet6Address v6 ->
-                    "[" + ipv6Text(v6) + "]:" + inet.getPort();
+                    "[" + AddressText.ipv6(v6.getAddress()) + "]:" + inet.getPort();
             case InetSocketAddress inet when inet.getAddress() != null -> inet.getAddress().getHostAddress() + ":" + inet.getPort();
             case InetSocketAddress inet -> inet.getHostString() + ":" + inet.getPort();
             case UnixDomainSocketAddress unix -> unix.getPath().toString();
             default -> address.toString();
         };
-    }
-
-    /** RFC 5952 text ({@code ::1}, {@code fd00:200::2}), as ss and ip print it; the JDK prints every group. */
-    public static String ipv6Text(Inet6Address address) {
-        byte[] b = address.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(groups[i]));
-        }
-        return out.toString();
     }
 }
