@@ -266,8 +266,8 @@ public final class StreamSocket implements AutoCloseable {
     private SocketAddress name(MethodHandle call, String operation) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            MemorySegment address = arena.allocate(SockaddrCodec.SOCKADDR_STORAGE, 8);
-            MemorySegment length = arena.allocateFrom(JAVA_INT, SockaddrCodec.SOCKADDR_STORAGE);
+            MemorySegment address = arena.allocate(SockaddrCodec.STORAGE_SIZE, 8);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, SockaddrCodec.STORAGE_SIZE);
             check((int) call.invokeExact(st, fd, address, length), st, operation);
             return SockaddrCodec.decode(address, length.get(JAVA_INT, 0));
         } catch (ErrnoException e) {
