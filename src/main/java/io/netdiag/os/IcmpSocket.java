@@ -4,7 +4,6 @@ import io.netdiag.explain.NetdiagException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.net.InetAddress;
@@ -62,9 +61,8 @@ public final class IcmpSocket implements AutoCloseable {
     private static final int BUFFER = 65536 + 512;
     private static final int CONTROL = 512;
 
-    private static final MethodHandle GETSOCKNAME = Linker.nativeLinker().defaultLookup().find("getsockname")
-            .map(s -> Linker.nativeLinker().downcallHandle(s, FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)))
-            .orElseThrow();
+    private static final MethodHandle GETSOCKNAME =
+            Libc.linkPlain("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
     private final int fd;
     private final int family;
