@@ -72,15 +72,10 @@ public final class Namespaces implements AutoCloseable {
         return Host.run(jarCommand(ns, nobody, args), 120);
     }
 
-    /** The command line {@link #jar} runs, for a test that streams its output. */
+    /** The command line {@link #jar} runs: {@link Jar#command} inside the namespace, for a test that streams its output. */
     public static List<String> jarCommand(String ns, boolean nobody, String... args) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        if (nobody) {
-            full.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"));
-        }
-        full.addAll(List.of(Jar.java().toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=/tmp", "-jar", Jar.jar().toString()));
-        full.addAll(List.of(args));
+        full.addAll(Jar.command(nobody, args));
         return full;
     }
 
