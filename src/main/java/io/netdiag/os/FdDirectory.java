@@ -2,7 +2,6 @@ package io.netdiag.os;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
@@ -24,18 +23,9 @@ public final class FdDirectory implements AutoCloseable {
     private static final byte[] SOCKET = "socket:[".getBytes(StandardCharsets.US_ASCII);
 
     private static final class Calls {
-        static final Linker LINKER = Linker.nativeLinker();
-        static final java.lang.foreign.StructLayout CAPTURE = Linker.Option.captureStateLayout();
-        static final java.lang.invoke.VarHandle ERRNO =
-                CAPTURE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-        static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().find("open").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.captureCallState("errno"));
-        static final MethodHandle READLINKAT = bind("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-
-        private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
-            return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor);
-        }
+        static final MethodHandle OPEN = Libc.linkCapturingErrno("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle READLINKAT = Libc.linkPlain("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+        static final MethodHandle CLOSE = Libc.linkPlain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     }
 
     private final Arena arena = Arena.ofConfined();
@@ -56,9 +46,9 @@ public final class FdDirectory implements AutoCloseable {
         int errno;
         try (Arena local = Arena.ofConfined()) {
             MemorySegment path = local.allocateFrom("/proc/" + pid + "/fd");
-            MemorySegment state = local.allocate(Calls.CAPTURE);
+            MemorySegment state = local.allocate(Libc.ERRNO_STATE);
             fd = (int) Calls.OPEN.invokeExact(state, path, O_RDONLY | O_DIRECTORY | Libc.SOCK_CLOEXEC);
-            errno = (int) Calls.ERRNO.get(state, 0L);
+            errno = Libc.errnoOf(state);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

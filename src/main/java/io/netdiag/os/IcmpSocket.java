@@ -4,7 +4,6 @@ import io.netdiag.explain.NetdiagException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.net.InetAddress;
@@ -62,18 +61,17 @@ public final class IcmpSocket implements AutoCloseable {
     private static final int BUFFER = 65536 + 512;
     private static final int CONTROL = 512;
 
-    private static final MethodHandle GETSOCKNAME = Linker.nativeLinker().defaultLookup().find("getsockname")
-            .map(s -> Linker.nativeLinker().downcallHandle(s, FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)))
-            .orElseThrow();
+    private static final MethodHandle GETSOCKNAME =
+            Libc.linkPlain("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
     private final int fd;
     private final int family;
     private final Kind kind;
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment sendBuffer = arena.allocate(BUFFER, 8);
-    private final MemorySegment destination = arena.allocate(SockAddr.STORAGE_SIZE, 8);
+    private final MemorySegment destination = arena.allocate(SockaddrCodec.STORAGE_SIZE, 8);
     private final MemorySegment receiveBuffer = arena.allocate(BUFFER, 8);
-    private final MemorySegment name = arena.allocate(SockAddr.STORAGE_SIZE, 8);
+    private final MemorySegment name = arena.allocate(SockaddrCodec.STORAGE_SIZE, 8);
     private final MemorySegment control = arena.allocate(CONTROL, 8);
     private final MemorySegment iov = arena.allocate(16, 8);
     private final MemorySegment msghdr = arena.allocate(56, 8);
@@ -163,7 +161,7 @@ public final class IcmpSocket implements AutoCloseable {
         int family = address instanceof java.net.Inet6Address ? Libc.AF_INET6 : Libc.AF_INET;
         int fd = Libc.socket(family, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0, "socket(UDP route check)");
         try (Arena a = Arena.ofConfined()) {
-            Libc.connect(fd, SockAddr.of(a, address, 1025), "connect");
+            Libc.connect(fd, SockaddrCodec.of(a, address, 1025), "connect");
         } finally {
             Libc.close(fd);
         }
@@ -252,8 +250,8 @@ public final class IcmpSocket implements AutoCloseable {
             return -1;
         }
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment addr = a.allocate(SockAddr.STORAGE_SIZE, 8);
-            MemorySegment len = a.allocateFrom(JAVA_INT, SockAddr.STORAGE_SIZE);
+            MemorySegment addr = a.allocate(SockaddrCodec.STORAGE_SIZE, 8);
+            MemorySegment len = a.allocateFrom(JAVA_INT, SockaddrCodec.STORAGE_SIZE);
             int rc;
             try {
                 rc = (int) GETSOCKNAME.invokeExact(fd, addr, len);
@@ -263,7 +261,7 @@ public final class IcmpSocket implements AutoCloseable {
             if (rc < 0) {
                 return -1;
             }
-            InetSocketAddress local = SockAddr.read(addr, len.get(JAVA_INT, 0));
+            InetSocketAddress local = SockaddrCodec.read(addr, len.get(JAVA_INT, 0));
             return local == null ? -1 : local.getPort();
         }
     }
@@ -276,7 +274,7 @@ public final class IcmpSocket implements AutoCloseable {
      */
     public long send(byte[] icmp, int length, InetAddress to) throws ErrnoException {
         if (!to.equals(lastDestination)) {
-            destinationLength = SockAddr.write(destination, to, 0);
+            destinationLength = SockaddrCodec.write(destination, to, 0);
             lastDestination = to;
         }
         MemorySegment.copy(icmp, 0, sendBuffer, JAVA_BYTE, 0, length);
@@ -292,7 +290,7 @@ public final class IcmpSocket implements AutoCloseable {
      */
     public void warmUp(byte[] icmp, int length, InetAddress to) {
         for (int i = 0; i < 3; i++) {
-            destinationLength = SockAddr.write(destination, to, 0);
+            destinationLength = SockaddrCodec.write(destination, to, 0);
             lastDestination = to;
             MemorySegment.copy(icmp, 0, sendBuffer, JAVA_BYTE, 0, length);
             try {
@@ -324,7 +322,7 @@ public final class IcmpSocket implements AutoCloseable {
         iov.set(ADDRESS, 0, receiveBuffer);
         iov.set(JAVA_LONG, 8, capacity);
         msghdr.set(ADDRESS, 0, name);
-        msghdr.set(JAVA_INT, 8, SockAddr.STORAGE_SIZE);
+        msghdr.set(JAVA_INT, 8, SockaddrCodec.STORAGE_SIZE);
         msghdr.set(ADDRESS, 16, iov);
         msghdr.set(JAVA_LONG, 24, 1L);
         msghdr.set(ADDRESS, 32, control);
@@ -359,7 +357,7 @@ public final class IcmpSocket implements AutoCloseable {
         }
         byte[] data = new byte[(int) n];
         MemorySegment.copy(receiveBuffer, JAVA_BYTE, 0, data, 0, (int) n);
-        InetSocketAddress from = SockAddr.read(name, msghdr.get(JAVA_INT, 8));
+        InetSocketAddress from = SockaddrCodec.read(name, msghdr.get(JAVA_INT, 8));
         boolean ipHeader = kind == Kind.RAW && !ipv6();
         return new Received(data, from == null ? null : from.getAddress(), kernelTime, ttl, ipHeader);
     }
@@ -403,8 +401,8 @@ public final class IcmpSocket implements AutoCloseable {
                 int icmpType = control.get(JAVA_BYTE, data + 5) & 0xff;
                 int icmpCode = control.get(JAVA_BYTE, data + 6) & 0xff;
                 long info = control.get(JAVA_INT, data + 8) & 0xffffffffL;
-                InetSocketAddress offender = len > 32 ? SockAddr.read(control.asSlice(data + 16), len - 32) : null;
-                InetSocketAddress target = SockAddr.read(name, msghdr.get(JAVA_INT, 8));
+                InetSocketAddress offender = len > 32 ? SockaddrCodec.read(control.asSlice(data + 16), len - 32) : null;
+                InetSocketAddress target = SockaddrCodec.read(name, msghdr.get(JAVA_INT, 8));
                 byte[] probe = new byte[(int) n];
                 MemorySegment.copy(receiveBuffer, JAVA_BYTE, 0, probe, 0, (int) n);
                 return new QueuedError(errno, origin, icmpType, icmpCode, info,

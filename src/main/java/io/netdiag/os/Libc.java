@@ -137,6 +137,29 @@ public final class Libc {
         return C.find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor)).orElse(null);
     }
 
+    /**
+     * The state an errno-capturing handle from {@link #linkCapturingErrno} writes errno into: the calls in
+     * this package that Libc does not bind (StreamSocket, Netlink, FdDirectory) allocate it per call or per object.
+     */
+    static final StructLayout ERRNO_STATE = CAPTURE;
+
+    /** Links a C function whose errno is captured into an {@link #ERRNO_STATE} segment passed first. */
+    static MethodHandle linkCapturingErrno(String name, FunctionDescriptor descriptor) {
+        return C.find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor, SAVE_ERRNO))
+                .orElseThrow(() -> new IllegalStateException("the C library has no " + name));
+    }
+
+    /** Links a C function whose errno is not needed. */
+    static MethodHandle linkPlain(String name, FunctionDescriptor descriptor) {
+        return C.find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor))
+                .orElseThrow(() -> new IllegalStateException("the C library has no " + name));
+    }
+
+    /** The errno a capturing call left in {@code state}. */
+    static int errnoOf(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
     /** A per-thread buffer for the captured errno, so hot loops allocate nothing. */
     private static final ThreadLocal<MemorySegment> STATE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));

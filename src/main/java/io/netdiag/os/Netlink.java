@@ -48,15 +48,9 @@ public final class Netlink implements AutoCloseable {
         void message(int type, byte[] bytes, int offset, int length);
     }
 
-    /**
-     * The four calls a dump needs, bound here rather than through {@link Libc}: Libc links seventeen
-     * functions in its static initializer (about 100 ms on a cold JVM), and a listing needs only these.
-     */
+    /** The four calls a dump needs, linked on first use (each link costs milliseconds on a cold JVM). */
     private static final class Calls {
-        static final java.lang.foreign.Linker LINKER = java.lang.foreign.Linker.nativeLinker();
-        static final java.lang.foreign.StructLayout CAPTURE = java.lang.foreign.Linker.Option.captureStateLayout();
-        static final java.lang.invoke.VarHandle ERRNO =
-                CAPTURE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+        static final java.lang.foreign.StructLayout CAPTURE = Libc.ERRNO_STATE;
         static final java.lang.invoke.MethodHandle SOCKET = bind("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
         static final java.lang.invoke.MethodHandle SENDTO = bind("sendto", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT,
                 ADDRESS, JAVA_INT);
@@ -65,9 +59,7 @@ public final class Netlink implements AutoCloseable {
 
         private static java.lang.invoke.MethodHandle bind(String name, java.lang.foreign.MemoryLayout result,
                                                           java.lang.foreign.MemoryLayout... arguments) {
-            return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(),
-                    java.lang.foreign.FunctionDescriptor.of(result, arguments),
-                    java.lang.foreign.Linker.Option.captureCallState("errno"));
+            return Libc.linkCapturingErrno(name, java.lang.foreign.FunctionDescriptor.of(result, arguments));
         }
     }
 
@@ -84,7 +76,7 @@ public final class Netlink implements AutoCloseable {
             MemorySegment state = local.allocate(Calls.CAPTURE);
             int fd = (int) Calls.SOCKET.invokeExact(state, Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
             if (fd < 0) {
-                throw new ErrnoException("socket(AF_NETLINK, SOCK_RAW, " + protocolName + ")", (int) Calls.ERRNO.get(state, 0L));
+                throw new ErrnoException("socket(AF_NETLINK, SOCK_RAW, " + protocolName + ")", Libc.errnoOf(state));
             }
             return new Netlink(fd, protocolName);
         } catch (ErrnoException | RuntimeException | Error e) {
@@ -135,7 +127,7 @@ public final class Netlink implements AutoCloseable {
                 throw new IllegalStateException(t);
             }
             if (sent < 0) {
-                throw new ErrnoException("sendto(" + protocolName + ", " + operation + ")", (int) Calls.ERRNO.get(errno, 0L));
+                throw new ErrnoException("sendto(" + protocolName + ", " + operation + ")", Libc.errnoOf(errno));
             }
         }
         while (true) {
@@ -146,7 +138,7 @@ public final class Netlink implements AutoCloseable {
                 throw new IllegalStateException(t);
             }
             if (received < 0) {
-                int e = (int) Calls.ERRNO.get(errno, 0L);
+                int e = Libc.errnoOf(errno);
                 if (e == 4) { // EINTR
                     continue;
                 }

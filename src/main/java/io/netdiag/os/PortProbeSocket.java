@@ -45,7 +45,7 @@ public final class PortProbeSocket {
             for (int i = 0; i < 3; i++) {
                 try {
                     Libc.poll(pollfd, 1, 0, "poll(warm-up)");
-                    Libc.connect(-1, SockAddr.of(arena, InetAddress.getLoopbackAddress(), 9), "connect(warm-up)");
+                    Libc.connect(-1, SockaddrCodec.of(arena, InetAddress.getLoopbackAddress(), 9), "connect(warm-up)");
                 } catch (ErrnoException expected) {
                     // EBADF
                 }
@@ -64,7 +64,7 @@ public final class PortProbeSocket {
         int fd = Libc.socket(family, Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0,
                 "socket(" + (family == Libc.AF_INET6 ? "AF_INET6" : "AF_INET") + ", SOCK_STREAM, 0)");
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment to = SockAddr.of(arena, address, port);
+            MemorySegment to = SockaddrCodec.of(arena, address, port);
             long start = System.nanoTime();
             try {
                 Libc.connect(fd, to, "connect(TCP)");
@@ -97,7 +97,7 @@ public final class PortProbeSocket {
         int fd = Libc.socket(family, Libc.SOCK_DGRAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, Libc.IPPROTO_UDP,
                 "socket(" + (family == Libc.AF_INET6 ? "AF_INET6" : "AF_INET") + ", SOCK_DGRAM, IPPROTO_UDP)");
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment to = SockAddr.of(arena, address, port);
+            MemorySegment to = SockaddrCodec.of(arena, address, port);
             try {
                 Libc.connect(fd, to, "connect(UDP)");
             } catch (ErrnoException e) {

@@ -2,12 +2,9 @@ package io.netdiag.os;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.time.Duration;
 
@@ -37,9 +34,7 @@ public final class StreamSocket implements AutoCloseable {
     public static final int ETIMEDOUT = 110;
     public static final int EINTR = 4;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final StructLayout CAPTURE = Libc.ERRNO_STATE;
     private static final MethodHandle LISTEN = call("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle ACCEPT4 = call("accept4",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
@@ -57,9 +52,7 @@ public final class StreamSocket implements AutoCloseable {
     }
 
     private static MethodHandle call(String name, FunctionDescriptor descriptor) {
-        return LINKER.defaultLookup().find(name)
-                .map(symbol -> LINKER.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno")))
-                .orElseThrow(() -> new IllegalStateException("the C library has no " + name));
+        return Libc.linkCapturingErrno(name, descriptor);
     }
 
     /** {@code socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0)}. */
@@ -266,8 +259,8 @@ public final class StreamSocket implements AutoCloseable {
     private SocketAddress name(MethodHandle call, String operation) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(CAPTURE);
-            MemorySegment address = arena.allocate(SockaddrCodec.SOCKADDR_STORAGE, 8);
-            MemorySegment length = arena.allocateFrom(JAVA_INT, SockaddrCodec.SOCKADDR_STORAGE);
+            MemorySegment address = arena.allocate(SockaddrCodec.STORAGE_SIZE, 8);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, SockaddrCodec.STORAGE_SIZE);
             check((int) call.invokeExact(st, fd, address, length), st, operation);
             return SockaddrCodec.decode(address, length.get(JAVA_INT, 0));
         } catch (ErrnoException e) {
@@ -288,7 +281,7 @@ public final class StreamSocket implements AutoCloseable {
 
     private static int check(int result, MemorySegment state, String operation) throws ErrnoException {
         if (result < 0) {
-            throw new ErrnoException(operation, (int) ERRNO.get(state, 0L));
+            throw new ErrnoException(operation, Libc.errnoOf(state));
         }
         return result;
     }

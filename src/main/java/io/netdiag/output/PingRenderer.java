@@ -122,8 +122,8 @@ public final class PingRenderer implements PingListener {
                 if (quiet) {
                     return;
                 }
-                String where = (p.address() instanceof java.net.Inet6Address ? "[" + io.netdiag.ping.AddressText.of(p.address()) + "]"
-                        : io.netdiag.ping.AddressText.of(p.address())) + ":" + p.port();
+                String where = (p.address() instanceof java.net.Inet6Address ? "[" + io.netdiag.os.AddressText.of(p.address()) + "]"
+                        : io.netdiag.os.AddressText.of(p.address())) + ":" + p.port();
                 String seq = p.protocol() + "_seq=" + p.sequence();
                 String line = switch (p.state()) {
                     case "open" -> (p.protocol().equals("tcp") ? "connected to " : "reply from ") + where + ": " + seq + " open time="
@@ -198,7 +198,7 @@ public final class PingRenderer implements PingListener {
             PingSummary.Rtt r = s.rtt();
             String status = s.received() > 0 ? (s.probe().equals("icmp") ? "alive" : "open")
                     : s.problems().isEmpty() ? "no reply" : s.problems().getFirst().text();
-            table.row(s.target(), io.netdiag.ping.AddressText.of(s.address()), s.transmitted(), s.received(),
+            table.row(s.target(), io.netdiag.os.AddressText.of(s.address()), s.transmitted(), s.received(),
                     percent(s.lossPercent()) + "%", r == null ? "-" : millis(r.minMicros()) + "/" + millis(r.avgMicros()) + "/"
                             + millis(r.maxMicros()), status);
             for (PingSummary.Problem p : s.problems()) {
@@ -295,7 +295,7 @@ public final class PingRenderer implements PingListener {
         for (PingSummary.Problem p : s.problems()) {
             b.append("why: ").append(p.count()).append(" x ").append(p.text());
             if (p.from() != null) {
-                b.append(" (from ").append(io.netdiag.ping.AddressText.of(p.from())).append(')');
+                b.append(" (from ").append(io.netdiag.os.AddressText.of(p.from())).append(')');
             }
             b.append(": ").append(p.meaning()).append('\n');
             if (p.hint() != null) {
@@ -344,7 +344,7 @@ public final class PingRenderer implements PingListener {
 
     private static Object plain(Object value) {
         return switch (value) {
-            case java.net.InetAddress a -> io.netdiag.ping.AddressText.of(a);
+            case java.net.InetAddress a -> io.netdiag.os.AddressText.of(a);
             case Record r -> fields(r);
             case java.util.List<?> list -> list.stream().map(PingRenderer::plain).toList();
             case null, default -> value;
@@ -358,7 +358,7 @@ public final class PingRenderer implements PingListener {
             out.flush();
             return;
         }
-        String address = io.netdiag.ping.AddressText.of(r.address());
+        String address = io.netdiag.os.AddressText.of(r.address());
         out.println("PMTU " + r.target() + " (" + address + "): path-MTU search with DF set");
         for (io.netdiag.ping.PathMtu.Step step : r.steps()) {
             out.println("size " + step.size() + ": " + step.text());
@@ -369,7 +369,7 @@ public final class PingRenderer implements PingListener {
             out.println("no probe got through");
         } else {
             out.println("path MTU " + r.mtu() + " bytes (ICMP data " + r.dataBytes() + ", ping -M do -s " + r.dataBytes() + ")"
-                    + (r.limitedBy() != null ? "; fragmentation needed reported by " + io.netdiag.ping.AddressText.of(r.limitedBy())
+                    + (r.limitedBy() != null ? "; fragmentation needed reported by " + io.netdiag.os.AddressText.of(r.limitedBy())
                     : ""));
         }
         out.flush();

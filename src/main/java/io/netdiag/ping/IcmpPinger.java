@@ -3,6 +3,7 @@ package io.netdiag.ping;
 import io.netdiag.explain.Category;
 import io.netdiag.explain.Classifier;
 import io.netdiag.explain.NetdiagException;
+import io.netdiag.os.AddressText;
 import io.netdiag.os.ErrnoException;
 import io.netdiag.os.IcmpSocket;
 import io.netdiag.os.Libc;

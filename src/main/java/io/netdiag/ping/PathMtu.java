@@ -1,6 +1,7 @@
 package io.netdiag.ping;
 
 import io.netdiag.explain.NetdiagException;
+import io.netdiag.os.AddressText;
 import io.netdiag.os.ErrnoException;
 import io.netdiag.os.IcmpSocket;
 import io.netdiag.os.Libc;

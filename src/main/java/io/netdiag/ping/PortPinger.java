@@ -4,6 +4,7 @@ import io.netdiag.explain.Category;
 import io.netdiag.explain.Classifier;
 import io.netdiag.explain.Explanation;
 import io.netdiag.explain.NetdiagException;
+import io.netdiag.os.AddressText;
 import io.netdiag.os.ErrnoException;
 import io.netdiag.os.Libc;
 import io.netdiag.os.Platform;

@@ -1,6 +1,7 @@
 package io.netdiag.ping;
 
 import io.netdiag.explain.NetdiagException;
+import io.netdiag.os.AddressText;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,5 +1,7 @@
 package io.netdiag.sockets;
 
+import io.netdiag.os.AddressText;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,5 +1,6 @@
 package io.netdiag.sockets;
 
+import io.netdiag.os.AddressText;
 import io.netdiag.os.ErrnoException;
 import io.netdiag.os.Libc;
 import io.netdiag.os.NativeBytes;

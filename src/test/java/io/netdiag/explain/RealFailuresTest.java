@@ -4,6 +4,7 @@ import io.netdiag.os.ErrnoException;
 import io.netdiag.os.Libc;
 import io.netdiag.os.Platform;
 import io.netdiag.testing.Host;
+import io.netdiag.testing.Namespaces;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -183,19 +184,16 @@ class RealFailuresTest {
     @Test
     void hostUnreachableAndConnectTimeoutThroughARejectAndADropRuleInANamespace() throws Exception {
         assumeTrue(Platform.current() == Platform.LINUX && Host.isRoot() && Host.has("ip") && Host.has("iptables"));
-        String ns = "ndexpl" + ProcessHandle.current().pid() % 100000 + (char) ('a' + ThreadLocalRandom.current().nextInt(26));
+        Namespaces namespaces = new Namespaces("expl");
         int x = freeSubnet();
         String host = "10.200." + x + ".1";
         String peer = "10.200." + x + ".2";
-        String hostVeth = "ve" + ns.substring(2);
+        String hostVeth = "ve" + namespaces.stem();
         try {
-            sh("ip", "netns", "add", ns);
-            sh("ip", "link", "add", hostVeth, "type", "veth", "peer", "name", "eth0", "netns", ns);
+            String ns = namespaces.create("a");
+            Namespaces.veth(null, hostVeth, ns, "eth0");
             sh("ip", "addr", "add", host + "/24", "dev", hostVeth);
-            sh("ip", "link", "set", hostVeth, "up");
             sh("ip", "netns", "exec", ns, "ip", "addr", "add", peer + "/24", "dev", "eth0");
-            sh("ip", "netns", "exec", ns, "ip", "link", "set", "eth0", "up");
-            sh("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
             sh("ip", "netns", "exec", ns, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", "9", "-j", "REJECT",
                     "--reject-with", "icmp-host-unreachable");
             sh("ip", "netns", "exec", ns, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", "10", "-j", "DROP");
@@ -228,8 +226,8 @@ class RealFailuresTest {
                 assertEquals(Category.PERMISSION, findings.getFirst().explanation().category());
             }
         } finally {
-            Host.run("ip", "link", "del", hostVeth);
-            Host.run("ip", "netns", "del", ns);
+            // deleting the namespace deletes the pair, host end included
+            namespaces.close();
         }
     }
 

@@ -3,6 +3,7 @@ package io.netdiag.fill;
 import io.netdiag.output.Json;
 import io.netdiag.testing.Host;
 import io.netdiag.testing.Jar;
+import io.netdiag.testing.Namespaces;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,53 +25,37 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code fill --connect} in another, joined by a veth pair (1500-byte MTU, real segments, real ACKs).
  */
 class FillNamespaceIT {
-    private static final String TAG = Long.toString(ProcessHandle.current().pid() % 100000) + Long.toHexString(System.nanoTime() & 0xff);
-    private static final String CLIENT_NS = "ndfill" + TAG + "a";
-    private static final String SERVER_NS = "ndfill" + TAG + "b";
     private static final String SERVER = "10.200.61.2";
-    private static boolean made;
+    private static Namespaces namespaces;
+    private static String clientNs;
+    private static String serverNs;
 
     @BeforeAll
     static void namespaces() {
         assumeTrue(Host.isRoot() && Host.has("ip"), "needs root and ip to build network namespaces");
-        made = true;
-        ip("netns", "add", CLIENT_NS);
-        ip("netns", "add", SERVER_NS);
-        ip("link", "add", "nd0", "netns", CLIENT_NS, "type", "veth", "peer", "name", "nd0", "netns", SERVER_NS);
-        ip("-n", CLIENT_NS, "addr", "add", "10.200.61.1/24", "dev", "nd0");
-        ip("-n", SERVER_NS, "addr", "add", SERVER + "/24", "dev", "nd0");
-        for (String ns : List.of(CLIENT_NS, SERVER_NS)) {
-            ip("-n", ns, "link", "set", "lo", "up");
-            ip("-n", ns, "link", "set", "nd0", "up");
-        }
+        namespaces = new Namespaces("fill");
+        clientNs = namespaces.create("a");
+        serverNs = namespaces.create("b");
+        Namespaces.veth(clientNs, "nd0", serverNs, "nd0");
+        Namespaces.check(Namespaces.exec(clientNs, "ip", "addr", "add", "10.200.61.1/24", "dev", "nd0"));
+        Namespaces.check(Namespaces.exec(serverNs, "ip", "addr", "add", SERVER + "/24", "dev", "nd0"));
     }
 
     @AfterAll
     static void cleanUp() {
-        if (made) {
-            Host.run("ip", "netns", "del", CLIENT_NS);
-            Host.run("ip", "netns", "del", SERVER_NS);
+        if (namespaces != null) {
+            namespaces.close();
         }
     }
 
-    private static void ip(String... args) {
-        List<String> command = new ArrayList<>(List.of("ip"));
-        command.addAll(List.of(args));
-        Host.Run run = Host.run(command, 30);
-        assertEquals(0, run.exitCode(), () -> command + ": " + run.err());
-    }
-
     private static List<String> netdiagIn(String ns, String... args) {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns, Jar.java().toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", Jar.jar().toString()));
-        command.addAll(List.of(args));
-        return command;
+        return Namespaces.jarCommand(ns, false, args);
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void connectAgainstANeverReadingServerInAnotherNamespace() throws Exception {
-        Process server = new ProcessBuilder(netdiagIn(SERVER_NS, "--json", "fill", "--listen", SERVER + ":5000",
+        Process server = new ProcessBuilder(netdiagIn(serverNs, "--json", "fill", "--listen", SERVER + ":5000",
                 "--duration", "8")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         List<Map<String, Object>> events = new ArrayList<>();
         try {
@@ -83,7 +68,7 @@ class FillNamespaceIT {
                 }
             }));
 
-            Host.Run client = Host.run(netdiagIn(CLIENT_NS, "--json", "fill", "--connect", SERVER + ":5000"), 60);
+            Host.Run client = Host.run(netdiagIn(clientNs, "--json", "fill", "--connect", SERVER + ":5000"), 60);
             assertEquals(1, client.exitCode(), client::toString);
             Map<String, Object> doc = (Map<String, Object>) Json.parse(client.out());
             assertEquals("connect", doc.get("mode"));
@@ -117,7 +102,7 @@ class FillNamespaceIT {
     @Test
     void anUnreachableConnectIsExplainedWithExitOne() {
         // nothing has 10.200.61.99 on the link: ARP fails and connect reports EHOSTUNREACH (or times out)
-        Host.Run client = Host.run(netdiagIn(CLIENT_NS, "fill", "--connect", "10.200.61.99:5000", "--connect-timeout", "5s"), 60);
+        Host.Run client = Host.run(netdiagIn(clientNs, "fill", "--connect", "10.200.61.99:5000", "--connect-timeout", "5s"), 60);
         assertEquals(1, client.exitCode(), client::toString);
         assertTrue(client.err().startsWith("netdiag fill: connect(10.200.61.99:5000): "), client::toString);
         assertEquals("", client.out());

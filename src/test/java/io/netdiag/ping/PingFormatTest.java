@@ -1,5 +1,6 @@
 package io.netdiag.ping;
 
+import io.netdiag.os.AddressText;
 import io.netdiag.output.PingRenderer;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package io.netdiag.ping;
 
 import io.netdiag.output.Json;
 import io.netdiag.testing.Host;
+import io.netdiag.testing.Namespaces;
 import io.netdiag.testing.Jar;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,7 @@ class PingSocketModesIT {
     @BeforeAll
     static void namespaceWithPingSocketsAllowed() {
         assumeTrue(Host.isRoot() && Host.has("ip"), "needs root for namespaces");
-        namespaces = new Namespaces();
+        namespaces = new Namespaces("ping");
         open = namespaces.create("dg");
         Namespaces.check(Namespaces.exec(open, "sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 2147483647"));
     }

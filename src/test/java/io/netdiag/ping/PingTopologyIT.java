@@ -2,6 +2,7 @@ package io.netdiag.ping;
 
 import io.netdiag.output.Json;
 import io.netdiag.testing.Host;
+import io.netdiag.testing.Namespaces;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,13 +38,13 @@ class PingTopologyIT {
     @BeforeAll
     static void build() {
         assumeTrue(Host.isRoot() && Host.has("ip") && Host.has("nft"), "needs root, ip and nft");
-        namespaces = new Namespaces();
+        namespaces = new Namespaces("ping");
         client = namespaces.create("c");
         router = namespaces.create("r");
         server = namespaces.create("s");
         String stem = namespaces.stem();
-        link(client, stem + "c", router, stem + "rc");
-        link(router, stem + "rs", server, stem + "s");
+        Namespaces.veth(client, stem + "c", router, stem + "rc");
+        Namespaces.veth(router, stem + "rs", server, stem + "s");
         addr(client, stem + "c", "10.200." + NET + ".2/24", "fd00:200:" + NET + "::2/64");
         addr(router, stem + "rc", ROUTER_NEAR + "/24", "fd00:200:" + NET + "::1/64");
         addr(router, stem + "rs", "10.201." + NET + ".1/24", "fd00:201:" + NET + "::1/64");
@@ -68,13 +69,6 @@ class PingTopologyIT {
         run(server, "nft", "add", "table", RULES);
         run(server, "nft", "add", "chain", RULES, "in", "{ type filter hook input priority 0; }");
         run(server, "nft", "add", "chain", RULES, "out", "{ type filter hook output priority 0; }");
-    }
-
-    private static void link(String nsA, String a, String nsB, String b) {
-        run(nsA, "ip", "link", "add", a, "type", "veth", "peer", "name", b);
-        run(nsA, "ip", "link", "set", b, "netns", nsB);
-        run(nsA, "ip", "link", "set", a, "up");
-        run(nsB, "ip", "link", "set", b, "up");
     }
 
     private static void addr(String ns, String dev, String v4, String v6) {

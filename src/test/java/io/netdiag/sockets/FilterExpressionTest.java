@@ -1,6 +1,7 @@
 package io.netdiag.sockets;
 
 import io.netdiag.explain.NetdiagException;
+import io.netdiag.os.AddressText;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -48,6 +48,11 @@ public final class Jar {
 
     /** Runs the jar; with {@code asNobody} under setpriv as uid/gid 65534 with no capabilities. */
     public static Host.Run run(boolean asNobody, String... args) {
+        return Host.run(command(asNobody, args), 120);
+    }
+
+    /** The command line {@link #run} starts, for a caller that prefixes it (ip netns exec) or streams its output. */
+    public static List<String> command(boolean asNobody, String... args) {
         List<String> command = new ArrayList<>();
         if (asNobody) {
             command.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
@@ -56,6 +61,6 @@ public final class Jar {
         command.addAll(List.of(java().toString(), "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=/tmp",
                 "-jar", jar().toString()));
         command.addAll(List.of(args));
-        return Host.run(command, 120);
+        return command;
     }
 }

@@ -1,0 +1,118 @@
+package io.netdiag.os;
+
+import io.netdiag.testing.Host;
+import org.junit.jupiter.api.Test;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The one inet_ntop: edge cases, compared with glibc (getent), the JDK and ss. */
+class AddressTextTest {
+    /** Fully written addresses (eight groups) and what glibc's inet_ntop makes of them. */
+    private static final List<List<String>> CASES = List.of(
+            List.of("0:0:0:0:0:0:0:0", "::"),
+            List.of("0:0:0:0:0:0:0:1", "::1"),
+            List.of("1:0:0:0:0:0:0:0", "1::"),
+            // two runs of equal length: the first is compressed
+            List.of("1:0:0:2:0:0:3:4", "1::2:0:0:3:4"),
+            // the longer run wins even when it comes second
+            List.of("1:0:0:2:0:0:0:4", "1:0:0:2::4"),
+            // a single zero group is never "::"
+            List.of("1:0:2:3:4:5:6:7", "1:0:2:3:4:5:6:7"),
+            List.of("2001:db8:0:1:0:0:0:1", "2001:db8:0:1::1"),
+            List.of("fe80:0:0:0:0:0:0:1", "fe80::1"),
+            List.of("0:0:0:0:0:1:0:0", "::1:0:0"),
+            List.of("abcd:ef01:0:0:0:0:0:ff", "abcd:ef01::ff"),
+            // IPv4-mapped and IPv4-compatible keep a dotted tail, as ss and ping print them
+            List.of("0:0:0:0:0:ffff:102:304", "::ffff:1.2.3.4"),
+            List.of("0:0:0:0:0:ffff:7f00:1", "::ffff:127.0.0.1"),
+            List.of("0:0:0:0:0:ffff:0:0", "::ffff:0.0.0.0"),
+            List.of("0:0:0:0:0:0:102:304", "::1.2.3.4"),
+            // ...but not when the seventh group is zero: ::2 is not ::0.0.0.2
+            List.of("0:0:0:0:0:0:0:2", "::2"),
+            List.of("0:0:0:0:0:0:0:102", "::102"),
+            // ffff elsewhere is not a mapped address
+            List.of("0:0:0:0:ffff:0:102:304", "::ffff:0:102:304"),
+            List.of("0:0:0:0:0:ffff:1:2", "::ffff:0.1.0.2"));
+
+    @Test
+    void rfc5952EdgeCases() {
+        for (List<String> c : CASES) {
+            assertEquals(c.get(1), AddressText.ipv6(bytes(c.get(0))), c.get(0));
+        }
+    }
+
+    @Test
+    void readsAtAnOffset() {
+        byte[] row = new byte[40];
+        System.arraycopy(bytes("fd00:200:0:0:0:0:0:2"), 0, row, 20, 16);
+        row[4] = 10;
+        row[5] = (byte) 200;
+        row[7] = 1;
+        assertEquals("fd00:200::2", AddressText.ipv6(row, 20));
+        assertEquals("10.200.0.1", AddressText.ipv4(row, 4));
+    }
+
+    /** glibc's inet_ntop, through getent, is what ss, ip and iputils ping call. */
+    @Test
+    void sameAsGlibc() {
+        assumeTrue(Host.has("getent"));
+        for (List<String> c : CASES) {
+            Host.Run run = Host.run("getent", "ahostsv6", c.get(0));
+            assertEquals(0, run.exitCode(), run.err());
+            String glibc = run.out().lines().findFirst().orElseThrow().split("\\s+")[0];
+            assertEquals(glibc, AddressText.ipv6(bytes(c.get(0))), c.get(0));
+        }
+    }
+
+    /** From InetAddress: the JDK parses every form, prints all eight groups; we print inet_ntop's. */
+    @Test
+    void fromInetAddress() throws Exception {
+        assertEquals("0:0:0:0:0:0:0:1", InetAddress.getByName("::1").getHostAddress());
+        assertEquals("::1", AddressText.of(InetAddress.getByName("::1")));
+        assertEquals("fd00:200::1", AddressText.of(InetAddress.getByName("fd00:200:0:0:0:0:0:1")));
+        assertEquals("127.0.0.1", AddressText.of(InetAddress.getByName("127.0.0.1")));
+        // the JDK turns ::ffff:a.b.c.d into an Inet4Address; a kernel-given one kept as Inet6Address prints mapped
+        assertEquals("127.0.0.1", AddressText.of(InetAddress.getByName("::ffff:127.0.0.1")));
+        Inet6Address mapped = Inet6Address.getByAddress(null, bytes("0:0:0:0:0:ffff:7f00:1"), -1);
+        assertEquals("::ffff:127.0.0.1", AddressText.of(mapped));
+        // a scope given by number (as a received sockaddr_in6 carries it) prints as that number
+        assertEquals("fe80::1%1", AddressText.of(Inet6Address.getByAddress(null, bytes("fe80:0:0:0:0:0:0:1"), 1)));
+    }
+
+    /** A dual-stack listener reached over IPv4 sees a mapped peer; ss prints it as we do. */
+    @Test
+    void mappedPeerAsSsPrintsIt() throws Exception {
+        assumeTrue(Host.has("ss"));
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getByName("::"), 0));
+            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+            try (SocketChannel client = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+                 SocketChannel accepted = server.accept()) {
+                Host.Run ss = Host.run("ss", "-Htn", "state", "established", "sport", "=", ":" + port);
+                String expected = "[" + AddressText.ipv6(bytes("0:0:0:0:0:ffff:7f00:1")) + "]:" + port;
+                assertTrue(ss.out().contains(" " + expected + " "), ss.out() + " has no " + expected);
+            }
+        }
+    }
+
+    private static byte[] bytes(String eightGroups) {
+        String[] groups = eightGroups.split(":");
+        assertEquals(8, groups.length, eightGroups);
+        byte[] b = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            int w = Integer.parseInt(groups[i], 16);
+            b[2 * i] = (byte) (w >> 8);
+            b[2 * i + 1] = (byte) w;
+        }
+        return b;
+    }
+}
