@@ -1,5 +1,7 @@
 package io.netdiag.capture;
 
+import io.netdiag.os.AddressText;
+
 /** ARP over Ethernet and IPv4, as tshark words it: who has, is at, gratuitous, probe. */
 final class ArpDecoder {
     private ArpDecoder() {
@@ -24,7 +26,7 @@ final class ArpDecoder {
             d.shortOf("ARP");
             return;
         }
-        String senderMac = AddressText.mac(b, off + 8);
+        String senderMac = MacText.of(b, off + 8);
         String senderIp = AddressText.ipv4(b, off + 14);
         String targetIp = AddressText.ipv4(b, off + 24);
         d.protocol = "ARP";

@@ -1,5 +1,7 @@
 package io.netdiag.capture;
 
+import io.netdiag.os.AddressText;
+
 /**
  * Turns frames into tshark-style summaries, one pass in capture order (as {@code tshark -n -r} does).
  * Each protocol reads its header in wire order and checks the bytes left first; a frame that ends early
@@ -49,8 +51,8 @@ public final class Dissector {
                     d.shortOf("Ethernet");
                     return;
                 }
-                d.dst = AddressText.mac(b, 0);
-                d.src = AddressText.mac(b, 6);
+                d.dst = MacText.of(b, 0);
+                d.src = MacText.of(b, 6);
                 int type = WireBytes.u16(b, 12);
                 int off = 14;
                 while ((type == 0x8100 || type == 0x88a8) && off + 4 <= end) {
@@ -71,7 +73,7 @@ public final class Dissector {
                 }
                 int addrLen = WireBytes.u16(b, 4);
                 if (addrLen == 6) {
-                    d.src = AddressText.mac(b, 6);
+                    d.src = MacText.of(b, 6);
                 }
                 network(d, WireBytes.u16(b, 14), 16, end);
             }
@@ -81,7 +83,7 @@ public final class Dissector {
                     return;
                 }
                 if ((b[11] & 0xff) == 6) {
-                    d.src = AddressText.mac(b, 12);
+                    d.src = MacText.of(b, 12);
                 }
                 network(d, WireBytes.u16(b, 0), 20, end);
             }

@@ -1,5 +1,7 @@
 package io.netdiag.capture;
 
+import io.netdiag.os.AddressText;
+
 /**
  * The Info text tshark prints for a DNS message: opcode, id, rcode, then each question and record as
  * {@code TYPE name-or-data}, reading in wire order and checking the bytes left before every read.

@@ -1,5 +1,7 @@
 package io.netdiag.capture;
 
+import io.netdiag.os.AddressText;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -197,7 +199,7 @@ final class IcmpDecoder {
                 return null;
             }
             if (kind == wanted && len >= 8) {
-                return AddressText.mac(b, p + 2);
+                return MacText.of(b, p + 2);
             }
             p += len;
         }

@@ -79,6 +79,46 @@ class CaptureFilesTest {
         return f;
     }
 
+    /** An Ethernet + IPv6 + UDP frame between two addresses (eight colon-separated groups each), empty payload. */
+    static byte[] udp6(String src, String dst) {
+        byte[] f = new byte[14 + 40 + 8];
+        f[12] = (byte) 0x86;
+        f[13] = (byte) 0xdd;
+        f[14] = 0x60;
+        f[19] = 8;
+        f[20] = 17;
+        f[21] = 64;
+        groups(src, f, 22);
+        groups(dst, f, 38);
+        f[54] = 0x13;
+        f[55] = (byte) 0x88;
+        f[56] = 0x13;
+        f[57] = (byte) 0x89;
+        f[59] = 8;
+        // IPv6 makes the UDP checksum mandatory (tshark flags a zero one): pseudo-header + UDP header
+        long sum = 8 + 17;
+        for (int i = 22; i < 62; i += 2) {
+            sum += ((f[i] & 0xff) << 8) | (f[i + 1] & 0xff);
+        }
+        while (sum > 0xffff) {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        int checksum = (int) (~sum & 0xffff);
+        checksum = checksum == 0 ? 0xffff : checksum;
+        f[60] = (byte) (checksum >> 8);
+        f[61] = (byte) checksum;
+        return f;
+    }
+
+    private static void groups(String address, byte[] f, int at) {
+        String[] g = address.split(":");
+        for (int i = 0; i < 8; i++) {
+            int v = Integer.parseInt(g[i], 16);
+            f[at + 2 * i] = (byte) (v >> 8);
+            f[at + 2 * i + 1] = (byte) v;
+        }
+    }
+
     Path file(List<byte[]> frames) throws Exception {
         List<PcapFiles.Record> records = new ArrayList<>();
         long usec = 0;
@@ -110,6 +150,36 @@ class CaptureFilesTest {
 
         Cli.Result counted = Cli.run("capture", "-r", p.toString(), "-c", "2");
         assertEquals(2, counted.out().lines().count(), counted.toString());
+    }
+
+    /**
+     * IPv6 text at its edges, as tshark -n prints it: tshark formats with the system's inet_ntop (Wireshark's
+     * ws_inet_ntop6), so IPv4-mapped and IPv4-compatible addresses keep their dotted tail, exactly as
+     * io.netdiag.os.AddressText does for ss and ping.
+     */
+    @Test
+    void ipv6AddressTextAgreesWithTshark() throws Exception {
+        List<String> edges = List.of("0:0:0:0:0:0:0:1", "1:0:0:2:0:0:3:4", "1:0:0:2:0:0:0:4", "1:0:2:3:4:5:6:7",
+                "fe80:0:0:0:0:0:0:1", "0:0:0:0:0:1:0:0", "0:0:0:0:0:ffff:7f00:1", "0:0:0:0:0:ffff:0:0",
+                "0:0:0:0:0:0:102:304", "0:0:0:0:0:0:0:2", "0:0:0:0:0:0:0:102", "0:0:0:0:ffff:0:102:304",
+                "0:0:0:0:0:ffff:1:2", "64:ff9b:0:0:0:0:c000:201", "2001:db8:0:1:0:0:0:1");
+        List<byte[]> frames = new ArrayList<>();
+        for (String e : edges) {
+            frames.add(udp6(e, "fd00:200:0:0:0:0:0:2"));
+        }
+        Path p = file(frames);
+        Cli.Result r = Cli.run("capture", "-r", p.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(edges.size(), lines.size(), r.toString());
+        assertTrue(lines.get(0).contains(" ::1 → fd00:200::2 "), lines.get(0));
+        assertTrue(lines.get(6).contains(" ::ffff:127.0.0.1 → "), lines.get(6));
+        assertTrue(lines.get(8).contains(" ::1.2.3.4 → "), lines.get(8));
+        assertTrue(lines.get(9).contains(" ::2 → "), lines.get(9));
+        assumeTrue(Host.has("tshark"), "needs tshark");
+        Host.Run theirs = Host.run(List.of("tshark", "-n", "-r", p.toString()), 60);
+        assertEquals(0, theirs.exitCode(), theirs.err());
+        assertEquals(theirs.out(), r.out());
     }
 
     @Test
