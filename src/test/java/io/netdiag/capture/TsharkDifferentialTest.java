@@ -2,6 +2,7 @@ package io.netdiag.capture;
 
 import io.netdiag.testing.Cli;
 import io.netdiag.testing.Host;
+import io.netdiag.testing.Namespaces;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,30 +71,25 @@ class TsharkDifferentialTest {
         return agreement;
     }
 
-    static Path record(TestNamespace ns, String name, Runnable traffic) throws Exception {
-        Path pcap = dir.resolve(name + ".pcap");
-        Path log = dir.resolve(name + ".log");
-        Process tcpdump = ns.start(log, "tcpdump", "-i", "lo", "--immediate-mode", "-U", "-n", "-w", pcap.toString());
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Files.exists(log) || !Files.readString(log).contains("listening on")) {
-            assertTrue(System.nanoTime() < deadline, "tcpdump did not start");
-            Thread.sleep(20);
-        }
-        traffic.run();
-        Thread.sleep(300);
-        tcpdump.destroy();
-        tcpdump.waitFor();
+    static Path record(String ns, String name, Runnable traffic) throws Exception {
+        Path pcap = recordOn(ns, "lo", name, traffic);
         assertTrue(Files.size(pcap) > 24, "nothing captured");
         return pcap;
     }
 
+    /** Traffic from {@link TrafficGenerator} inside the namespace. */
+    static void traffic(String ns, String... args) {
+        Namespaces.check(Namespaces.testMain(ns, TrafficGenerator.class, args));
+    }
+
     @Test
     void everyDayTrafficAgreesLineForLine() throws Exception {
-        try (TestNamespace ns = new TestNamespace("d")) {
+        try (Namespaces nets = new Namespaces("cap")) {
+            String ns = nets.create("d");
             Path pcap = record(ns, "basic", () -> {
-                ns.traffic("basic");
-                TestNamespace.check(ns.exec(30, "ping", "-c", "2", "-i", "0.2", "127.0.0.1"));
-                TestNamespace.check(ns.exec(30, "ping", "-6", "-c", "2", "-i", "0.2", "::1"));
+                traffic(ns, "basic");
+                Namespaces.check(Namespaces.exec(ns, "ping", "-c", "2", "-i", "0.2", "127.0.0.1"));
+                Namespaces.check(Namespaces.exec(ns, "ping", "-6", "-c", "2", "-i", "0.2", "::1"));
             });
             Agreement a = compare("handshakes, HTTP, UDP, DNS, ICMP, reset, IPv6, port reuse", pcap);
             assertTrue(a.total() > 50, "too few packets: " + a.total());
@@ -146,23 +142,23 @@ class TsharkDifferentialTest {
 
     @Test
     void arpAndEthernetBetweenTwoNamespacesAgree() throws Exception {
-        try (TestNamespace a = new TestNamespace("a"); TestNamespace b = new TestNamespace("b")) {
-            String va = "ndcva" + ProcessHandle.current().pid() % 100000;
-            String vb = "ndcvb" + ProcessHandle.current().pid() % 100000;
-            TestNamespace.check(a.exec(10, "ip", "link", "add", va, "type", "veth", "peer", "name", vb, "netns", b.name));
-            TestNamespace.check(a.exec(10, "ip", "addr", "add", "10.200.71.1/24", "dev", va));
-            TestNamespace.check(b.exec(10, "ip", "addr", "add", "10.200.71.2/24", "dev", vb));
-            TestNamespace.check(a.exec(10, "ip", "link", "set", va, "up"));
-            TestNamespace.check(b.exec(10, "ip", "link", "set", vb, "up"));
-            TestNamespace.check(b.exec(10, "nft", "add", "table", "inet", "ndrej"));
-            TestNamespace.check(b.exec(10, "nft", "add", "chain", "inet", "ndrej", "in", "{ type filter hook input priority 0; }"));
-            TestNamespace.check(b.exec(10, "nft", "add", "rule", "inet", "ndrej", "in", "udp", "dport", "7777", "reject",
+        try (Namespaces nets = new Namespaces("cap")) {
+            String a = nets.create("a");
+            String b = nets.create("b");
+            String va = nets.stem() + "va";
+            String vb = nets.stem() + "vb";
+            Namespaces.veth(a, va, b, vb);
+            Namespaces.check(Namespaces.exec(a, "ip", "addr", "add", "10.200.71.1/24", "dev", va));
+            Namespaces.check(Namespaces.exec(b, "ip", "addr", "add", "10.200.71.2/24", "dev", vb));
+            Namespaces.check(Namespaces.exec(b, "nft", "add", "table", "inet", "ndrej"));
+            Namespaces.check(Namespaces.exec(b, "nft", "add", "chain", "inet", "ndrej", "in", "{ type filter hook input priority 0; }"));
+            Namespaces.check(Namespaces.exec(b, "nft", "add", "rule", "inet", "ndrej", "in", "udp", "dport", "7777", "reject",
                     "with", "icmp", "type", "admin-prohibited"));
             Thread.sleep(300);
             Path again = recordOn(a, va, "veth2", () -> {
-                a.exec(10, "ip", "neigh", "flush", "dev", va);
-                a.exec(30, "ping", "-c", "2", "-i", "0.2", "10.200.71.2");
-                a.exec(30, "bash", "-c", "echo x > /dev/udp/10.200.71.2/7777; echo y > /dev/udp/10.200.71.2/7778; sleep 0.2");
+                Namespaces.exec(a, "ip", "neigh", "flush", "dev", va);
+                Namespaces.exec(a, "ping", "-c", "2", "-i", "0.2", "10.200.71.2");
+                Namespaces.exec(a, "bash", "-c", "echo x > /dev/udp/10.200.71.2/7777; echo y > /dev/udp/10.200.71.2/7778; sleep 0.2");
             });
             Agreement v = compare("veth between namespaces: ARP, ICMP errors from reject rules", again);
             assertTrue(v.total() >= 6, "too few packets");
@@ -175,30 +171,28 @@ class TsharkDifferentialTest {
 
     @Test
     void ttlExceededFromARouterNamespaceAgrees() throws Exception {
-        try (TestNamespace a = new TestNamespace("ra"); TestNamespace r = new TestNamespace("rr");
-             TestNamespace c = new TestNamespace("rc")) {
-            long pid = ProcessHandle.current().pid() % 100000;
-            String ar = "ndcar" + pid;
-            String ra = "ndcra" + pid;
-            String rc = "ndcrc" + pid;
-            String cr = "ndccr" + pid;
-            TestNamespace.check(a.exec(10, "ip", "link", "add", ar, "type", "veth", "peer", "name", ra, "netns", r.name));
-            TestNamespace.check(r.exec(10, "ip", "link", "add", rc, "type", "veth", "peer", "name", cr, "netns", c.name));
-            TestNamespace.check(a.exec(10, "ip", "addr", "add", "10.200.72.1/24", "dev", ar));
-            TestNamespace.check(r.exec(10, "ip", "addr", "add", "10.200.72.2/24", "dev", ra));
-            TestNamespace.check(r.exec(10, "ip", "addr", "add", "10.200.73.1/24", "dev", rc));
-            TestNamespace.check(c.exec(10, "ip", "addr", "add", "10.200.73.2/24", "dev", cr));
-            for (String[] up : new String[][] {{a.name, ar}, {r.name, ra}, {r.name, rc}, {c.name, cr}}) {
-                TestNamespace.check(Host.run("ip", "netns", "exec", up[0], "ip", "link", "set", up[1], "up"));
-            }
-            TestNamespace.check(a.exec(10, "ip", "route", "add", "default", "via", "10.200.72.2"));
-            TestNamespace.check(c.exec(10, "ip", "route", "add", "default", "via", "10.200.73.1"));
-            TestNamespace.check(r.exec(10, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"));
+        try (Namespaces nets = new Namespaces("cap")) {
+            String a = nets.create("ra");
+            String r = nets.create("rr");
+            String c = nets.create("rc");
+            String ar = nets.stem() + "ar";
+            String ra = nets.stem() + "ra";
+            String rc = nets.stem() + "rc";
+            String cr = nets.stem() + "cr";
+            Namespaces.veth(a, ar, r, ra);
+            Namespaces.veth(r, rc, c, cr);
+            Namespaces.check(Namespaces.exec(a, "ip", "addr", "add", "10.200.72.1/24", "dev", ar));
+            Namespaces.check(Namespaces.exec(r, "ip", "addr", "add", "10.200.72.2/24", "dev", ra));
+            Namespaces.check(Namespaces.exec(r, "ip", "addr", "add", "10.200.73.1/24", "dev", rc));
+            Namespaces.check(Namespaces.exec(c, "ip", "addr", "add", "10.200.73.2/24", "dev", cr));
+            Namespaces.check(Namespaces.exec(a, "ip", "route", "add", "default", "via", "10.200.72.2"));
+            Namespaces.check(Namespaces.exec(c, "ip", "route", "add", "default", "via", "10.200.73.1"));
+            Namespaces.check(Namespaces.exec(r, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"));
             Thread.sleep(300);
             Path pcap = recordOn(a, ar, "router", () -> {
-                a.exec(30, "ping", "-c", "1", "10.200.73.2");
-                a.exec(30, "ping", "-c", "2", "-i", "0.2", "-t", "1", "10.200.73.2");
-                a.exec(30, "ping", "-c", "1", "-W", "1", "10.200.74.9");
+                Namespaces.exec(a, "ping", "-c", "1", "10.200.73.2");
+                Namespaces.exec(a, "ping", "-c", "2", "-i", "0.2", "-t", "1", "10.200.73.2");
+                Namespaces.exec(a, "ping", "-c", "1", "-W", "1", "10.200.74.9");
             });
             Agreement v = compare("ICMP time exceeded and errors from a router namespace", pcap);
             assertEquals(v.total(), v.agreeing(), String.join("\n", v.differences()));
@@ -207,10 +201,10 @@ class TsharkDifferentialTest {
         }
     }
 
-    static Path recordOn(TestNamespace ns, String device, String name, Runnable traffic) throws Exception {
+    static Path recordOn(String ns, String device, String name, Runnable traffic) throws Exception {
         Path pcap = dir.resolve(name + ".pcap");
         Path log = dir.resolve(name + ".log");
-        Process tcpdump = ns.start(log, "tcpdump", "-i", device, "--immediate-mode", "-U", "-n", "-w", pcap.toString());
+        Process tcpdump = Namespaces.start(ns, log, "tcpdump", "-i", device, "--immediate-mode", "-U", "-n", "-w", pcap.toString());
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!Files.exists(log) || !Files.readString(log).contains("listening on")) {
             assertTrue(System.nanoTime() < deadline, "tcpdump did not start");
@@ -225,12 +219,13 @@ class TsharkDifferentialTest {
 
     @Test
     void fragmentsReassembleAsTshark() throws Exception {
-        try (TestNamespace ns = new TestNamespace("f")) {
-            TestNamespace.check(ns.exec(10, "ip", "link", "set", "lo", "mtu", "1500"));
+        try (Namespaces nets = new Namespaces("cap")) {
+            String ns = nets.create("f");
+            Namespaces.check(Namespaces.exec(ns, "ip", "link", "set", "lo", "mtu", "1500"));
             Path pcap = record(ns, "fragments", () -> {
-                TestNamespace.check(ns.exec(30, "ping", "-c", "2", "-i", "0.2", "-s", "3000", "127.0.0.1"));
-                TestNamespace.check(ns.exec(30, "ping", "-6", "-c", "1", "-s", "3000", "::1"));
-                ns.traffic("bigudp");
+                Namespaces.check(Namespaces.exec(ns, "ping", "-c", "2", "-i", "0.2", "-s", "3000", "127.0.0.1"));
+                Namespaces.check(Namespaces.exec(ns, "ping", "-6", "-c", "1", "-s", "3000", "::1"));
+                traffic(ns, "bigudp");
             });
             Agreement a = compare("IPv4 and IPv6 fragments, reassembled", pcap);
             assertTrue(a.total() >= 20, "too few packets: " + a.total());
@@ -243,8 +238,9 @@ class TsharkDifferentialTest {
 
     @Test
     void zeroWindowAndKeepAliveAgree() throws Exception {
-        try (TestNamespace ns = new TestNamespace("z")) {
-            Path pcap = record(ns, "zerowindow", () -> ns.traffic("zerowindow"));
+        try (Namespaces nets = new Namespaces("cap")) {
+            String ns = nets.create("z");
+            Path pcap = record(ns, "zerowindow", () -> traffic(ns, "zerowindow"));
             Agreement a = compare("never-reading server, keep-alives", pcap);
             assertTrue(a.flagsSeen().contains("TCP ZeroWindow"), a.flagsSeen().toString());
             assertTrue(a.flagsSeen().contains("TCP Keep-Alive"), a.flagsSeen().toString());
@@ -258,17 +254,18 @@ class TsharkDifferentialTest {
 
     @Test
     void lossFromRandomDropsAgrees() throws Exception {
-        try (TestNamespace ns = new TestNamespace("l")) {
-            TestNamespace.check(ns.exec(10, "ip", "link", "set", "lo", "mtu", "1500"));
-            TestNamespace.check(ns.exec(10, "nft", "add", "table", "inet", "ndloss"));
+        try (Namespaces nets = new Namespaces("cap")) {
+            String ns = nets.create("l");
+            Namespaces.check(Namespaces.exec(ns, "ip", "link", "set", "lo", "mtu", "1500"));
+            Namespaces.check(Namespaces.exec(ns, "nft", "add", "table", "inet", "ndloss"));
             // dropped on input, after the capture point on lo: the capture shows the loss and the repair
-            TestNamespace.check(ns.exec(10, "nft", "add", "chain", "inet", "ndloss", "in",
+            Namespaces.check(Namespaces.exec(ns, "nft", "add", "chain", "inet", "ndloss", "in",
                     "{ type filter hook input priority 0; }"));
-            TestNamespace.check(ns.exec(10, "nft", "add", "rule", "inet", "ndloss", "in", "tcp", "dport", "18100",
+            Namespaces.check(Namespaces.exec(ns, "nft", "add", "rule", "inet", "ndloss", "in", "tcp", "dport", "18100",
                     "tcp", "flags", "&", "syn", "==", "0", "numgen", "random", "mod", "25", "==", "0", "drop"));
-            TestNamespace.check(ns.exec(10, "nft", "add", "rule", "inet", "ndloss", "in", "tcp", "sport", "18100",
+            Namespaces.check(Namespaces.exec(ns, "nft", "add", "rule", "inet", "ndloss", "in", "tcp", "sport", "18100",
                     "tcp", "flags", "&", "syn", "==", "0", "numgen", "random", "mod", "40", "==", "0", "drop"));
-            Path pcap = record(ns, "loss", () -> ns.traffic("bulk", "18100", "1000000"));
+            Path pcap = record(ns, "loss", () -> traffic(ns, "bulk", "18100", "1000000"));
             Agreement a = compare("4% random drops (nft numgen) on a bulk transfer", pcap);
             assertTrue(a.flagsSeen().stream().anyMatch(f -> f.contains("Retransmission")), a.flagsSeen().toString());
             assertTrue(a.flagsSeen().contains("TCP Dup ACK"), a.flagsSeen().toString());

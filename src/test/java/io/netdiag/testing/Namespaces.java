@@ -1,12 +1,14 @@
 package io.netdiag.testing;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Network namespaces built by a test and deleted on close: unique names ({@code nd<pkg><pid><random><tag>}),
- * loopback up, veth pairs between them, and commands or the packaged jar run inside them.
+ * loopback up, veth pairs between them, and commands, test classes or the packaged jar run inside them.
  */
 public final class Namespaces implements AutoCloseable {
     private final List<String> created = new ArrayList<>();
@@ -57,6 +59,21 @@ public final class Namespaces implements AutoCloseable {
     public static Host.Run exec(String ns, String... command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         full.addAll(List.of(command));
+        return Host.run(full, 120);
+    }
+
+    /** Starts {@code command} in the namespace, stdout and stderr to {@code output}, for a tool the test stops (tcpdump). */
+    public static Process start(String ns, Path output, String... command) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(List.of(command));
+        return new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+
+    /** The {@code main} of a test class (a traffic generator) in the namespace, on the test's own class path. */
+    public static Host.Run testMain(String ns, Class<?> main, String... args) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns, Jar.java().toString(), "-cp",
+                System.getProperty("java.class.path"), main.getName()));
+        full.addAll(List.of(args));
         return Host.run(full, 120);
     }
 
