@@ -92,12 +92,7 @@ final class CaptureCommand extends BaseCommand {
         CaptureRequest request = request();
         if (readFile != null) {
             Findings findings = new Findings(conversations);
-            CaptureStatistics stats = PacketCapture.read(request, p -> {
-                if (!conversations || json()) {
-                    renderer.packet(p);
-                }
-                findings.add(p);
-            });
+            CaptureStatistics stats = PacketCapture.read(request, findings.sink(renderer, json()));
             out().flush();
             findings.print(out(), json());
             if (stats.warning() != null) {
@@ -129,12 +124,7 @@ final class CaptureCommand extends BaseCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         Findings findings = new Findings(conversations);
         try {
-            CaptureStatistics stats = capture.run(p -> {
-                if (!conversations || json()) {
-                    renderer.packet(p);
-                }
-                findings.add(p);
-            });
+            CaptureStatistics stats = capture.run(findings.sink(renderer, json()));
             out().flush();
             findings.print(out(), json());
             CaptureRenderer.statistics(err(), stats);
@@ -202,10 +192,16 @@ final class CaptureCommand extends BaseCommand {
             this.tracker = on ? new io.netdiag.capture.Conversations() : null;
         }
 
-        void add(io.netdiag.capture.PacketSummary p) {
-            if (tracker != null) {
-                tracker.add(p);
-            }
+        /** Each packet, read or live: printed (text with --conversations prints the findings alone) and tracked. */
+        java.util.function.Consumer<io.netdiag.capture.PacketSummary> sink(CaptureRenderer renderer, boolean json) {
+            return p -> {
+                if (tracker == null || json) {
+                    renderer.packet(p);
+                }
+                if (tracker != null) {
+                    tracker.add(p);
+                }
+            };
         }
 
         void print(java.io.PrintWriter out, boolean json) {
