@@ -204,14 +204,19 @@ class TsharkDifferentialTest {
     static Path recordOn(String ns, String device, String name, Runnable traffic) throws Exception {
         Path pcap = dir.resolve(name + ".pcap");
         Path log = dir.resolve(name + ".log");
-        Process tcpdump = Namespaces.start(ns, log, "tcpdump", "-i", device, "--immediate-mode", "-U", "-n", "-w", pcap.toString());
+        // No immediate mode and a 16 MiB buffer: in immediate mode libpcap gives every packet a slot of the
+        // snapshot length, and a burst on a loaded machine overflows the ring. The lost packets then
+        // show up as "Previous segment not captured" / "ACKed unseen segment" and the test compares
+        // the capture's gaps instead of the traffic. Without immediate mode the kernel hands packets
+        // over in blocks, at the latest after libpcap's 1 s timeout: wait that long before stopping.
+        Process tcpdump = Namespaces.start(ns, log, "tcpdump", "-i", device, "-B", "16384", "-U", "-n", "-w", pcap.toString());
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!Files.exists(log) || !Files.readString(log).contains("listening on")) {
             assertTrue(System.nanoTime() < deadline, "tcpdump did not start");
             Thread.sleep(20);
         }
         traffic.run();
-        Thread.sleep(300);
+        Thread.sleep(1300);
         tcpdump.destroy();
         tcpdump.waitFor();
         return pcap;
