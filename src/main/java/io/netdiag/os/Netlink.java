@@ -65,6 +65,25 @@ public final class Netlink implements AutoCloseable {
 
     private final MemorySegment errno = arena.allocate(Calls.CAPTURE);
 
+    /**
+     * Links the calls on a daemon thread, so that a command which will dump sockets can have the linker's
+     * cold start (tens of milliseconds: downcall stubs are generated at run time, the AOT cache does not hold
+     * them) overlap its own option parsing. A later {@link #open} waits for the linking if it is still going.
+     */
+    public static void linkInBackground() {
+        Thread t = new Thread(Netlink::link, "netlink-link");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void link() {
+        try {
+            java.lang.invoke.MethodHandle ignored = Calls.CLOSE;
+        } catch (Throwable t) {
+            // the caller that needs the calls links them itself and reports what fails
+        }
+    }
+
     private Netlink(int fd, String protocolName) {
         this.fd = fd;
         this.protocolName = protocolName;

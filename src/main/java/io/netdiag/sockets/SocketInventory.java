@@ -50,6 +50,15 @@ public final class SocketInventory {
         }
     }
 
+    /**
+     * Starts linking the native calls a listing makes, on a daemon thread, for a caller that will list sockets
+     * soon and has other work to do first (parsing options). Nothing happens when the calls cannot be linked
+     * there; the listing itself then reports why.
+     */
+    public static void prepare() {
+        io.netdiag.os.Netlink.linkInBackground();
+    }
+
     /** A whole listing in memory: for small queries (one port, one inode) and for sampling. */
     public record Listing(Report report, List<SocketEntry> sockets) {
     }
