@@ -48,6 +48,8 @@ final class SockDiag implements AutoCloseable {
 
 
     private final Netlink netlink;
+    /** A dump repeats few addresses (127.0.0.1 on both ends of 40,000 loopback sockets): format each once. */
+    private final AddressCache addresses = new AddressCache();
 
     private SockDiag(Netlink netlink) {
         this.netlink = netlink;
@@ -79,7 +81,7 @@ final class SockDiag implements AutoCloseable {
             // when looking up one socket
             req.set(JAVA_INT_UNALIGNED, 4, stateBits);
             String what = "SOCK_DIAG_BY_FAMILY " + (family == Libc.AF_INET ? "AF_INET " : "AF_INET6 ") + netid.ssName();
-            netlink.dump(SOCK_DIAG_BY_FAMILY, req, what, (type, bytes, at, length) -> sink.accept(decodeInet(netid, bytes, at, length)));
+            netlink.dump(SOCK_DIAG_BY_FAMILY, req, what, (type, bytes, at, length) -> sink.accept(decodeInet(netid, bytes, at, length, addresses)));
         }
     }
 
@@ -110,7 +112,7 @@ final class SockDiag implements AutoCloseable {
             String what = "SOCK_DIAG_BY_FAMILY " + (family == Libc.AF_INET ? "AF_INET" : "AF_INET6") + " tcp (one socket)";
             SocketEntry[] found = new SocketEntry[1];
             try {
-                netlink.request(SOCK_DIAG_BY_FAMILY, req, what, (type, bytes, at, length) -> found[0] = decodeInet(Netid.TCP, bytes, at, length));
+                netlink.request(SOCK_DIAG_BY_FAMILY, req, what, (type, bytes, at, length) -> found[0] = decodeInet(Netid.TCP, bytes, at, length, addresses));
             } catch (ErrnoException e) {
                 if (e.errno() == 2) { // ENOENT: no such socket
                     return Optional.empty();
@@ -167,13 +169,17 @@ final class SockDiag implements AutoCloseable {
 
     /** struct inet_diag_msg (72 bytes) followed by rtattr attributes, {@code length} bytes at {@code at}. */
     static SocketEntry decodeInet(Netid netid, byte[] m, int at, int length) {
+        return decodeInet(netid, m, at, length, new AddressCache());
+    }
+
+    static SocketEntry decodeInet(Netid netid, byte[] m, int at, int length, AddressCache addresses) {
         int family = NativeBytes.u8(m, at);
         SocketState state = SocketState.of(NativeBytes.u8(m, at + 1));
         int sport = NativeBytes.be16(m, at + 4);
         int dport = NativeBytes.be16(m, at + 6);
         boolean v4 = family == Libc.AF_INET;
-        String src = v4 ? AddressText.ipv4(m, at + 8) : AddressText.ipv6(m, at + 8);
-        String dst = v4 ? AddressText.ipv4(m, at + 24) : AddressText.ipv6(m, at + 24);
+        String src = addresses.text(v4, m, at + 8);
+        String dst = addresses.text(v4, m, at + 24);
         long cookie = NativeBytes.u32(m, at + 44) | NativeBytes.u32(m, at + 48) << 32;
         long rqueue = NativeBytes.u32(m, at + 56);
         long wqueue = NativeBytes.u32(m, at + 60);
@@ -282,6 +288,32 @@ final class SockDiag implements AutoCloseable {
             v[i] = (i + 1) * 4 <= size ? NativeBytes.u32(m, at + i * 4) : -1;
         }
         return new SocketMemory(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+    }
+
+    /**
+     * The text of the last few addresses seen, keyed by their bytes: a direct-mapped table of 64 slots, so
+     * that a dump formats each distinct address about once instead of twice per socket.
+     */
+    static final class AddressCache {
+        private final byte[][] keys = new byte[64][];
+        private final String[] texts = new String[64];
+
+        String text(boolean v4, byte[] m, int at) {
+            int size = v4 ? 4 : 16;
+            int hash = 0;
+            for (int i = 0; i < size; i++) {
+                hash = 31 * hash + m[at + i];
+            }
+            int slot = (hash ^ hash >>> 7) & 63;
+            byte[] key = keys[slot];
+            if (key != null && java.util.Arrays.equals(key, 0, key.length, m, at, at + size)) {
+                return texts[slot];
+            }
+            String text = v4 ? AddressText.ipv4(m, at) : AddressText.ipv6(m, at);
+            keys[slot] = java.util.Arrays.copyOfRange(m, at, at + size);
+            texts[slot] = text;
+            return text;
+        }
     }
 
     @Override
