@@ -44,12 +44,6 @@ import java.util.Set;
         exitCodeList = {" 0:listed (or, with --diagnose, nothing stuck)", " 1:--diagnose found a stuck queue",
                 " 2:bad option, state or filter expression", " 3:netlink refused with --source netlink, or /proc unreadable"})
 final class SocketsCommand extends BaseCommand {
-    static {
-        // picocli loads this class to build the command's model; linking the netlink calls meanwhile takes the
-        // FFM linker's cold start off the listing's path (sockets -tan: see bench/sockets.sh)
-        SocketInventory.prepare();
-    }
-
     @Option(names = {"-t", "--tcp"}, description = "TCP sockets.")
     boolean tcp;
     @Option(names = {"-u", "--udp"}, description = "UDP sockets.")

@@ -48,8 +48,6 @@ final class SockDiag implements AutoCloseable {
 
 
     private final Netlink netlink;
-    /** A dump repeats few addresses (127.0.0.1 on both ends of 40,000 loopback sockets): format each once. */
-    private final AddressCache addresses = new AddressCache();
 
     private SockDiag(Netlink netlink) {
         this.netlink = netlink;
@@ -59,30 +57,89 @@ final class SockDiag implements AutoCloseable {
         return new SockDiag(Netlink.open(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG"));
     }
 
-    /** Dumps one inet table (TCP, UDP or raw, for AF_INET or AF_INET6), handing each decoded socket to {@code sink}. */
-    void inet(Netid netid, int family, int stateBits, boolean info, Consumer<SocketEntry> sink) throws ErrnoException {
+    /**
+     * Starts dumping one inet table on its own socket and thread ({@link Netlink.Dump}): the kernel's dump
+     * work (it runs inside the reader's recv calls) overlaps the caller's decoding, and a listing can start
+     * every table it needs at once. Decode with {@link Pending#drain}.
+     */
+    static Pending startInet(Netid netid, int family, int stateBits, boolean info) {
+        String what = inetWhat(netid, family);
+        return new Pending(Netlink.startDump(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", SOCK_DIAG_BY_FAMILY,
+                inetRequest(netid, family, stateBits, info), what), netid);
+    }
+
+    /** As {@link #startInet} for the UNIX table. */
+    static Pending startUnix(int stateBits, boolean info) {
+        return new Pending(Netlink.startDump(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", SOCK_DIAG_BY_FAMILY,
+                unixRequest(stateBits, info), "SOCK_DIAG_BY_FAMILY AF_UNIX"), null);
+    }
+
+    /**
+     * A table's dump under way; {@code netid} null for the UNIX table. A dump repeats few addresses (127.0.0.1
+     * on both ends of 40,000 loopback sockets): the cache formats each about once.
+     */
+    static final class Pending implements AutoCloseable {
+        private final Netlink.Dump dump;
+        private final Netid netid;
+        private final AddressCache addresses = new AddressCache();
+
+        private Pending(Netlink.Dump dump, Netid netid) {
+            this.dump = dump;
+            this.netid = netid;
+        }
+
+        /** Decodes the table's sockets in the kernel's order; throws what the dump failed with. */
+        void drain(Consumer<SocketEntry> sink) throws ErrnoException {
+            if (netid == null) {
+                dump.drain((type, bytes, at, length) -> sink.accept(decodeUnix(bytes, at, length)));
+            } else {
+                dump.drain((type, bytes, at, length) -> sink.accept(decodeInet(netid, bytes, at, length, addresses)));
+            }
+        }
+
+        @Override
+        public void close() {
+            dump.close();
+        }
+    }
+
+    private static String inetWhat(Netid netid, int family) {
+        return "SOCK_DIAG_BY_FAMILY " + (family == Libc.AF_INET ? "AF_INET " : "AF_INET6 ") + netid.ssName();
+    }
+
+    private static byte[] inetRequest(Netid netid, int family, int stateBits, boolean info) {
         int protocol = switch (netid) {
             case TCP -> Libc.IPPROTO_TCP;
             case UDP -> Libc.IPPROTO_UDP;
             default -> IPPROTO_RAW;
         };
-        try (Arena arena = Arena.ofConfined()) {
-            // struct inet_diag_req_v2: family u8, protocol u8, ext u8, pad u8 (raw: the raw protocol), states u32,
-            // struct inet_diag_sockid (48 bytes, zero = any)
-            MemorySegment req = arena.allocate(56, 4);
-            req.set(JAVA_BYTE, 0, (byte) family);
-            req.set(JAVA_BYTE, 1, (byte) protocol);
-            int ext = 0;
-            if (info) {
-                ext |= 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) | 1 << (INET_DIAG_SKMEMINFO - 1);
-            }
-            req.set(JAVA_BYTE, 2, (byte) ext);
-            // pad (sdiag_raw_protocol for raw) stays 0 in a dump, as ss sends it: the kernel only compares it
-            // when looking up one socket
-            req.set(JAVA_INT_UNALIGNED, 4, stateBits);
-            String what = "SOCK_DIAG_BY_FAMILY " + (family == Libc.AF_INET ? "AF_INET " : "AF_INET6 ") + netid.ssName();
-            netlink.dump(SOCK_DIAG_BY_FAMILY, req, what, (type, bytes, at, length) -> sink.accept(decodeInet(netid, bytes, at, length, addresses)));
+        // struct inet_diag_req_v2: family u8, protocol u8, ext u8, pad u8 (raw: the raw protocol), states u32,
+        // struct inet_diag_sockid (48 bytes, zero = any)
+        MemorySegment req = MemorySegment.ofArray(new byte[56]);
+        req.set(JAVA_BYTE, 0, (byte) family);
+        req.set(JAVA_BYTE, 1, (byte) protocol);
+        int ext = 0;
+        if (info) {
+            ext |= 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) | 1 << (INET_DIAG_SKMEMINFO - 1);
         }
+        req.set(JAVA_BYTE, 2, (byte) ext);
+        // pad (sdiag_raw_protocol for raw) stays 0 in a dump, as ss sends it: the kernel only compares it
+        // when looking up one socket
+        req.set(JAVA_INT_UNALIGNED, 4, stateBits);
+        return req.toArray(JAVA_BYTE);
+    }
+
+    private static byte[] unixRequest(int stateBits, boolean info) {
+        // struct unix_diag_req: family u8, protocol u8, pad u16, states u32, ino u32, show u32, cookie u32[2]
+        MemorySegment req = MemorySegment.ofArray(new byte[24]);
+        req.set(JAVA_BYTE, 0, (byte) Libc.AF_UNIX);
+        req.set(JAVA_INT_UNALIGNED, 4, stateBits);
+        int show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+        if (info) {
+            show |= UDIAG_SHOW_MEMINFO;
+        }
+        req.set(JAVA_INT_UNALIGNED, 12, show);
+        return req.toArray(JAVA_BYTE);
     }
 
     /**
@@ -112,7 +169,7 @@ final class SockDiag implements AutoCloseable {
             String what = "SOCK_DIAG_BY_FAMILY " + (family == Libc.AF_INET ? "AF_INET" : "AF_INET6") + " tcp (one socket)";
             SocketEntry[] found = new SocketEntry[1];
             try {
-                netlink.request(SOCK_DIAG_BY_FAMILY, req, what, (type, bytes, at, length) -> found[0] = decodeInet(Netid.TCP, bytes, at, length, addresses));
+                netlink.request(SOCK_DIAG_BY_FAMILY, req, what, (type, bytes, at, length) -> found[0] = decodeInet(Netid.TCP, bytes, at, length));
             } catch (ErrnoException e) {
                 if (e.errno() == 2) { // ENOENT: no such socket
                     return Optional.empty();
@@ -148,22 +205,6 @@ final class SockDiag implements AutoCloseable {
                 throw e;
             }
             return Optional.ofNullable(found[0]);
-        }
-    }
-
-    /** Dumps UNIX sockets in the given states. */
-    void unix(int stateBits, boolean info, Consumer<SocketEntry> sink) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            // struct unix_diag_req: family u8, protocol u8, pad u16, states u32, ino u32, show u32, cookie u32[2]
-            MemorySegment req = arena.allocate(24, 4);
-            req.set(JAVA_BYTE, 0, (byte) Libc.AF_UNIX);
-            req.set(JAVA_INT_UNALIGNED, 4, stateBits);
-            int show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
-            if (info) {
-                show |= UDIAG_SHOW_MEMINFO;
-            }
-            req.set(JAVA_INT_UNALIGNED, 12, show);
-            netlink.dump(SOCK_DIAG_BY_FAMILY, req, "SOCK_DIAG_BY_FAMILY AF_UNIX", (type, bytes, at, length) -> sink.accept(decodeUnix(bytes, at, length)));
         }
     }
 
