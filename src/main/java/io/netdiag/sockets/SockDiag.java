@@ -57,30 +57,89 @@ final class SockDiag implements AutoCloseable {
         return new SockDiag(Netlink.open(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG"));
     }
 
-    /** Dumps one inet table (TCP, UDP or raw, for AF_INET or AF_INET6), handing each decoded socket to {@code sink}. */
-    void inet(Netid netid, int family, int stateBits, boolean info, Consumer<SocketEntry> sink) throws ErrnoException {
+    /**
+     * Starts dumping one inet table on its own socket and thread ({@link Netlink.Dump}): the kernel's dump
+     * work (it runs inside the reader's recv calls) overlaps the caller's decoding, and a listing can start
+     * every table it needs at once. Decode with {@link Pending#drain}.
+     */
+    static Pending startInet(Netid netid, int family, int stateBits, boolean info) {
+        String what = inetWhat(netid, family);
+        return new Pending(Netlink.startDump(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", SOCK_DIAG_BY_FAMILY,
+                inetRequest(netid, family, stateBits, info), what), netid);
+    }
+
+    /** As {@link #startInet} for the UNIX table. */
+    static Pending startUnix(int stateBits, boolean info) {
+        return new Pending(Netlink.startDump(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", SOCK_DIAG_BY_FAMILY,
+                unixRequest(stateBits, info), "SOCK_DIAG_BY_FAMILY AF_UNIX"), null);
+    }
+
+    /**
+     * A table's dump under way; {@code netid} null for the UNIX table. A dump repeats few addresses (127.0.0.1
+     * on both ends of 40,000 loopback sockets): the cache formats each about once.
+     */
+    static final class Pending implements AutoCloseable {
+        private final Netlink.Dump dump;
+        private final Netid netid;
+        private final AddressCache addresses = new AddressCache();
+
+        private Pending(Netlink.Dump dump, Netid netid) {
+            this.dump = dump;
+            this.netid = netid;
+        }
+
+        /** Decodes the table's sockets in the kernel's order; throws what the dump failed with. */
+        void drain(Consumer<SocketEntry> sink) throws ErrnoException {
+            if (netid == null) {
+                dump.drain((type, bytes, at, length) -> sink.accept(decodeUnix(bytes, at, length)));
+            } else {
+                dump.drain((type, bytes, at, length) -> sink.accept(decodeInet(netid, bytes, at, length, addresses)));
+            }
+        }
+
+        @Override
+        public void close() {
+            dump.close();
+        }
+    }
+
+    private static String inetWhat(Netid netid, int family) {
+        return "SOCK_DIAG_BY_FAMILY " + (family == Libc.AF_INET ? "AF_INET " : "AF_INET6 ") + netid.ssName();
+    }
+
+    private static byte[] inetRequest(Netid netid, int family, int stateBits, boolean info) {
         int protocol = switch (netid) {
             case TCP -> Libc.IPPROTO_TCP;
             case UDP -> Libc.IPPROTO_UDP;
             default -> IPPROTO_RAW;
         };
-        try (Arena arena = Arena.ofConfined()) {
-            // struct inet_diag_req_v2: family u8, protocol u8, ext u8, pad u8 (raw: the raw protocol), states u32,
-            // struct inet_diag_sockid (48 bytes, zero = any)
-            MemorySegment req = arena.allocate(56, 4);
-            req.set(JAVA_BYTE, 0, (byte) family);
-            req.set(JAVA_BYTE, 1, (byte) protocol);
-            int ext = 0;
-            if (info) {
-                ext |= 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) | 1 << (INET_DIAG_SKMEMINFO - 1);
-            }
-            req.set(JAVA_BYTE, 2, (byte) ext);
-            // pad (sdiag_raw_protocol for raw) stays 0 in a dump, as ss sends it: the kernel only compares it
-            // when looking up one socket
-            req.set(JAVA_INT_UNALIGNED, 4, stateBits);
-            String what = "SOCK_DIAG_BY_FAMILY " + (family == Libc.AF_INET ? "AF_INET " : "AF_INET6 ") + netid.ssName();
-            netlink.dump(SOCK_DIAG_BY_FAMILY, req, what, (type, bytes, at, length) -> sink.accept(decodeInet(netid, bytes, at, length)));
+        // struct inet_diag_req_v2: family u8, protocol u8, ext u8, pad u8 (raw: the raw protocol), states u32,
+        // struct inet_diag_sockid (48 bytes, zero = any)
+        MemorySegment req = MemorySegment.ofArray(new byte[56]);
+        req.set(JAVA_BYTE, 0, (byte) family);
+        req.set(JAVA_BYTE, 1, (byte) protocol);
+        int ext = 0;
+        if (info) {
+            ext |= 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) | 1 << (INET_DIAG_SKMEMINFO - 1);
         }
+        req.set(JAVA_BYTE, 2, (byte) ext);
+        // pad (sdiag_raw_protocol for raw) stays 0 in a dump, as ss sends it: the kernel only compares it
+        // when looking up one socket
+        req.set(JAVA_INT_UNALIGNED, 4, stateBits);
+        return req.toArray(JAVA_BYTE);
+    }
+
+    private static byte[] unixRequest(int stateBits, boolean info) {
+        // struct unix_diag_req: family u8, protocol u8, pad u16, states u32, ino u32, show u32, cookie u32[2]
+        MemorySegment req = MemorySegment.ofArray(new byte[24]);
+        req.set(JAVA_BYTE, 0, (byte) Libc.AF_UNIX);
+        req.set(JAVA_INT_UNALIGNED, 4, stateBits);
+        int show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+        if (info) {
+            show |= UDIAG_SHOW_MEMINFO;
+        }
+        req.set(JAVA_INT_UNALIGNED, 12, show);
+        return req.toArray(JAVA_BYTE);
     }
 
     /**
@@ -149,31 +208,19 @@ final class SockDiag implements AutoCloseable {
         }
     }
 
-    /** Dumps UNIX sockets in the given states. */
-    void unix(int stateBits, boolean info, Consumer<SocketEntry> sink) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            // struct unix_diag_req: family u8, protocol u8, pad u16, states u32, ino u32, show u32, cookie u32[2]
-            MemorySegment req = arena.allocate(24, 4);
-            req.set(JAVA_BYTE, 0, (byte) Libc.AF_UNIX);
-            req.set(JAVA_INT_UNALIGNED, 4, stateBits);
-            int show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
-            if (info) {
-                show |= UDIAG_SHOW_MEMINFO;
-            }
-            req.set(JAVA_INT_UNALIGNED, 12, show);
-            netlink.dump(SOCK_DIAG_BY_FAMILY, req, "SOCK_DIAG_BY_FAMILY AF_UNIX", (type, bytes, at, length) -> sink.accept(decodeUnix(bytes, at, length)));
-        }
-    }
-
     /** struct inet_diag_msg (72 bytes) followed by rtattr attributes, {@code length} bytes at {@code at}. */
     static SocketEntry decodeInet(Netid netid, byte[] m, int at, int length) {
+        return decodeInet(netid, m, at, length, new AddressCache());
+    }
+
+    static SocketEntry decodeInet(Netid netid, byte[] m, int at, int length, AddressCache addresses) {
         int family = NativeBytes.u8(m, at);
         SocketState state = SocketState.of(NativeBytes.u8(m, at + 1));
         int sport = NativeBytes.be16(m, at + 4);
         int dport = NativeBytes.be16(m, at + 6);
         boolean v4 = family == Libc.AF_INET;
-        String src = v4 ? AddressText.ipv4(m, at + 8) : AddressText.ipv6(m, at + 8);
-        String dst = v4 ? AddressText.ipv4(m, at + 24) : AddressText.ipv6(m, at + 24);
+        String src = addresses.text(v4, m, at + 8);
+        String dst = addresses.text(v4, m, at + 24);
         long cookie = NativeBytes.u32(m, at + 44) | NativeBytes.u32(m, at + 48) << 32;
         long rqueue = NativeBytes.u32(m, at + 56);
         long wqueue = NativeBytes.u32(m, at + 60);
@@ -282,6 +329,32 @@ final class SockDiag implements AutoCloseable {
             v[i] = (i + 1) * 4 <= size ? NativeBytes.u32(m, at + i * 4) : -1;
         }
         return new SocketMemory(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+    }
+
+    /**
+     * The text of the last few addresses seen, keyed by their bytes: a direct-mapped table of 64 slots, so
+     * that a dump formats each distinct address about once instead of twice per socket.
+     */
+    static final class AddressCache {
+        private final byte[][] keys = new byte[64][];
+        private final String[] texts = new String[64];
+
+        String text(boolean v4, byte[] m, int at) {
+            int size = v4 ? 4 : 16;
+            int hash = 0;
+            for (int i = 0; i < size; i++) {
+                hash = 31 * hash + m[at + i];
+            }
+            int slot = (hash ^ hash >>> 7) & 63;
+            byte[] key = keys[slot];
+            if (key != null && java.util.Arrays.equals(key, 0, key.length, m, at, at + size)) {
+                return texts[slot];
+            }
+            String text = v4 ? AddressText.ipv4(m, at) : AddressText.ipv6(m, at);
+            keys[slot] = java.util.Arrays.copyOfRange(m, at, at + size);
+            texts[slot] = text;
+            return text;
+        }
     }
 
     @Override

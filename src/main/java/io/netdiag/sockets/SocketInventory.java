@@ -135,12 +135,21 @@ public final class SocketInventory {
                 notes.add("netlink sock_diag refused (" + e.getMessage() + "): read /proc/net instead");
             }
         }
+        List<Table> wantedTables = tables(query);
+        // every table's dump starts now, each on its own socket and thread: the kernel fills the next batches
+        // (and walks the next tables) while this thread decodes and formats
+        java.util.Map<Table, SockDiag.Pending> pending = new java.util.HashMap<>();
         try {
-            for (Table t : tables(query)) {
+            if (diag != null) {
+                for (Table t : wantedTables) {
+                    pending.put(t, t.start(query));
+                }
+            }
+            for (Table t : wantedTables) {
                 boolean done = false;
                 if (diag != null) {
                     try {
-                        t.netlink(diag, query, out);
+                        pending.get(t).drain(out);
                         used.add(Source.NETLINK);
                         done = true;
                     } catch (ErrnoException e) {
@@ -168,6 +177,7 @@ public final class SocketInventory {
                 }
             }
         } finally {
+            pending.values().forEach(SockDiag.Pending::close);
             if (diag != null) {
                 diag.close();
             }
@@ -208,13 +218,12 @@ public final class SocketInventory {
             };
         }
 
-        void netlink(SockDiag diag, SocketQuery q, Consumer<SocketEntry> out) throws ErrnoException {
+        SockDiag.Pending start(SocketQuery q) {
             int bits = q.stateBits();
             if (family == SocketEntry.Family.UNIX) {
-                diag.unix(bits, q.info(), out);
-            } else {
-                diag.inet(netid, family == SocketEntry.Family.INET ? Libc.AF_INET : Libc.AF_INET6, bits, q.info(), out);
+                return SockDiag.startUnix(bits, q.info());
             }
+            return SockDiag.startInet(netid, family == SocketEntry.Family.INET ? Libc.AF_INET : Libc.AF_INET6, bits, q.info());
         }
 
         void proc(ProcNetTables tables, Consumer<SocketEntry> out) throws IOException {

@@ -34,10 +34,26 @@ public final class SocketRows {
     public void add(SocketEntry e) {
         String[] local = endpoint(e, e.local(), true, layout.names());
         String[] peer = endpoint(e, e.peer(), false, layout.names());
-        rows.add(new String[] {e.netid().ssName(), e.state().ssName(), Long.toString(e.recvQ()), Long.toString(e.sendQ()),
-                local[0], local[1], peer[0], peer[1], process(e) + (layout.extended() ? extended(e) : ""),
+        String process = e.owners().isEmpty() ? "" : process(e);
+        rows.add(new String[] {e.netid().ssName(), e.state().ssName(), number(e.recvQ()), number(e.sendQ()),
+                local[0], local[1], peer[0], peer[1], layout.extended() ? process + extended(e) : process,
                 e.family() == SocketEntry.Family.UNIX ? " " : ":"}); // ss separates a UNIX path from its inode by a blank
         details.add(layout.info() ? detail(e) : null);
+    }
+
+    /** Queue lengths are mostly small: their text is made once (a listing has tens of thousands of zeros). */
+    private static final String[] SMALL = new String[256];
+
+    private static String number(long n) {
+        if (n >= 0 && n < SMALL.length) {
+            String s = SMALL[(int) n];
+            if (s == null) {
+                s = Long.toString(n);
+                SMALL[(int) n] = s;
+            }
+            return s;
+        }
+        return Long.toString(n);
     }
 
     public int size() {
@@ -45,14 +61,25 @@ public final class SocketRows {
     }
 
     public void print(PrintWriter out) {
+        // lines are laid out straight into one chunk, written in few large writes: stdout flushes per write
+        int[] w = widths();
         StringBuilder chunk = new StringBuilder(1 << 16);
-        forEachLine(true, line -> {
-            chunk.append(line).append('\n');
-            if (chunk.length() > 60_000) { // few large writes: the encoder and stdout flush per write
+        if (layout.header()) {
+            emit(chunk, HEAD, w);
+            chunk.append('\n');
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            emit(chunk, rows.get(i), w);
+            chunk.append('\n');
+            String d = details.get(i);
+            if (d != null && !d.isEmpty()) {
+                chunk.append('\t').append(d).append('\n');
+            }
+            if (chunk.length() > 60_000) {
                 out.write(chunk.toString());
                 chunk.setLength(0);
             }
-        });
+        }
         out.write(chunk.toString());
         out.flush();
     }
@@ -67,23 +94,32 @@ public final class SocketRows {
         return out;
     }
 
-    /** Hands each line to {@code sink} as a reused buffer (no String per line when printing). */
-    private void forEachLine(boolean withDetails, java.util.function.Consumer<CharSequence> sink) {
+    private static final String[] HEAD = {"Netid", "State", "Recv-Q", "Send-Q", "Local Address", "Port", "Peer Address", "Port",
+            "Process"};
+
+    private int[] widths() {
         int[] w = new int[9];
-        String[] head = {"Netid", "State", "Recv-Q", "Send-Q", "Local Address", "Port", "Peer Address", "Port", "Process"};
         for (int i = 0; i < 9; i++) {
-            w[i] = layout.header() ? head[i].length() : 0;
+            w[i] = layout.header() ? HEAD[i].length() : 0;
         }
         for (String[] r : rows) {
             for (int i = 0; i < 9; i++) {
                 w[i] = Math.max(w[i], r[i].length());
             }
         }
+        return w;
+    }
+
+    /** Hands each line to {@code sink} as a reused buffer (no String per line when printing). */
+    private void forEachLine(boolean withDetails, java.util.function.Consumer<CharSequence> sink) {
+        int[] w = widths();
         StringBuilder line = new StringBuilder(160);
         if (layout.header()) {
-            sink.accept(emit(line, head, w));
+            line.setLength(0);
+            sink.accept(emit(line, HEAD, w));
         }
         for (int i = 0; i < rows.size(); i++) {
+            line.setLength(0);
             sink.accept(emit(line, rows.get(i), w));
             String d = details.get(i);
             if (withDetails && d != null && !d.isEmpty()) {
@@ -92,8 +128,9 @@ public final class SocketRows {
         }
     }
 
+    /** Appends one aligned line (without its newline) to {@code line}, trailing blanks dropped as ss drops them. */
     private StringBuilder emit(StringBuilder line, String[] r, int[] w) {
-        line.setLength(0);
+        int start = line.length();
         if (layout.netidColumn()) {
             left(line, r[0], w[0]).append(' ');
         }
@@ -109,7 +146,7 @@ public final class SocketRows {
         left(line, r[7], w[7]).append(' ');
         line.append(r[8]);
         int end = line.length();
-        while (end > 0 && line.charAt(end - 1) == ' ') {
+        while (end > start && line.charAt(end - 1) == ' ') {
             end--;
         }
         line.setLength(end);
