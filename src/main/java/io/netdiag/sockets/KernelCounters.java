@@ -51,6 +51,7 @@ public final class KernelCounters {
     }
 
     public static KernelCounters read() {
+        io.netdiag.os.Platform.requireLinux("kernel socket counters");
         return read(Path.of("/proc/net"));
     }
 

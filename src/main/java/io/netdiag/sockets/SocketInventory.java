@@ -3,6 +3,7 @@ package io.netdiag.sockets;
 import io.netdiag.explain.NetdiagException;
 import io.netdiag.os.ErrnoException;
 import io.netdiag.os.Libc;
+import io.netdiag.os.Platform;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -98,6 +99,7 @@ public final class SocketInventory {
     }
 
     private static SockDiag openForLookup() {
+        Platform.requireLinux("netdiag sockets");
         try {
             return SockDiag.open();
         } catch (ErrnoException e) {
@@ -112,6 +114,7 @@ public final class SocketInventory {
 
     /** As {@link #stream(SocketQuery, Consumer)} with an owner map already read (sampling reuses one). */
     public static Report stream(SocketQuery query, OwnerMap ownerMap, Consumer<SocketEntry> sink) {
+        Platform.requireLinux("netdiag sockets");
         Source wanted = effectiveSource(query.source());
         OwnerMap owners = query.owners() ? (ownerMap != null ? ownerMap : OwnerMap.read()) : null;
         Consumer<SocketEntry> out = e -> {

@@ -52,4 +52,18 @@ class PackagedJarIT {
         assertTrue(List.of("missing", "degraded").contains(raw.get("status")), raw::toString);
         assertEquals(3, r.exitCode(), r::toString);
     }
+
+    @Test
+    void anUnsupportedPlatformGetsOneClearLineAndExitThree() {
+        // The JVM reports the OS it was told; the engines must refuse before any Linux-only native call.
+        for (String[] args : new String[][] {{"sockets", "-t"}, {"ping", "-c", "1", "127.0.0.1"}, {"fill"}}) {
+            java.util.List<String> command = new java.util.ArrayList<>(Jar.command(false, args));
+            command.add(1, "-Dos.name=Windows 11");
+            Host.Run r = Host.run(command, 60);
+            assertEquals(3, r.exitCode(), () -> String.join(" ", args) + ": " + r);
+            assertTrue(r.err().contains("implemented for Linux only; this is Windows"), r::toString);
+            assertTrue(r.err().contains("try: see native-notes/"), r::toString);
+            assertTrue(!r.err().contains("\tat "), "no stack trace");
+        }
+    }
 }
