@@ -1,32 +1,39 @@
 package io.netdiag.cli;
 
-import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-/** What every subcommand shares: its writers and the global options. Subclasses parse, call, render. */
+/** What every subcommand shares: its model, its writers and the global options. Subclasses parse, call, render. */
 abstract class BaseCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private CommandSpec spec;
 
-    @CommandLine.ParentCommand
-    NetdiagCommand root;
+    /** The command's options and help text, declared once (see {@link Declare}). */
+    abstract Declare declare();
+
+    /** The command's model, declared on first use. */
+    final CommandSpec spec() {
+        if (spec == null) {
+            spec = declare().build();
+        }
+        return spec;
+    }
 
     PrintWriter out() {
-        return spec.commandLine().getOut();
+        return spec().commandLine().getOut();
     }
 
     PrintWriter err() {
-        return spec.commandLine().getErr();
+        return spec().commandLine().getErr();
     }
 
     boolean json() {
-        return root != null && root.json();
+        return spec().root().userObject() instanceof NetdiagCommand root && root.json();
     }
 
     boolean debug() {
-        return root != null && root.debug();
+        return spec().root().userObject() instanceof NetdiagCommand root && root.debug();
     }
 
     @Override

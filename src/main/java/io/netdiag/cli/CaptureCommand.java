@@ -5,9 +5,6 @@ import io.netdiag.capture.CaptureStatistics;
 import io.netdiag.capture.PacketCapture;
 import io.netdiag.explain.NetdiagException;
 import io.netdiag.output.CaptureRenderer;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,63 +12,80 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** {@code netdiag capture}: tcpdump's capture options, tshark's summaries, conversation findings. */
-@Command(name = "capture", mixinStandardHelpOptions = true,
-        header = "Capture and read packets with tshark-style summaries and findings.",
-        description = {"Captures live (tcpdump's options) or reads a pcap/pcapng file (-r) through libpcap, and prints "
-                + "one line per packet in tshark's default layout, TCP analysis flags included. With -w it writes "
-                + "classic pcap instead. Banner and exit statistics go to standard error, as tcpdump prints them."})
 final class CaptureCommand extends BaseCommand {
-    @Option(names = {"-D", "--list-interfaces"}, description = "List the devices libpcap can capture on, numbered as tcpdump -D numbers them.")
     boolean listInterfaces;
 
-    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE", description = "Interface name or number from -D (default: the first up, non-loopback one).")
     String device;
 
-    @Option(names = {"-r", "--read-file"}, paramLabel = "FILE", description = "Read packets from a pcap or pcapng file.")
     Path readFile;
 
-    @Option(names = {"-f", "--filter"}, paramLabel = "EXPR", description = "BPF filter expression (or give it after the options).")
     String filter;
 
-    @Option(names = {"-c", "--count"}, paramLabel = "COUNT", description = "Stop after COUNT packets.")
     long count;
 
-    @Option(names = {"-a", "--autostop"}, paramLabel = "duration:SECONDS", description = "Stop after SECONDS (tshark's -a duration:N).")
     String autostop;
 
-    @Option(names = {"-s", "--snapshot-length"}, paramLabel = "SNAPLEN", defaultValue = "262144",
-            description = "Bytes to keep of each packet (default: ${DEFAULT-VALUE}).")
     int snaplen;
 
-    @Option(names = {"-B", "--buffer-size"}, paramLabel = "KIB", description = "Kernel capture buffer in KiB (as tcpdump -B; netdiag's default is 16 MiB, libpcap's 2 MiB).")
     int bufferKib;
 
-    @Option(names = "--immediate-mode", description = "Deliver each packet as it arrives instead of within 100 ms; libpcap then keeps one snaplen-sized slot per packet, so bursts can be dropped (netdiag uses a 32 MiB ring unless -B is given).")
     boolean immediate;
 
-    @Option(names = "-n", description = "No name resolution (the default; accepted for tcpdump's sake).")
     boolean numeric;
 
-    @Option(names = "-l", description = "Flush standard output after every packet.")
     boolean lineBuffered;
 
-    @Option(names = {"-w", "--write"}, paramLabel = "FILE", description = "Write classic pcap to FILE (mode 0600), or to standard output with '-'.")
     String writeFile;
 
-    @Option(names = "-C", paramLabel = "MB", description = "Start a new output file when it exceeds MB million bytes.")
     long fileSizeMb;
 
-    @Option(names = "-W", paramLabel = "N", description = "With -C: keep at most N files, overwriting the oldest (ring buffer); with -G: stop after N files, as tcpdump does.")
     int fileCount;
 
-    @Option(names = "-G", paramLabel = "SECONDS", description = "Start a new output file every SECONDS (strftime conversions in the name).")
     long rotateSeconds;
 
-    @Option(names = "--conversations", description = "After the packets, summarise each TCP/UDP conversation with findings in plain words.")
     boolean conversations;
 
-    @Parameters(paramLabel = "EXPRESSION", arity = "0..*", description = "BPF filter expression, as tcpdump takes it.")
     List<String> expression;
+
+    @Override
+    Declare declare() {
+        return Declare.command(this, "capture")
+                .header("Capture and read packets with tshark-style summaries and findings.")
+                .description(
+                        "Captures live (tcpdump's options) or reads a pcap/pcapng file (-r) through libpcap, and prints "
+                                + "one line per packet in tshark's default layout, TCP analysis flags included. With -w it writes "
+                                + "classic pcap instead. Banner and exit statistics go to standard error, as tcpdump prints them.")
+                .flag("-D, --list-interfaces", v -> listInterfaces = v,
+                        "List the devices libpcap can capture on, numbered as tcpdump -D numbers them.")
+                .option("-i, --interface", "IFACE", String.class, v -> device = v,
+                        "Interface name or number from -D (default: the first up, non-loopback one).")
+                .option("-r, --read-file", "FILE", Path.class, v -> readFile = v,
+                        "Read packets from a pcap or pcapng file.")
+                .option("-f, --filter", "EXPR", String.class, v -> filter = v,
+                        "BPF filter expression (or give it after the options).")
+                .option("-c, --count", "COUNT", long.class, v -> count = v, "Stop after COUNT packets.")
+                .option("-a, --autostop", "duration:SECONDS", String.class, v -> autostop = v,
+                        "Stop after SECONDS (tshark's -a duration:N).")
+                .option("-s, --snapshot-length", "SNAPLEN", int.class, v -> snaplen = v, o -> o.defaultValue("262144"),
+                        "Bytes to keep of each packet (default: ${DEFAULT-VALUE}).")
+                .option("-B, --buffer-size", "KIB", int.class, v -> bufferKib = v,
+                        "Kernel capture buffer in KiB (as tcpdump -B; netdiag's default is 16 MiB, libpcap's 2 MiB).")
+                .flag("--immediate-mode", v -> immediate = v,
+                        "Deliver each packet as it arrives instead of within 100 ms; libpcap then keeps one snaplen-sized slot per packet, so bursts can be dropped (netdiag uses a 32 MiB ring unless -B is given).")
+                .flag("-n", v -> numeric = v, "No name resolution (the default; accepted for tcpdump's sake).")
+                .flag("-l", v -> lineBuffered = v, "Flush standard output after every packet.")
+                .option("-w, --write", "FILE", String.class, v -> writeFile = v,
+                        "Write classic pcap to FILE (mode 0600), or to standard output with '-'.")
+                .option("-C", "MB", long.class, v -> fileSizeMb = v,
+                        "Start a new output file when it exceeds MB million bytes.")
+                .option("-W", "N", int.class, v -> fileCount = v,
+                        "With -C: keep at most N files, overwriting the oldest (ring buffer); with -G: stop after N files, as tcpdump does.")
+                .option("-G", "SECONDS", long.class, v -> rotateSeconds = v,
+                        "Start a new output file every SECONDS (strftime conversions in the name).")
+                .flag("--conversations", v -> conversations = v,
+                        "After the packets, summarise each TCP/UDP conversation with findings in plain words.")
+                .positionals("EXPRESSION", "0..*", v -> expression = v, "BPF filter expression, as tcpdump takes it.");
+    }
 
     @Override
     int execute() throws Exception {

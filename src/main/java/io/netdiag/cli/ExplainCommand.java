@@ -8,9 +8,6 @@ import io.netdiag.explain.NetdiagException;
 import io.netdiag.explain.Numbering;
 import io.netdiag.os.Platform;
 import io.netdiag.output.ExplainRenderer;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,51 +17,57 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code netdiag explain}: what an errno, Winsock or getaddrinfo code, ICMP error or exception text means. */
-@Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Explain an errno, Winsock or EAI code, ICMP error or exception text.",
-        description = {
-                "Explains each ARG: an errno number (in the numbering of --os, default the running OS) or symbol "
-                        + "(ECONNRESET, EWOULDBLOCK), a Winsock code or name (10054, WSAECONNRESET), a getaddrinfo "
-                        + "code (EAI_NONAME, -2; 'eai 8' for BSD numbering), an h_errno name (HOST_NOT_FOUND), an "
-                        + "ICMP type/code ('icmp 3/3', 'icmp6 1/4'), or error text from Java, Python, Node, Go, ping "
-                        + "or tshark ('java.net.ConnectException: Connection refused', 'read ECONNRESET').",
-                "",
-                "For each match it prints the symbol, its number on each OS, the system's message, a category, "
-                        + "whether a retry can help, what happened in plain words, likely causes and the next "
-                        + "commands to run. When the arguments only make sense together (unquoted text such as "
-                        + "icmp 3/3), they are read as one text."},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {" 0:everything matched (or the list/search found entries)",
-                " 1:something did not match (the nearest names are printed), a search found nothing, or --stdin found no error",
-                " 2:usage error (unknown --os or --category)"})
 final class ExplainCommand extends BaseCommand {
-    @Parameters(paramLabel = "ARG", arity = "0..*",
-            description = "Numbers, symbols, ICMP type/code or error text; '-' reads a log from standard input.")
     List<String> arguments = new ArrayList<>();
 
-    @Option(names = "--os", paramLabel = "OS",
-            description = "Numbering for numbers: linux, macos or windows (default: the running OS).")
     String os;
 
-    @Option(names = {"-l", "--list"}, description = "List the tables (filter with --os and --category).")
     boolean list;
 
-    @Option(names = "--category", paramLabel = "CATEGORY",
-            description = "With --list or --search: only this category (peer-gone, refused, unreachable, timeout, "
-                    + "would-block, name-resolution, name-resolution-transient, local-config, closed-locally, "
-                    + "permission, resource-exhausted, protocol, other).")
     String category;
 
-    @Option(names = {"-s", "--search"}, description = "Search symbols and messages for entries that contain all ARG words, "
-            + "like errno -s.")
     boolean search;
 
-    @Option(names = "--stdin", description = "Read a log or stack trace from standard input and explain each distinct "
-            + "error in it, with its line numbers.")
     boolean stdin;
 
     /** What the user asked for, parsed. */
     record ExplainRequest(List<String> arguments, Numbering os, boolean osGiven, Category category) {
+    }
+
+    @Override
+    Declare declare() {
+        return Declare.command(this, "explain")
+                .header("Explain an errno, Winsock or EAI code, ICMP error or exception text.")
+                .description(
+                        "Explains each ARG: an errno number (in the numbering of --os, default the running OS) or symbol "
+                                + "(ECONNRESET, EWOULDBLOCK), a Winsock code or name (10054, WSAECONNRESET), a getaddrinfo "
+                                + "code (EAI_NONAME, -2; 'eai 8' for BSD numbering), an h_errno name (HOST_NOT_FOUND), an "
+                                + "ICMP type/code ('icmp 3/3', 'icmp6 1/4'), or error text from Java, Python, Node, Go, ping "
+                                + "or tshark ('java.net.ConnectException: Connection refused', 'read ECONNRESET').",
+                        "",
+                        "For each match it prints the symbol, its number on each OS, the system's message, a category, "
+                                + "whether a retry can help, what happened in plain words, likely causes and the next "
+                                + "commands to run. When the arguments only make sense together (unquoted text such as "
+                                + "icmp 3/3), they are read as one text.")
+                .declaredOrder()
+                .exitCodes(" 0:everything matched (or the list/search found entries)",
+                        " 1:something did not match (the nearest names are printed), a search found nothing, or --stdin found no error",
+                        " 2:usage error (unknown --os or --category)")
+                .positionals("ARG", "0..*", v -> arguments = v,
+                        "Numbers, symbols, ICMP type/code or error text; '-' reads a log from standard input.")
+                .option("--os", "OS", String.class, v -> os = v,
+                        "Numbering for numbers: linux, macos or windows (default: the running OS).")
+                .flag("-l, --list", v -> list = v, "List the tables (filter with --os and --category).")
+                .option("--category", "CATEGORY", String.class, v -> category = v,
+                        "With --list or --search: only this category (peer-gone, refused, unreachable, timeout, "
+                                + "would-block, name-resolution, name-resolution-transient, local-config, closed-locally, "
+                                + "permission, resource-exhausted, protocol, other).")
+                .flag("-s, --search", v -> search = v,
+                        "Search symbols and messages for entries that contain all ARG words, "
+                                + "like errno -s.")
+                .flag("--stdin", v -> stdin = v,
+                        "Read a log or stack trace from standard input and explain each distinct "
+                                + "error in it, with its line numbers.");
     }
 
     @Override

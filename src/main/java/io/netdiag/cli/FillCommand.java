@@ -11,8 +11,6 @@ import io.netdiag.fill.ListenServer;
 import io.netdiag.fill.Quantities;
 import io.netdiag.fill.ReaderPolicy;
 import io.netdiag.output.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,80 +22,87 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code netdiag fill}: send until the send blocks, and show whose buffer is full. */
-@Command(name = "fill", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Send until the send blocks, and show whose buffer is full.",
-        description = {
-                "Runs the classic experiment: a server accepts a connection and never reads, a client calls send() "
-                        + "in non-blocking mode until it fails with EAGAIN. netdiag reports the bytes the kernel accepted, "
-                        + "the number of sends and the time to block, SO_SNDBUF and SO_RCVBUF as requested and as the "
-                        + "kernel set them, both endpoints' Recv-Q and Send-Q once the queues settle (as netstat rows), "
-                        + "and the tcp_info facts that show the cause: the server's advertised window is 0 and the client "
-                        + "sends zero-window probes.",
-                "",
-                "By default both ends run here on 127.0.0.1 (::1 with -6, a UNIX stream socket with --unix). "
-                        + "--connect runs only the client against a server you suspect of not reading; --listen runs only "
-                        + "a never-reading (or slow) server for another client."},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-                " 0:the configured --bytes were sent and read, or the run ended (--duration, --listen) without the send "
-                        + "blocking",
-                " 1:the send blocked (EAGAIN, or the SO_SNDTIMEO time-out), the peer reset or closed the connection, or "
-                        + "--connect failed (refused, unreachable, timed out); also EADDRINUSE for a port in use",
-                " 2:bad option values",
-                " 3:not supported on this platform"})
 final class FillCommand extends BaseCommand {
-    @Option(names = "-6", description = "Local pair on ::1 instead of 127.0.0.1.")
     boolean ipv6;
 
-    @Option(names = "--unix", arity = "0..1", paramLabel = "PATH", fallbackValue = "",
-            description = "Local pair over a UNIX stream socket (at PATH, or a temporary path).")
     String unix;
 
-    @Option(names = "--connect", paramLabel = "HOST:PORT", description = "Run only the client, against this server.")
     String connect;
 
-    @Option(names = "--listen", paramLabel = "[HOST:]PORT",
-            description = "Run only the server (never reading, or per --reader) on this address; prints its Recv-Q as it grows.")
     String listen;
 
-    @Option(names = "--chunk", paramLabel = "BYTES", defaultValue = "64k",
-            description = "Bytes per send() call: 65536, 64k, 1m (default 64k).")
     String chunk;
 
-    @Option(names = "--sndbuf", paramLabel = "BYTES", description = "SO_SNDBUF for the client (Linux doubles it; turns autotuning off).")
     String sndbuf;
 
-    @Option(names = "--rcvbuf", paramLabel = "BYTES", description = "SO_RCVBUF for the server (Linux doubles it; turns autotuning off).")
     String rcvbuf;
 
-    @Option(names = "--reader", paramLabel = "POLICY", defaultValue = "never",
-            description = "How the server reads: never (the default), rate:BYTES_PER_SECOND (rate:64k), after:DURATION (after:5s).")
     String reader;
 
-    @Option(names = "--bytes", paramLabel = "BYTES",
-            description = "With a reading server or --connect: send this many bytes through the blocks, until the server "
-                    + "has read (or, remote, acknowledged) them all.")
     String bytes;
 
-    @Option(names = "--duration", paramLabel = "DURATION",
-            description = "Stop after this long (a reading server; --listen); by default a reading server without --bytes "
-                    + "runs for its delay plus 3s.")
     String duration;
 
-    @Option(names = "--hold", paramLabel = "SECONDS",
-            description = "Keep every socket open this long after the send blocked, to look with ss or a capture.")
     String hold;
 
-    @Option(names = "--blocking", description = "Blocking sends with SO_SNDTIMEO: a send that hangs, then fails.")
     boolean blocking;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "1s",
-            description = "SO_SNDTIMEO for --blocking (default 1s).")
     String timeout;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
-            description = "How long --connect waits for the handshake (default 5s).")
     String connectTimeout;
+
+    @Override
+    Declare declare() {
+        return Declare.command(this, "fill")
+                .header("Send until the send blocks, and show whose buffer is full.")
+                .description(
+                        "Runs the classic experiment: a server accepts a connection and never reads, a client calls send() "
+                                + "in non-blocking mode until it fails with EAGAIN. netdiag reports the bytes the kernel accepted, "
+                                + "the number of sends and the time to block, SO_SNDBUF and SO_RCVBUF as requested and as the "
+                                + "kernel set them, both endpoints' Recv-Q and Send-Q once the queues settle (as netstat rows), "
+                                + "and the tcp_info facts that show the cause: the server's advertised window is 0 and the client "
+                                + "sends zero-window probes.",
+                        "",
+                        "By default both ends run here on 127.0.0.1 (::1 with -6, a UNIX stream socket with --unix). "
+                                + "--connect runs only the client against a server you suspect of not reading; --listen runs only "
+                                + "a never-reading (or slow) server for another client.")
+                .declaredOrder()
+                .exitCodes(" 0:the configured --bytes were sent and read, or the run ended (--duration, --listen) without the send "
+                                + "blocking",
+                        " 1:the send blocked (EAGAIN, or the SO_SNDTIMEO time-out), the peer reset or closed the connection, or "
+                                + "--connect failed (refused, unreachable, timed out); also EADDRINUSE for a port in use",
+                        " 2:bad option values",
+                        " 3:not supported on this platform")
+                .flag("-6", v -> ipv6 = v, "Local pair on ::1 instead of 127.0.0.1.")
+                .option("--unix", "PATH", String.class, v -> unix = v, o -> o.arity("0..1").fallbackValue(""),
+                        "Local pair over a UNIX stream socket (at PATH, or a temporary path).")
+                .option("--connect", "HOST:PORT", String.class, v -> connect = v,
+                        "Run only the client, against this server.")
+                .option("--listen", "[HOST:]PORT", String.class, v -> listen = v,
+                        "Run only the server (never reading, or per --reader) on this address; prints its Recv-Q as it grows.")
+                .option("--chunk", "BYTES", String.class, v -> chunk = v, o -> o.defaultValue("64k"),
+                        "Bytes per send() call: 65536, 64k, 1m (default 64k).")
+                .option("--sndbuf", "BYTES", String.class, v -> sndbuf = v,
+                        "SO_SNDBUF for the client (Linux doubles it; turns autotuning off).")
+                .option("--rcvbuf", "BYTES", String.class, v -> rcvbuf = v,
+                        "SO_RCVBUF for the server (Linux doubles it; turns autotuning off).")
+                .option("--reader", "POLICY", String.class, v -> reader = v, o -> o.defaultValue("never"),
+                        "How the server reads: never (the default), rate:BYTES_PER_SECOND (rate:64k), after:DURATION (after:5s).")
+                .option("--bytes", "BYTES", String.class, v -> bytes = v,
+                        "With a reading server or --connect: send this many bytes through the blocks, until the server "
+                                + "has read (or, remote, acknowledged) them all.")
+                .option("--duration", "DURATION", String.class, v -> duration = v,
+                        "Stop after this long (a reading server; --listen); by default a reading server without --bytes "
+                                + "runs for its delay plus 3s.")
+                .option("--hold", "SECONDS", String.class, v -> hold = v,
+                        "Keep every socket open this long after the send blocked, to look with ss or a capture.")
+                .flag("--blocking", v -> blocking = v,
+                        "Blocking sends with SO_SNDTIMEO: a send that hangs, then fails.")
+                .option("--timeout", "DURATION", String.class, v -> timeout = v, o -> o.defaultValue("1s"),
+                        "SO_SNDTIMEO for --blocking (default 1s).")
+                .option("--connect-timeout", "DURATION", String.class, v -> connectTimeout = v, o -> o.defaultValue("5s"),
+                        "How long --connect waits for the handshake (default 5s).");
+    }
 
     @Override
     int execute() throws Exception {

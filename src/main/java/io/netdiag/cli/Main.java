@@ -42,7 +42,7 @@ public final class Main {
      * the whole tree otherwise.
      */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, String subcommand) {
-        CommandLine commandLine = new CommandLine(new NetdiagCommand());
+        CommandLine commandLine = new CommandLine(new NetdiagCommand().spec());
         Subcommands.register(commandLine, subcommand);
         commandLine.setOut(out);
         commandLine.setErr(err);

@@ -6,85 +6,97 @@ import io.netdiag.output.PingRenderer;
 import io.netdiag.ping.Ping;
 import io.netdiag.ping.PingRequest;
 import io.netdiag.ping.PingSummary;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code netdiag ping}: iputils-compatible ICMP echo, and the reason when a probe fails. */
-@Command(name = "ping", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Probe hosts and ports with ICMP, TCP or UDP, and say why a probe fails.",
-        description = {
-                "Sends ICMP echo requests (IPv4 or IPv6) and prints replies and statistics exactly as iputils ping "
-                        + "does; ICMP errors for the probes are printed as iputils prints them and explained at the end. "
-                        + "Opens an unprivileged ICMP datagram socket first and a raw socket when that is refused.",
-                "",
-                "Exit status: 0 when replies came, 1 when none came (or fewer than -c within -w), 2 on bad input, "
-                        + "3 when neither kind of ICMP socket may be opened."})
 final class PingCommand extends BaseCommand {
-    @Parameters(paramLabel = "HOST", arity = "1..*", description = "Host name, address, or ADDRESS/PREFIX range to probe; "
-            + "several targets are probed at once, with fping-style lines and a table.")
     List<String> targets;
 
-    @Option(names = "-c", paramLabel = "COUNT", description = "Stop after COUNT replies (or errors).")
     long count;
 
-    @Option(names = "-i", paramLabel = "INTERVAL", description = "Seconds between probes (default 1; below 0.002 only for root).")
     Double interval;
 
-    @Option(names = "-w", paramLabel = "DEADLINE", description = "Stop after DEADLINE seconds whatever happened.")
     int deadline;
 
-    @Option(names = "-W", paramLabel = "TIMEOUT", description = "Seconds to wait for a reply when none came (default 10).")
     Double linger;
 
-    @Option(names = "-s", paramLabel = "SIZE", description = "ICMP data bytes (default 56).")
     int size = 56;
 
-    @Option(names = "-t", paramLabel = "TTL", description = "IP time to live (IPv6 hop limit).")
     Integer ttl;
 
-    @Option(names = "-M", paramLabel = "PMTUDISC", description = "Path-MTU discovery: do (set DF, never fragment), dont, or want.")
     String pmtu;
 
-    @Option(names = "-q", description = "Quiet: print the header and the statistics only.")
     boolean quiet;
 
-    @Option(names = "-D", description = "Print the wall-clock time before each line, as [seconds.microseconds].")
     boolean timestamps;
 
-    @Option(names = "-O", description = "Report a probe still unanswered when the next one leaves.")
     boolean outstanding;
 
-    @Option(names = "-f", description = "Flood: a dot per probe, a backspace per reply (root only).")
     boolean flood;
 
-    @Option(names = "-n", description = "Numeric output: no reverse lookups.")
     boolean numeric;
 
-    @Option(names = "-4", description = "IPv4 only.")
     boolean ipv4;
 
-    @Option(names = "-6", description = "IPv6 only.")
     boolean ipv6;
 
-    @Option(names = "--tcp", paramLabel = "PORT", description = "TCP connect probes of PORT: open (handshake time), "
-            + "closed (RST), timeout (filtered or down), unreachable (ICMP error).")
     Integer tcp;
 
-    @Option(names = "--udp", paramLabel = "PORT", description = "UDP probes of PORT: open (a reply), closed (ICMP port "
-            + "unreachable), open|filtered (silence), unreachable.")
     Integer udp;
 
-    @Option(names = "--mtu", description = "Path-MTU discovery: probes with DF set, sized by binary search, and who "
-            + "reported \"fragmentation needed\".")
     boolean mtu;
 
-    @Option(names = "--graph", description = "A live chart of RTT and loss per target, redrawn in place (until Ctrl-C "
-            + "without -c); the statistics follow.")
     boolean graph;
+
+    @Override
+    Declare declare() {
+        return Declare.command(this, "ping")
+                .header("Probe hosts and ports with ICMP, TCP or UDP, and say why a probe fails.")
+                .description(
+                        "Sends ICMP echo requests (IPv4 or IPv6) and prints replies and statistics exactly as iputils ping "
+                                + "does; ICMP errors for the probes are printed as iputils prints them and explained at the end. "
+                                + "Opens an unprivileged ICMP datagram socket first and a raw socket when that is refused.",
+                        "",
+                        "Exit status: 0 when replies came, 1 when none came (or fewer than -c within -w), 2 on bad input, "
+                                + "3 when neither kind of ICMP socket may be opened.")
+                .declaredOrder()
+                .positionals("HOST", "1..*", v -> targets = v,
+                        "Host name, address, or ADDRESS/PREFIX range to probe; "
+                                + "several targets are probed at once, with fping-style lines and a table.")
+                .option("-c", "COUNT", long.class, v -> count = v, "Stop after COUNT replies (or errors).")
+                .option("-i", "INTERVAL", Double.class, v -> interval = v,
+                        "Seconds between probes (default 1; below 0.002 only for root).")
+                .option("-w", "DEADLINE", int.class, v -> deadline = v,
+                        "Stop after DEADLINE seconds whatever happened.")
+                .option("-W", "TIMEOUT", Double.class, v -> linger = v,
+                        "Seconds to wait for a reply when none came (default 10).")
+                .option("-s", "SIZE", int.class, v -> size = v, "ICMP data bytes (default 56).")
+                .option("-t", "TTL", Integer.class, v -> ttl = v, "IP time to live (IPv6 hop limit).")
+                .option("-M", "PMTUDISC", String.class, v -> pmtu = v,
+                        "Path-MTU discovery: do (set DF, never fragment), dont, or want.")
+                .flag("-q", v -> quiet = v, "Quiet: print the header and the statistics only.")
+                .flag("-D", v -> timestamps = v,
+                        "Print the wall-clock time before each line, as [seconds.microseconds].")
+                .flag("-O", v -> outstanding = v, "Report a probe still unanswered when the next one leaves.")
+                .flag("-f", v -> flood = v, "Flood: a dot per probe, a backspace per reply (root only).")
+                .flag("-n", v -> numeric = v, "Numeric output: no reverse lookups.")
+                .flag("-4", v -> ipv4 = v, "IPv4 only.")
+                .flag("-6", v -> ipv6 = v, "IPv6 only.")
+                .option("--tcp", "PORT", Integer.class, v -> tcp = v,
+                        "TCP connect probes of PORT: open (handshake time), "
+                                + "closed (RST), timeout (filtered or down), unreachable (ICMP error).")
+                .option("--udp", "PORT", Integer.class, v -> udp = v,
+                        "UDP probes of PORT: open (a reply), closed (ICMP port "
+                                + "unreachable), open|filtered (silence), unreachable.")
+                .flag("--mtu", v -> mtu = v,
+                        "Path-MTU discovery: probes with DF set, sized by binary search, and who "
+                                + "reported \"fragmentation needed\".")
+                .flag("--graph", v -> graph = v,
+                        "A live chart of RTT and loss per target, redrawn in place (until Ctrl-C "
+                                + "without -c); the statistics follow.");
+    }
 
     @Override
     int execute() {
@@ -173,6 +185,6 @@ final class PingCommand extends BaseCommand {
     }
 
     private boolean commandSpecHas(String option) {
-        return spec.commandLine().getParseResult().hasMatchedOption(option);
+        return spec().commandLine().getParseResult().hasMatchedOption(option);
     }
 }

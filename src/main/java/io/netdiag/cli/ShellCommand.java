@@ -10,19 +10,22 @@ import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 
 /** {@code netdiag shell}: an interactive prompt where each line runs as the same command would from bash. */
-@Command(name = "shell", mixinStandardHelpOptions = true,
-        header = "Start an interactive shell with history and completion.",
-        description = {
-                "Each line is run exactly as 'netdiag LINE' would be from a shell. Tab completes subcommands and "
-                        + "options; history is kept in ~/.netdiag_history. Type 'exit' or press Ctrl-D to leave."})
 final class ShellCommand extends BaseCommand {
+    @Override
+    Declare declare() {
+        return Declare.command(this, "shell")
+                .header("Start an interactive shell with history and completion.")
+                .description(
+                        "Each line is run exactly as 'netdiag LINE' would be from a shell. Tab completes subcommands and "
+                                + "options; history is kept in ~/.netdiag_history. Type 'exit' or press Ctrl-D to leave.");
+    }
+
     @Override
     int execute() throws Exception {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
@@ -72,7 +75,7 @@ final class ShellCommand extends BaseCommand {
 
     /** Completes subcommand names, then the options of the subcommand being typed. */
     void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
-        CommandLine.Model.CommandSpec rootSpec = spec.root();
+        CommandLine.Model.CommandSpec rootSpec = spec().root();
         List<String> words = line.words().subList(0, line.wordIndex());
         CommandLine.Model.CommandSpec current = rootSpec;
         for (String word : words) {

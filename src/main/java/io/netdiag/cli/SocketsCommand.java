@@ -19,9 +19,6 @@ import io.netdiag.sockets.Source;
 import io.netdiag.sockets.SummaryText;
 import io.netdiag.sockets.DiagnosisText;
 import io.netdiag.sockets.WatchView;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -30,79 +27,89 @@ import java.util.Locale;
 import java.util.Set;
 
 /** {@code netdiag sockets}: ss-style socket listing, summary, stuck-queue diagnosis and a live view. */
-@Command(name = "sockets", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "List sockets with their queues and owners, and find the stuck ones.",
-        description = {
-                "Lists TCP, UDP, raw and UNIX sockets with state, Recv-Q, Send-Q, local and peer address and "
-                        + "(with -p) the owning process, the way ss(8) prints them, read through netlink sock_diag as "
-                        + "ss reads them (with a /proc/net fallback when netlink is refused).",
-                "",
-                "Without -a or -l only connected sockets are shown, as with ss. --diagnose samples the queues "
-                        + "more than once and says which socket is stuck and who is not reading; --watch refreshes "
-                        + "in place and highlights what changed."},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {" 0:listed (or, with --diagnose, nothing stuck)", " 1:--diagnose found a stuck queue",
-                " 2:bad option, state or filter expression", " 3:netlink refused with --source netlink, or /proc unreadable"})
 final class SocketsCommand extends BaseCommand {
-    @Option(names = {"-t", "--tcp"}, description = "TCP sockets.")
     boolean tcp;
-    @Option(names = {"-u", "--udp"}, description = "UDP sockets.")
     boolean udp;
-    @Option(names = {"-x", "--unix"}, description = "UNIX domain sockets (stream, datagram, seqpacket).")
     boolean unix;
-    @Option(names = {"-w", "--raw"}, description = "Raw sockets.")
     boolean raw;
-    @Option(names = {"-4", "--ipv4"}, description = "Only IPv4 sockets.")
     boolean ipv4;
-    @Option(names = {"-6", "--ipv6"}, description = "Only IPv6 sockets.")
     boolean ipv6;
-    @Option(names = {"-l", "--listening"}, description = "Only listening sockets (and unconnected datagram sockets).")
     boolean listening;
-    @Option(names = {"-a", "--all"}, description = "Sockets in every state, listening ones included.")
     boolean all;
-    @Option(names = {"-n", "--numeric"}, description = "Numeric addresses and ports (the default).")
     boolean numeric;
-    @Option(names = {"-r", "--resolve"}, description = "Resolve addresses to host names and ports to services.")
     boolean resolve;
-    @Option(names = {"-p", "--processes"}, description = "Show the processes holding each socket (reads /proc/PID/fd once).")
     boolean processes;
-    @Option(names = {"-e", "--extended"}, description = "Add uid, inode, socket cookie, v6only and shutdown state.")
     boolean extended;
-    @Option(names = {"-i", "--info"}, description = "Add tcp_info (rtt, cwnd, retransmits, windows...) and socket memory.")
     boolean info;
-    @Option(names = {"-m", "--memory"}, description = "Add socket memory (skmem), as ss -m.")
     boolean memory;
-    @Option(names = {"-s", "--summary"}, description = "Counts by kind and state, and the kernel counters that explain queue trouble.")
     boolean summary;
-    @Option(names = "--state", paramLabel = "STATE",
-            description = "Only sockets in this state (repeatable, case-insensitive): established, syn-sent, syn-recv, "
-                    + "fin-wait-1, fin-wait-2, time-wait, closed, close-wait, last-ack, listening, closing, or a group: "
-                    + "all, connected, synchronized, bucket, big.")
     List<String> states = new ArrayList<>();
-    @Option(names = "--port", paramLabel = "N", description = "Only sockets whose local or peer port is N.")
     Integer port;
-    @Option(names = {"-H", "--no-header"}, description = "Do not print the header line.")
     boolean noHeader;
-    @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "auto",
-            description = "Where to read sockets: auto (netlink, /proc where refused), netlink, proc. Default: ${DEFAULT-VALUE}.")
     String source;
-    @Option(names = "--diagnose", description = "Sample the queues and report stuck ones: who is not reading, full accept queues.")
     boolean diagnose;
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "3", description = "Samples for --diagnose (at least 2). Default: ${DEFAULT-VALUE}.")
     int samples;
-    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1",
-            description = "Time between --diagnose samples. Default: ${DEFAULT-VALUE}.")
     double interval;
-    @Option(names = "--watch", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "2",
-            description = "Refresh every SECONDS (default 2) until interrupted: in place on a terminal, highlighting new, "
-                    + "closed and changed rows; repeated listings otherwise.")
     Double watch;
-    @Option(names = "--count", paramLabel = "N", description = "With --watch: stop after N refreshes.")
     Integer count;
-    @Parameters(paramLabel = "FILTER", arity = "0..*",
-            description = "An ss filter: [state STATE]... [exclude STATE]... then an expression such as "
-                    + "'dport = :443 and dst 10.0.0.0/8' (sport, dport, src, dst; and, or, not; parentheses).")
     List<String> filter = new ArrayList<>();
+
+    @Override
+    Declare declare() {
+        return Declare.command(this, "sockets")
+                .header("List sockets with their queues and owners, and find the stuck ones.")
+                .description(
+                        "Lists TCP, UDP, raw and UNIX sockets with state, Recv-Q, Send-Q, local and peer address and "
+                                + "(with -p) the owning process, the way ss(8) prints them, read through netlink sock_diag as "
+                                + "ss reads them (with a /proc/net fallback when netlink is refused).",
+                        "",
+                        "Without -a or -l only connected sockets are shown, as with ss. --diagnose samples the queues "
+                                + "more than once and says which socket is stuck and who is not reading; --watch refreshes "
+                                + "in place and highlights what changed.")
+                .declaredOrder()
+                .exitCodes(" 0:listed (or, with --diagnose, nothing stuck)", " 1:--diagnose found a stuck queue",
+                        " 2:bad option, state or filter expression", " 3:netlink refused with --source netlink, or /proc unreadable")
+                .flag("-t, --tcp", v -> tcp = v, "TCP sockets.")
+                .flag("-u, --udp", v -> udp = v, "UDP sockets.")
+                .flag("-x, --unix", v -> unix = v, "UNIX domain sockets (stream, datagram, seqpacket).")
+                .flag("-w, --raw", v -> raw = v, "Raw sockets.")
+                .flag("-4, --ipv4", v -> ipv4 = v, "Only IPv4 sockets.")
+                .flag("-6, --ipv6", v -> ipv6 = v, "Only IPv6 sockets.")
+                .flag("-l, --listening", v -> listening = v,
+                        "Only listening sockets (and unconnected datagram sockets).")
+                .flag("-a, --all", v -> all = v, "Sockets in every state, listening ones included.")
+                .flag("-n, --numeric", v -> numeric = v, "Numeric addresses and ports (the default).")
+                .flag("-r, --resolve", v -> resolve = v, "Resolve addresses to host names and ports to services.")
+                .flag("-p, --processes", v -> processes = v,
+                        "Show the processes holding each socket (reads /proc/PID/fd once).")
+                .flag("-e, --extended", v -> extended = v, "Add uid, inode, socket cookie, v6only and shutdown state.")
+                .flag("-i, --info", v -> info = v,
+                        "Add tcp_info (rtt, cwnd, retransmits, windows...) and socket memory.")
+                .flag("-m, --memory", v -> memory = v, "Add socket memory (skmem), as ss -m.")
+                .flag("-s, --summary", v -> summary = v,
+                        "Counts by kind and state, and the kernel counters that explain queue trouble.")
+                .repeatable("--state", "STATE", v -> states = v,
+                        "Only sockets in this state (repeatable, case-insensitive): established, syn-sent, syn-recv, "
+                                + "fin-wait-1, fin-wait-2, time-wait, closed, close-wait, last-ack, listening, closing, or a group: "
+                                + "all, connected, synchronized, bucket, big.")
+                .option("--port", "N", Integer.class, v -> port = v, "Only sockets whose local or peer port is N.")
+                .flag("-H, --no-header", v -> noHeader = v, "Do not print the header line.")
+                .option("--source", "SOURCE", String.class, v -> source = v, o -> o.defaultValue("auto"),
+                        "Where to read sockets: auto (netlink, /proc where refused), netlink, proc. Default: ${DEFAULT-VALUE}.")
+                .flag("--diagnose", v -> diagnose = v,
+                        "Sample the queues and report stuck ones: who is not reading, full accept queues.")
+                .option("--samples", "N", int.class, v -> samples = v, o -> o.defaultValue("3"),
+                        "Samples for --diagnose (at least 2). Default: ${DEFAULT-VALUE}.")
+                .option("--interval", "SECONDS", double.class, v -> interval = v, o -> o.defaultValue("1"),
+                        "Time between --diagnose samples. Default: ${DEFAULT-VALUE}.")
+                .option("--watch", "SECONDS", Double.class, v -> watch = v, o -> o.arity("0..1").fallbackValue("2"),
+                        "Refresh every SECONDS (default 2) until interrupted: in place on a terminal, highlighting new, "
+                                + "closed and changed rows; repeated listings otherwise.")
+                .option("--count", "N", Integer.class, v -> count = v, "With --watch: stop after N refreshes.")
+                .positionals("FILTER", "0..*", v -> filter = v,
+                        "An ss filter: [state STATE]... [exclude STATE]... then an expression such as "
+                                + "'dport = :443 and dst 10.0.0.0/8' (sport, dport, src, dst; and, or, not; parentheses).");
+    }
 
     @Override
     int execute() throws Exception {

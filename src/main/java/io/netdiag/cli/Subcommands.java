@@ -2,27 +2,13 @@ package io.netdiag.cli;
 
 import picocli.CommandLine;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
 
 /** netdiag's subcommands, in the order help lists them, registered all at once or one at a time. */
 final class Subcommands {
-    // Classes rather than constructor references: lambdas here crashed the JDK 25.0.3 AOT cache
-    // writer (ArchiveHeapWriter::compute_ptrmap) when the launcher trained its cache.
-    private static final Map<String, Class<?>> ALL = new LinkedHashMap<>();
-
-    static {
-        ALL.put("ping", PingCommand.class);
-        ALL.put("sockets", SocketsCommand.class);
-        ALL.put("fill", FillCommand.class);
-        ALL.put("capture", CaptureCommand.class);
-        ALL.put("explain", ExplainCommand.class);
-        ALL.put("doctor", DoctorCommand.class);
-        ALL.put("shell", ShellCommand.class);
-        ALL.put("completion", CompletionCommand.class);
-        ALL.put("help", CommandLine.HelpCommand.class);
-    }
+    private static final List<String> NAMES =
+            List.of("ping", "sockets", "fill", "capture", "explain", "doctor", "shell", "completion", "help");
 
     /** These work on the whole tree: completion scripts, the shell's completer, help for any command. */
     private static final Set<String> NEED_WHOLE_TREE = Set.of("shell", "completion", "help");
@@ -48,7 +34,7 @@ final class Subcommands {
             if (arg.equals("--version") || arg.equals("-V")) {
                 return NONE;
             }
-            return ALL.containsKey(arg) && !NEED_WHOLE_TREE.contains(arg) ? arg : null;
+            return NAMES.contains(arg) && !NEED_WHOLE_TREE.contains(arg) ? arg : null;
         }
         return null;
     }
@@ -58,12 +44,28 @@ final class Subcommands {
         if (NONE.equals(only)) {
             return;
         }
-        if (only != null && ALL.containsKey(only)) {
-            root.addSubcommand(only, ALL.get(only));
+        if (only != null && NAMES.contains(only)) {
+            root.addSubcommand(only, create(only));
             return;
         }
-        for (Map.Entry<String, Class<?>> e : ALL.entrySet()) {
-            root.addSubcommand(e.getKey(), e.getValue());
+        for (String name : NAMES) {
+            root.addSubcommand(name, create(name));
         }
+    }
+
+    /** A fresh command object and its model; picocli's own help command is the one annotated class left. */
+    private static Object create(String name) {
+        return switch (name) {
+            case "ping" -> new PingCommand().spec();
+            case "sockets" -> new SocketsCommand().spec();
+            case "fill" -> new FillCommand().spec();
+            case "capture" -> new CaptureCommand().spec();
+            case "explain" -> new ExplainCommand().spec();
+            case "doctor" -> new DoctorCommand().spec();
+            case "shell" -> new ShellCommand().spec();
+            case "completion" -> new CompletionCommand().spec();
+            case "help" -> CommandLine.HelpCommand.class;
+            default -> throw new IllegalArgumentException("no subcommand " + name);
+        };
     }
 }

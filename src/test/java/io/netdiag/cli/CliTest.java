@@ -36,6 +36,34 @@ class CliTest {
         assertTrue(r.out().contains("Usage: netdiag " + sub), r::toString);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ping", "sockets", "fill", "capture", "explain", "doctor", "shell", "completion"})
+    void everySubcommandPrintsNetdiagsVersion(String sub) {
+        Cli.Result r = Cli.run(sub, "-V");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(Cli.run("--version").out(), r.out());
+    }
+
+    @Test
+    void aMissingRequiredArgumentIsAUsageError() {
+        Cli.Result r = Cli.run("ping", "-c", "1");
+        assertEquals(2, r.exitCode(), r::toString);
+        assertEquals("netdiag ping: Missing required parameter: 'HOST'", r.err().lines().findFirst().orElse(""));
+    }
+
+    @Test
+    void repeatedOptionsAndDefaultsReachTheCommand() {
+        // --state twice (both kept), --source's default "auto" (netlink here), and -H
+        Cli.Result r = Cli.run("sockets", "-tH", "--state", "listening", "--state", "established", "--port", "1");
+        assertEquals(0, r.exitCode(), r::toString);
+        // a bad value is caught wherever it stands, so every value of a repeated option arrives
+        for (String[] states : new String[][] {{"listening", "nonsense"}, {"nonsense", "listening"}}) {
+            Cli.Result bad = Cli.run("sockets", "-t", "--state", states[0], "--state", states[1]);
+            assertEquals(2, bad.exitCode(), bad::toString);
+            assertTrue(bad.err().contains("nonsense"), bad::toString);
+        }
+    }
+
     @Test
     void unknownOptionIsOneLineAndAHintWithExitTwo() {
         Cli.Result r = Cli.run("doctor", "--no-such-option");
