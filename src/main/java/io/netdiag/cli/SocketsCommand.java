@@ -127,9 +127,11 @@ final class SocketsCommand extends BaseCommand {
             return result.findings().isEmpty() ? ExitCodes.OK : ExitCodes.NEGATIVE;
         }
         if (summary) {
+            // the kernel's tables first, as ss -s reads them: before netdiag's own netlink sockets count in them
+            KernelCounters kernel = KernelCounters.read();
             SocketSummary.Counter counter = new SocketSummary.Counter();
             SocketInventory.Report report = SocketInventory.stream(query, counter::add);
-            SocketSummary s = counter.finish(report.sourceName(), KernelCounters.read(), null);
+            SocketSummary s = counter.finish(report.sourceName(), kernel, null);
             out().print(json() ? Json.pretty(s) + "\n" : SummaryText.render(s, false));
             out().flush();
             notes(report);

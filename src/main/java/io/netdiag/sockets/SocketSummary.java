@@ -15,9 +15,21 @@ import java.util.Map;
  * @param counters the explained kernel counters, with deltas (0 on the first sample)
  * @param tables   the kernel's own socket table counts (/proc/net/sockstat and sockstat6), as ss -s reads them:
  *                 one line per protocol, such as TCP with inuse, orphan, tw, alloc and mem (pages)
+ * @param tcpEstablished the kernel's count of established TCP connections (Tcp CurrEstab in /proc/net/snmp, all
+ *                 namespaces' view of this one), which ss -s prints as "estab"; -1 when unknown
  */
 public record SocketSummary(String source, long total, List<KindCount> kinds, List<CounterSample> counters,
-                            List<TableLine> tables) {
+                            List<TableLine> tables, long tcpEstablished) {
+
+    /** A count from {@link #tables()} ({@code table("TCP", "inuse")}), 0 when absent, as ss reads a missing one. */
+    public long table(String protocol, String name) {
+        for (TableLine line : tables) {
+            if (line.protocol().equals(protocol)) {
+                return line.values().getOrDefault(name, 0L);
+            }
+        }
+        return 0;
+    }
 
     /** One /proc/net/sockstat line: {@code TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 41}. */
     public record TableLine(String protocol, Map<String, Long> values) {
@@ -54,7 +66,9 @@ public record SocketSummary(String source, long total, List<KindCount> kinds, Li
             for (Netid id : Netid.values()) {
                 long[] f = families.get(id);
                 if (f != null) {
-                    kinds.add(new KindCount(id.ssName(), f[0], f[1], f[2], Map.copyOf(states.get(id))));
+                    // sorted by state name, so that JSON objects come out the same on every run
+                    kinds.add(new KindCount(id.ssName(), f[0], f[1], f[2],
+                            java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(states.get(id)))));
                 }
             }
             List<CounterSample> counters = new ArrayList<>();
@@ -62,7 +76,7 @@ public record SocketSummary(String source, long total, List<KindCount> kinds, Li
                 long previous = before == null ? -1 : before.get(c.group(), c.name());
                 counters.add(new CounterSample(c.group(), c.name(), c.value(), previous < 0 ? 0 : c.value() - previous, c.meaning()));
             }
-            return new SocketSummary(source, total, kinds, counters, now.tables());
+            return new SocketSummary(source, total, kinds, counters, now.tables(), now.get("Tcp", "CurrEstab"));
         }
     }
 }

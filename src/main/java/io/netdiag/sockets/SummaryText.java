@@ -13,7 +13,10 @@ public final class SummaryText {
 
     public static String render(SocketSummary s, boolean deltas) {
         StringBuilder b = new StringBuilder();
-        b.append("Total: ").append(s.total()).append(" sockets (source: ").append(s.source()).append(")\n\n");
+        if (!s.tables().isEmpty()) {
+            b.append(ssSummary(s)).append('\n');
+        }
+        b.append("Sockets listed: ").append(s.total()).append(" (source: ").append(s.source()).append(")\n");
         Set<String> states = new LinkedHashSet<>();
         for (String st : List.of("ESTAB", "LISTEN", "UNCONN", "TIME-WAIT", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2",
                 "CLOSE-WAIT", "LAST-ACK", "CLOSING")) {
@@ -67,5 +70,45 @@ public final class SummaryText {
             b.append(c.render());
         }
         return b.toString();
+    }
+
+    /**
+     * What {@code ss -s} prints, computed as iproute2's print_summary computes it from /proc/net/sockstat and
+     * sockstat6 and Tcp CurrEstab: "closed" is allocated TCP sockets not in the hash tables (never connected,
+     * or shut down), TIME-WAIT ones added back; the columns are printf's {@code %-9d}, trailing spaces included.
+     */
+    static String ssSummary(SocketSummary s) {
+        long tcp4 = s.table("TCP", "inuse");
+        long tcp6 = s.table("TCP6", "inuse");
+        long tw = s.table("TCP", "tw");
+        long alloc = s.table("TCP", "alloc");
+        long udp4 = s.table("UDP", "inuse");
+        long udp6 = s.table("UDP6", "inuse");
+        long raw4 = s.table("RAW", "inuse");
+        long raw6 = s.table("RAW6", "inuse");
+        StringBuilder b = new StringBuilder();
+        b.append("Total: ").append(s.table("sockets", "used")).append('\n');
+        b.append("TCP:   ").append(alloc + tw)
+                .append(" (estab ").append(Math.max(0, s.tcpEstablished()))
+                .append(", closed ").append(alloc - (tcp4 + tcp6 - tw))
+                .append(", orphaned ").append(s.table("TCP", "orphan"))
+                .append(", timewait ").append(tw).append(")\n\n");
+        b.append("Transport Total     IP        IPv6\n");
+        transport(b, "RAW", raw4, raw6);
+        transport(b, "UDP", udp4, udp6);
+        transport(b, "TCP", tcp4, tcp6);
+        transport(b, "INET", raw4 + udp4 + tcp4, raw6 + udp6 + tcp6);
+        transport(b, "FRAG", s.table("FRAG", "inuse"), s.table("FRAG6", "inuse"));
+        return b.toString();
+    }
+
+    private static void transport(StringBuilder b, String name, long ipv4, long ipv6) {
+        b.append(name).append("\t  ");
+        for (long n : new long[] {ipv4 + ipv6, ipv4, ipv6}) {
+            String text = Long.toString(n);
+            b.append(text).append(" ".repeat(Math.max(0, 9 - text.length()))).append(' ');
+        }
+        b.setLength(b.length() - 1);
+        b.append('\n');
     }
 }
