@@ -316,7 +316,10 @@ public final class PingRenderer implements PingListener {
             case PingEvent.NoAnswerYet n -> "no-answer";
             case PingEvent.PortProbe p -> "probe";
         };
-        if (type != null) {
+        // -q keeps the start, local failures and the summary, as it keeps ping's header and statistics
+        boolean perProbe = event instanceof PingEvent.Reply || event instanceof PingEvent.IcmpError
+                || event instanceof PingEvent.NoAnswerYet || event instanceof PingEvent.PortProbe;
+        if (type != null && !(quiet && perProbe)) {
             out.println(typed(type, (Record) event));
             out.flush();
         }

@@ -82,6 +82,11 @@ class PingLoopbackTest {
         assertEquals(2L, summary.get("received"));
         assertEquals("raw", summary.get("socket_kind"));
         assertEquals(0L, summary.get("exit_code"));
+
+        // -q drops the per-probe objects as it drops ping's per-reply lines
+        Cli.Result quietJson = Cli.run("--json", "ping", "-q", "-c", "2", "-i", "0.2", "127.0.0.1");
+        assertEquals(List.of("start", "summary"), quietJson.out().lines()
+                .map(l -> ((Map<?, ?>) Json.parse(l)).get("type")).toList(), quietJson::toString);
     }
 
     @Test
