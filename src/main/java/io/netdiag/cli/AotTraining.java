@@ -4,29 +4,47 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /**
- * The workload the launcher trains the JDK's AOT cache on (JEP 483/514): typical short invocations,
- * including a usage error, so that the classes they load and link are in the cache. A class the
- * training run loads but never links (picocli's exception types, when nothing fails) is left out of
- * the cache, and so is everything whose verification depends on it. The JVM loads every cached class
- * at start, so the workload stays small: libpcap's JNA classes (doctor, capture) are left out.
+ * The workloads the launcher trains the JDK's AOT caches on (JEP 483/514), one cache per subcommand:
+ * typical invocations of that subcommand, including a usage error, so that the classes they load and
+ * link are in its cache. The JVM loads every class of its cache at start, so a cache holding every
+ * subcommand's classes made each start pay for all of them (about 10 ms); one per subcommand keeps
+ * each small, and lets capture and doctor have libpcap's JNA classes without the others paying.
+ *
+ * <p>A class the training run loads but never links (picocli's exception types, when nothing fails) is
+ * left out of the cache, and so is everything whose verification depends on it: hence the usage errors.
  */
 public final class AotTraining {
     private AotTraining() {
     }
 
+    /** The workload for one cache, named by {@code args[0]}: a subcommand, or "netdiag" for everything else. */
     public static void main(String[] args) {
-        String[][] runs = {
-                {"--help"}, {"--version"}, {"explain", "EAGAIN"}, {"--json", "explain", "ECONNRESET"},
-                {"ping", "--help"}, {"sockets", "--help"}, {"fill", "--help"}, {"capture", "--help"},
-                {"doctor", "--help"}, {"--no-such-option"}, {"explain", "--no-such-option"},
-                // real, read-only work: the FFM linker, netlink and /proc paths that these commands take
-                {"sockets", "-tan"}, {"--json", "sockets", "-s"},
-                {"ping", "-c", "1", "-W", "1", "127.0.0.1"}};
-        for (String[] run : runs) {
+        for (String[] run : workload(args.length > 0 ? args[0] : "netdiag")) {
             PrintWriter sink = new PrintWriter(new StringWriter());
             Main.run(sink, sink, run);
         }
         // Main exits through System.exit, whose exit logging (JDK 21+) loads the System.Logger classes.
         System.exit(0);
+    }
+
+    static String[][] workload(String cache) {
+        return switch (cache) {
+            case "explain" -> new String[][] {
+                    {"explain", "EAGAIN"}, {"--json", "explain", "ECONNRESET"}, {"explain", "111"},
+                    {"explain", "java.net.ConnectException: Connection refused"}, {"explain", "icmp", "3/3"},
+                    {"explain", "--help"}, {"explain", "--no-such-option"}, {"explain", "NO_SUCH_NAME"}};
+            // real, read-only work: the FFM linker, netlink and /proc paths that these commands take
+            case "sockets" -> new String[][] {
+                    {"sockets", "-tan"}, {"sockets", "-uan"}, {"--json", "sockets", "-tan"}, {"sockets", "-s"},
+                    {"sockets", "-tlnp"}, {"sockets", "--help"}, {"sockets", "--no-such-option"}};
+            case "ping" -> new String[][] {
+                    {"ping", "-c", "1", "-W", "1", "127.0.0.1"}, {"--json", "ping", "-c", "1", "-W", "1", "127.0.0.1"},
+                    {"ping", "--help"}, {"ping", "--no-such-option"}};
+            case "fill" -> new String[][] {{"fill", "--help"}, {"fill", "--no-such-option"}};
+            case "capture" -> new String[][] {{"capture", "-D"}, {"capture", "--help"}, {"capture", "--no-such-option"}};
+            case "doctor" -> new String[][] {{"doctor"}, {"--json", "doctor"}, {"doctor", "--no-such-option"}};
+            default -> new String[][] {
+                    {"--help"}, {"--version"}, {"--no-such-option"}, {"no-such-command"}, {"help", "ping"}};
+        };
     }
 }
