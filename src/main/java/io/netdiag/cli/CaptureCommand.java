@@ -3,6 +3,7 @@ package io.netdiag.cli;
 import io.netdiag.capture.CaptureRequest;
 import io.netdiag.capture.CaptureStatistics;
 import io.netdiag.capture.PacketCapture;
+import io.netdiag.capture.TimestampResolution;
 import io.netdiag.explain.NetdiagException;
 import io.netdiag.output.CaptureRenderer;
 
@@ -105,6 +106,7 @@ final class CaptureCommand extends BaseCommand {
         }
         CaptureRequest request = request();
         if (readFile != null) {
+            renderer.timeDigits(TimestampResolution.digits(readFile));
             Findings findings = new Findings(conversations);
             CaptureStatistics stats = PacketCapture.read(request, findings.sink(renderer, json()));
             out().flush();

@@ -3,6 +3,7 @@ package io.netdiag.output;
 import io.netdiag.capture.CaptureInterface;
 import io.netdiag.capture.CaptureStatistics;
 import io.netdiag.capture.PacketSummary;
+import io.netdiag.capture.TimestampResolution;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -17,6 +18,7 @@ public final class CaptureRenderer {
     private final boolean flushEachPacket;
     private final StringBuilder line = new StringBuilder(160);
     private long printed;
+    private int timeDigits = TimestampResolution.MICROSECONDS;
 
     /** Standard output was closed (netdiag capture ... | head): the reader has seen enough. */
     public static final class OutputClosedException extends RuntimeException {
@@ -33,6 +35,12 @@ public final class CaptureRenderer {
         this.flushEachPacket = flushEachPacket;
     }
 
+    /** Digits after the decimal point of times, as tshark prints them for the file's resolution. */
+    public CaptureRenderer timeDigits(int digits) {
+        this.timeDigits = digits;
+        return this;
+    }
+
     /** One packet: a tshark line, or a JSON object on its own line. */
     public void packet(PacketSummary p) {
         if (json) {
@@ -40,7 +48,7 @@ public final class CaptureRenderer {
             out.write('\n');
         } else {
             line.setLength(0);
-            appendLine(line, p);
+            appendLine(line, p, timeDigits);
             line.append('\n');
             out.write(line.toString());
         }
@@ -54,17 +62,23 @@ public final class CaptureRenderer {
         }
     }
 
-    /** The line {@code tshark -n -r} prints for the packet, without the newline. */
+    /** The line {@code tshark -n -r} prints for the packet of a microsecond file, without the newline. */
     public static String line(PacketSummary p) {
+        return line(p, TimestampResolution.MICROSECONDS);
+    }
+
+    /** The line {@code tshark -n -r} prints for the packet, times with {@code timeDigits} decimals. */
+    public static String line(PacketSummary p, int timeDigits) {
         StringBuilder s = new StringBuilder(160);
-        appendLine(s, p);
+        appendLine(s, p, timeDigits);
         return s.toString();
     }
 
-    private static void appendLine(StringBuilder s, PacketSummary p) {
+    private static void appendLine(StringBuilder s, PacketSummary p, int timeDigits) {
         padLeft(s, Long.toString(p.number()), 5);
         s.append(' ');
-        padLeft(s, seconds(p.relativeNanos()), 10);
+        // tshark pads time columns to 10 characters; nanosecond times are longer and not padded
+        padLeft(s, seconds(p.relativeNanos(), timeDigits), 10);
         s.append(' ');
         padLeft(s, p.source(), 12);
         s.append(" → ");
@@ -82,12 +96,28 @@ public final class CaptureRenderer {
         s.append(text);
     }
 
-    /** Seconds with microseconds, as tshark prints times from microsecond-resolution files. */
-    static String seconds(long nanos) {
-        boolean negative = nanos < 0;
-        long micros = Math.abs(nanos) / 1000;
-        String fraction = Long.toString(micros % 1_000_000);
-        return (negative ? "-" : "") + micros / 1_000_000 + "." + "000000".substring(fraction.length()) + fraction;
+    /** Seconds with {@code digits} decimals (0 to 9), cut rather than rounded, as tshark prints them. */
+    static String seconds(long nanos, int digits) {
+        long unit = 1;
+        for (int i = digits; i < 9; i++) {
+            unit *= 10;
+        }
+        long perSecond = 1_000_000_000L / unit;
+        long scaled = Math.abs(nanos) / unit;
+        StringBuilder s = new StringBuilder(24);
+        if (nanos < 0) {
+            s.append('-');
+        }
+        s.append(scaled / perSecond);
+        if (digits > 0) {
+            String fraction = Long.toString(scaled % perSecond);
+            s.append('.');
+            for (int i = fraction.length(); i < digits; i++) {
+                s.append('0');
+            }
+            s.append(fraction);
+        }
+        return s.toString();
     }
 
     public void interfaces(List<CaptureInterface> list) {

@@ -111,6 +111,15 @@ class TsharkDifferentialTest {
                 assertEquals(v.total(), v.agreeing(), String.join("\n", v.differences()));
             }
 
+            // finer clocks: tshark prints as many decimals as the file's resolution (dumpcap writes nanoseconds)
+            for (Object[] clock : new Object[][] {{false, 9, false}, {false, 9, true}, {true, 9, false}, {true, 9, true},
+                    {true, 0, false}, {true, 3, false}, {true, 0x80 | 20, false}, {true, 0x80 | 30, true}}) {
+                Path finer = dir.resolve("basic-clock.pcap" + ((boolean) clock[0] ? "ng" : ""));
+                PcapFiles.rewriteFinerClock(pcap, finer, (boolean) clock[0], (int) clock[1], (boolean) clock[2], 337);
+                Agreement v = compare("clock " + java.util.Arrays.toString(clock), finer);
+                assertEquals(v.total(), v.agreeing(), String.join("\n", v.differences()));
+            }
+
             // cut by a snapshot length: "[Packet size limited during capture]" where tshark ran out of bytes
             int agreeing = 0;
             int total = 0;
