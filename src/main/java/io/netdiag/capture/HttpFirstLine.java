@@ -8,16 +8,19 @@ final class HttpFirstLine {
     private HttpFirstLine() {
     }
 
-    /** The line, or null when the payload does not start like HTTP or has no complete first line. */
-    static String of(byte[] b, int off, int end) {
-        boolean matches = false;
+    /** Whether the payload starts like an HTTP/1.x request or response (its first line may be incomplete). */
+    static boolean startsLikeHttp(byte[] b, int off, int end) {
         for (String start : STARTS) {
             if (end - off >= start.length() && startsWith(b, off, start)) {
-                matches = true;
-                break;
+                return true;
             }
         }
-        if (!matches) {
+        return false;
+    }
+
+    /** The line, or null when the payload does not start like HTTP or has no complete first line. */
+    static String of(byte[] b, int off, int end) {
+        if (!startsLikeHttp(b, off, end)) {
             return null;
         }
         for (int i = off; i + 1 < end; i++) {

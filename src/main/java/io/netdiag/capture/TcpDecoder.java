@@ -8,6 +8,7 @@ import java.util.List;
  */
 final class TcpDecoder {
     private final TcpAnalyzer tcpAnalyzer = new TcpAnalyzer();
+    private final HttpReassembly http = new HttpReassembly();
 
     void decode(PacketDecoding d, int off, int reportedEnd, int end) {
         byte[] b = d.b;
@@ -165,17 +166,30 @@ final class TcpDecoder {
             return;
         }
         int payload = off + hlen;
-        if (seglen > 0 && texts.isEmpty() && payload < end) {
-            String http = HttpFirstLine.of(b, payload, end);
-            if (http != null) {
-                d.protocol = "HTTP";
-                d.info = info.substring(0, prefix) + http;
-                if (end < reportedEnd) {
+        boolean syn = (flags & TcpAnalyzer.SYN) != 0;
+        boolean fin = (flags & TcpAnalyzer.FIN) != 0;
+        if (end < reportedEnd || !(texts.isEmpty() || texts.equals(WINDOW_FULL))) {
+            // bytes missing (a snapshot length) or resent: tshark cannot follow the stream through them
+            http.forget(srcKey, dstKey);
+            if (seglen > 0 && texts.isEmpty() && payload < end) {
+                String line = HttpFirstLine.of(b, payload, end);
+                if (line != null) {
+                    d.protocol = "HTTP";
+                    d.info = info.substring(0, prefix) + line;
                     d.shortOf("HTTP");
                 }
             }
+            return;
+        }
+        HttpReassembly.Outcome o = http.segment(srcKey, dstKey, sport, dport, Integer.toUnsignedLong(seq), syn, fin, b,
+                payload, Math.min(end, off + Math.max(hlen, 20) + seglen));
+        if (o != null) {
+            d.protocol = o.protocol();
+            d.info = o.info() == null ? d.info + HttpReassembly.SEGMENT_OF_PDU : info.substring(0, prefix) + o.info();
         }
     }
+
+    private static final List<String> WINDOW_FULL = List.of("TCP Window Full");
 
     private static String flagText(int flags) {
         String[] names = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"};

@@ -28,7 +28,159 @@ public final class TrafficGenerator {
             case "bulk" -> bulk(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             case "udp" -> udpBurst(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             case "bigudp" -> bigUdp();
+            case "http" -> http(Integer.parseInt(args[1]));
             default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    /**
+     * HTTP/1.x the way tshark has to follow it across segments: bodies by Content-Length (in one segment,
+     * split, 200 kB), chunked (split), until the server's FIN; headers split; media types (text, JSON, XML,
+     * octet-stream, none); no body (204, 304, HEAD); two responses in one segment and one that ends in the
+     * next; a POST with a form body; pipelined requests; a request split inside its first line. Every write
+     * is its own segment: TCP_NODELAY and a pause between writes.
+     */
+    static void http(int port) throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        java.util.Map<String, String[]> responses = new java.util.LinkedHashMap<>();
+        String ok = "HTTP/1.1 200 OK\r\n";
+        responses.put("/plain", new String[] {ok + "Content-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"});
+        responses.put("/html", new String[] {ok + "Content-Type: text/html; charset=utf-8\r\nContent-Length: 13\r\n\r\n<html></html>"});
+        responses.put("/json", new String[] {ok + "Content-Type: application/json\r\nContent-Length: 9\r\n\r\n{\"a\": 1}\n"});
+        responses.put("/problem", new String[] {ok + "Content-Type: application/problem+json\r\nContent-Length: 2\r\n\r\n{}"});
+        responses.put("/xml", new String[] {ok + "Content-Type: application/xml\r\nContent-Length: 8\r\n\r\n<a>1</a>"});
+        responses.put("/bin", new String[] {ok + "Content-Type: application/octet-stream\r\nContent-Length: 3\r\n\r\nabc"});
+        responses.put("/upper", new String[] {ok + "Content-Type: TEXT/CSS\r\nContent-Length: 3\r\n\r\na{}"});
+        responses.put("/none", new String[] {ok + "Content-Length: 3\r\n\r\nabc"});
+        responses.put("/empty", new String[] {"HTTP/1.1 204 No Content\r\n\r\n"});
+        responses.put("/notmod", new String[] {"HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\n\r\n"});
+        responses.put("/chunked", new String[] {ok + "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+                "lo\r\n3\r\nabc\r\n0\r\n\r\n"});
+        responses.put("/headsplit", new String[] {ok + "Content-Ty", "pe: text/plain\r\nContent-Length: 2\r\n\r\nok"});
+        responses.put("/bodysplit", new String[] {"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 10\r\n\r\n12345",
+                "67890"});
+        responses.put("/two", new String[] {ok + "Content-Length: 1\r\n\r\na" + ok + "Content-Length: 1\r\n\r\nb"});
+        responses.put("/tail", new String[] {ok + "Content-Length: 1\r\n\r\na" + ok + "Content-Length: 4\r\n\r\nb", "cde"});
+        responses.put("/big", new String[] {ok + "Content-Type: image/png\r\nContent-Length: 200000\r\n\r\n", "x".repeat(200_000)});
+        try (ServerSocket server = new ServerSocket(port, 50, lo)) {
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    for (int connection = 0; connection < 9; connection++) {
+                        try (Socket c = server.accept()) {
+                            c.setTcpNoDelay(true);
+                            serveHttp(c, responses);
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (Socket c = httpClient(lo, port)) {
+                for (String path : responses.keySet()) {
+                    send(c, "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                    drain(c);
+                }
+            }
+            try (Socket c = httpClient(lo, port)) {
+                send(c, "HEAD /plain HTTP/1.1\r\nHost: x\r\n\r\n");
+                drain(c);
+                send(c, "POST /form HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\n");
+                send(c, "a=1&b=2");
+                drain(c);
+            }
+            try (Socket c = httpClient(lo, port)) {
+                send(c, "GET /plain HTTP/1.1\r\nHost: x\r\n\r\nGET /html HTTP/1.1\r\nHost: x\r\n\r\n");
+                drain(c);
+            }
+            try (Socket c = httpClient(lo, port)) {
+                send(c, "GET /pl");
+                send(c, "ain HTTP/1.1\r\nHost: x\r\n\r\n");
+                drain(c);
+                send(c, "\u0001\u0002 not http");
+            }
+            // a new connection that starts with something else: binary, text without a line end, a text line
+            for (String junk : new String[] {"\u0000\u0001garbage", "hello world", "hello world\r\n"}) {
+                try (Socket c = httpClient(lo, port)) {
+                    send(c, junk);
+                    send(c, "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
+                    drain(c);
+                }
+            }
+            try (Socket c = httpClient(lo, port)) {
+                send(c, "GET /close HTTP/1.1\r\nHost: x\r\n\r\n");
+                c.getInputStream().readAllBytes();
+            }
+            try (Socket c = httpClient(lo, port)) {
+                send(c, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+                drain(c);
+            }
+            t.join();
+        }
+    }
+
+    private static Socket httpClient(InetAddress lo, int port) throws Exception {
+        Socket c = new Socket(lo, port);
+        c.setTcpNoDelay(true);
+        c.setSoTimeout(300);
+        return c;
+    }
+
+    private static void send(Socket c, String text) throws Exception {
+        c.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+        Thread.sleep(40);
+    }
+
+    /** Reads what the server sent until it pauses. */
+    private static void drain(Socket c) throws Exception {
+        byte[] buf = new byte[65536];
+        try {
+            while (c.getInputStream().read(buf) > 0) {
+                // keep reading until the server is quiet
+            }
+        } catch (java.net.SocketTimeoutException quiet) {
+            // done
+        }
+    }
+
+    private static void serveHttp(Socket c, java.util.Map<String, String[]> responses) throws Exception {
+        InputStream in = c.getInputStream();
+        OutputStream out = c.getOutputStream();
+        StringBuilder pending = new StringBuilder();
+        byte[] buf = new byte[65536];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            pending.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+            int end;
+            while ((end = pending.indexOf("\r\n\r\n")) >= 0) {
+                String head = pending.substring(0, end);
+                int length = head.contains("Content-Length: 7") ? 7 : 0;
+                while (pending.length() < end + 4 + length && (n = in.read(buf)) > 0) {
+                    pending.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                }
+                pending.delete(0, end + 4 + length);
+                java.util.regex.Matcher request = java.util.regex.Pattern.compile("(GET|HEAD|POST) (\\S+) HTTP").matcher(head);
+                if (!request.find()) {
+                    continue;
+                }
+                String[] words = {request.group(1), request.group(2)};
+                if (words[0].equals("HEAD")) {
+                    out.write((("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 50\r\n\r\n"))
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                } else if (words[0].equals("POST")) {
+                    out.write("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                } else if (words[1].equals("/close")) {
+                    out.write("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil".getBytes(StandardCharsets.ISO_8859_1));
+                    Thread.sleep(40);
+                    out.write(" close".getBytes(StandardCharsets.ISO_8859_1));
+                    Thread.sleep(40);
+                    return;
+                } else {
+                    for (String part : responses.get(words[1])) {
+                        out.write(part.getBytes(StandardCharsets.ISO_8859_1));
+                        Thread.sleep(40);
+                    }
+                }
+            }
         }
     }
 

@@ -232,6 +232,23 @@ class TsharkDifferentialTest {
     }
 
     @Test
+    void httpAcrossSegmentsAgrees() throws Exception {
+        try (Namespaces nets = new Namespaces("cap")) {
+            String ns = nets.create("h");
+            // 18098 is HTTP to tshark by its first line only; 8080 is one of tshark's HTTP ports
+            for (int port : new int[] {18098, 8080}) {
+                Path pcap = record(ns, "http" + port, () -> traffic(ns, "http", Integer.toString(port)));
+                Agreement a = compare("HTTP reassembly on port " + port, pcap);
+                assertTrue(a.total() > 80, "too few packets: " + a.total());
+                assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+                String lines = Cli.run("capture", "-r", pcap.toString()).out();
+                assertTrue(lines.contains("[TCP segment of a reassembled PDU]"), lines);
+                assertTrue(lines.contains("HTTP/JSON "), lines);
+            }
+        }
+    }
+
+    @Test
     void fragmentsReassembleAsTshark() throws Exception {
         try (Namespaces nets = new Namespaces("cap")) {
             String ns = nets.create("f");

@@ -1,0 +1,403 @@
+package io.netdiag.capture;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * HTTP/1.x messages over TCP, followed across segments as tshark follows them with its default
+ * reassembly (headers, then the body by Content-Length, chunks, or until the sender's FIN).
+ *
+ * <p>What tshark shows: the segment that completes a message says HTTP, with the message's first line
+ * and, for a non-empty body, its media type ({@code HTTP/1.1 200 OK  (text/plain)}; JSON bodies make the
+ * protocol HTTP/JSON, XML ones HTTP/XML). Every earlier segment of the message says TCP and ends in
+ * {@code [TCP segment of a reassembled PDU]}, after the first line where that segment carried it.
+ * Several messages in one segment run their first lines together. On ports tshark gives to HTTP a
+ * segment that starts no message is a {@code Continuation}; elsewhere HTTP is recognised by a complete
+ * first line, as tshark's heuristic recognises it.
+ */
+final class HttpReassembly {
+    static final String SEGMENT_OF_PDU = " [TCP segment of a reassembled PDU]";
+
+    /** tshark 4.0's http.tcp.port range. */
+    private static final Set<Integer> HTTP_PORTS = Set.of(80, 1900, 2710, 2869, 3128, 3132, 5985, 8080, 8088, 11371);
+
+    private static final Set<String> JSON_TYPES = Set.of("application/json", "application/json-rpc",
+            "application/jsonrequest", "application/x-ndjson", "application/senml+json", "application/sensml+json",
+            "application/dds-web+json", "application/vnd.oma.lwm2m+json", "application/vnd.oma.lwm2m.ext+json");
+    private static final Set<String> XML_TYPES = Set.of("text/xml", "application/xml", "image/svg+xml",
+            "application/atom+xml", "application/rss+xml", "application/soap+xml", "application/xslt+xml",
+            "application/xml-dtd", "application/rdf+xml", "application/mathml+xml", "application/pidf+xml",
+            "application/rlmi+xml", "application/xcap-el+xml", "application/xcap-att+xml", "application/xcap-error+xml",
+            "application/xcap-caps+xml", "application/resource-lists+xml", "application/rls-services+xml",
+            "application/reginfo+xml", "application/conference-info+xml", "application/simple-filter+xml",
+            "application/watcherinfo+xml", "application/vnd.wv.csp+xml", "text/vnd.wap.wml");
+
+    /**
+     * What one segment shows, or null when HTTP has nothing to say about it (the TCP line stands).
+     *
+     * @param protocol "HTTP", "HTTP/JSON" or "HTTP/XML" when a message ended here, else "TCP"
+     * @param info     the Info text; null means "the TCP line, then {@link #SEGMENT_OF_PDU}"
+     */
+    record Outcome(String protocol, String info) {
+    }
+
+    private enum Body { NONE, PROBE, HEAD, LENGTH, CHUNKED, CLOSE }
+
+    private enum Chunk { SIZE, DATA, DATA_END, TRAILER }
+
+    /** One direction of one connection. */
+    private static final class Direction {
+        long nextSeq = -1;
+        Body body = Body.NONE;
+        final ByteArrayOutputStream head = new ByteArrayOutputStream();
+        String firstLine;
+        boolean firstLineHere;
+        long remaining;
+        long bodyBytes;
+        String contentType;
+        Chunk chunk = Chunk.SIZE;
+        final StringBuilder chunkLine = new StringBuilder();
+
+        void endMessage() {
+            body = Body.NONE;
+            head.reset();
+            firstLine = null;
+            remaining = 0;
+            bodyBytes = 0;
+            contentType = null;
+            chunk = Chunk.SIZE;
+            chunkLine.setLength(0);
+        }
+    }
+
+    private final Map<String, Direction> directions = new HashMap<>();
+    /** Request methods awaiting their responses, per connection: a response to HEAD has no body. */
+    private final Map<String, ArrayDeque<String>> methods = new HashMap<>();
+    /** Connections that have carried an HTTP message: on HTTP ports their other data is "Continuation". */
+    private final Set<String> seen = new java.util.HashSet<>();
+
+    /** Gives up the message in progress from {@code src} to {@code dst}: bytes of it were not captured or were resent. */
+    void forget(String src, String dst) {
+        Direction d = directions.get(src + ">" + dst);
+        if (d != null) {
+            d.endMessage();
+            d.nextSeq = -1;
+        }
+    }
+
+    /**
+     * Follows one segment's payload {@code b[off, end)}; {@code seq} is the raw sequence number, used to
+     * notice a gap (the message in progress is then given up, as tshark cannot finish it either).
+     */
+    Outcome segment(String src, String dst, int srcPort, int dstPort, long seq, boolean syn, boolean fin,
+                    byte[] b, int off, int end) {
+        String key = src + ">" + dst;
+        Direction d = directions.computeIfAbsent(key, k -> new Direction());
+        long length = Math.max(0, end - off);
+        if (syn) {
+            d.endMessage();
+            d.nextSeq = (seq + 1) & 0xffffffffL;
+            methods.remove(connection(src, dst));
+            seen.remove(connection(src, dst));
+            return null;
+        }
+        if (length > 0 && d.nextSeq >= 0 && seq != d.nextSeq) {
+            d.endMessage();
+        }
+        d.nextSeq = (seq + length + (fin ? 1 : 0)) & 0xffffffffL;
+        if (length == 0 && !(fin && d.body == Body.CLOSE)) {
+            return null;
+        }
+        boolean httpPort = HTTP_PORTS.contains(srcPort) || HTTP_PORTS.contains(dstPort);
+        StringBuilder done = new StringBuilder();
+        String protocol = null;
+        d.firstLineHere = false;
+        int pos = off;
+        while (pos < end) {
+            if (d.body == Body.NONE) {
+                int lineEnd = lineEnd(b, pos, end);
+                boolean starts = HttpFirstLine.startsLikeHttp(b, pos, end);
+                if (!starts || (lineEnd < 0 && !httpPort)) {
+                    if (done.isEmpty() && httpPort && pos == off) {
+                        if (seen.contains(connection(src, dst))) {
+                            return new Outcome("HTTP", "Continuation");
+                        }
+                        // a new connection: printable text without a line end may still become a request
+                        if (lineEnd < 0 && printable(b, pos, end)) {
+                            d.body = Body.PROBE;
+                            d.head.write(b, pos, end - pos);
+                            return new Outcome("TCP", null);
+                        }
+                    }
+                    break;
+                }
+                d.body = Body.HEAD;
+                d.firstLineHere = lineEnd >= 0;
+                d.firstLine = lineEnd >= 0 ? latin1(b, pos, lineEnd) + " " : null;
+            }
+            if (d.body == Body.PROBE) {
+                d.head.write(b, pos, end - pos);
+                byte[] text = d.head.toByteArray();
+                int lineEnd = lineEnd(text, 0, text.length);
+                if (lineEnd < 0 && printable(b, pos, end)) {
+                    return new Outcome("TCP", null);
+                }
+                if (lineEnd < 0 || !HttpFirstLine.startsLikeHttp(text, 0, text.length)) {
+                    d.endMessage(); // not HTTP after all: the segments stay plain TCP
+                    return null;
+                }
+                // the request line is complete: read it again as the start of a message
+                d.endMessage();
+                int before = text.length - (end - pos);
+                d.body = Body.HEAD;
+                d.head.write(text, 0, before);
+            }
+            if (d.body == Body.HEAD) {
+                pos = readHead(d, b, pos, end, src, dst);
+                if (d.body == Body.HEAD) {
+                    break;
+                }
+            }
+            pos = readBody(d, b, pos, end);
+            if (d.body == Body.NONE || messageEnded(d)) {
+                protocol = complete(d, done);
+            }
+        }
+        if (fin && d.body == Body.CLOSE) {
+            protocol = complete(d, done);
+        }
+        if (!done.isEmpty()) {
+            if (d.body != Body.NONE && d.firstLine != null) {
+                done.append(d.firstLine);
+            }
+            return new Outcome(protocol, done.toString());
+        }
+        if (d.body == Body.NONE) {
+            return null;
+        }
+        return new Outcome("TCP", d.firstLineHere && d.firstLine != null ? d.firstLine + SEGMENT_OF_PDU : null);
+    }
+
+    /** The message ended in this segment: its line and media type join the Info; returns the protocol. */
+    private static String complete(Direction d, StringBuilder done) {
+        String protocol = "HTTP";
+        String line = d.firstLine == null ? "" : d.firstLine;
+        String type = d.bodyBytes > 0 ? d.contentType : null;
+        done.append(line);
+        if (type != null && !type.isEmpty() && !type.equals("application/octet-stream")) {
+            if (JSON_TYPES.contains(type) || type.endsWith("+json")) {
+                protocol = "HTTP/JSON";
+                done.append(", JavaScript Object Notation (").append(type).append(')');
+            } else if (XML_TYPES.contains(type)) {
+                protocol = "HTTP/XML";
+            } else {
+                done.append(" (").append(type).append(')');
+            }
+        }
+        d.endMessage();
+        return protocol;
+    }
+
+    private static boolean messageEnded(Direction d) {
+        return switch (d.body) {
+            case LENGTH -> d.remaining == 0;
+            default -> false;
+        };
+    }
+
+    /** Collects header bytes up to the blank line; then decides how the body is delimited. */
+    private int readHead(Direction d, byte[] b, int pos, int end, String src, String dst) {
+        int before = d.head.size();
+        d.head.write(b, pos, end - pos);
+        byte[] head = d.head.toByteArray();
+        int blank = -1;
+        for (int i = Math.max(0, before - 3); i + 3 < head.length; i++) {
+            if (head[i] == '\r' && head[i + 1] == '\n' && head[i + 2] == '\r' && head[i + 3] == '\n') {
+                blank = i;
+                break;
+            }
+        }
+        if (d.firstLine == null) {
+            int lineEnd = lineEnd(head, 0, head.length);
+            if (lineEnd >= 0) {
+                d.firstLine = latin1(head, 0, lineEnd) + " ";
+                d.firstLineHere = true;
+            }
+        }
+        if (blank < 0) {
+            return end;
+        }
+        int used = blank + 4 - before;
+        String[] lines = latin1(head, 0, blank).split("\r\n");
+        long contentLength = -1;
+        boolean chunked = false;
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = lines[i].substring(colon + 1).trim();
+            switch (name) {
+                case "content-length" -> {
+                    try {
+                        contentLength = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        contentLength = -1;
+                    }
+                }
+                case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                case "content-type" -> {
+                    int semicolon = value.indexOf(';');
+                    d.contentType = (semicolon >= 0 ? value.substring(0, semicolon) : value).trim().toLowerCase(Locale.ROOT);
+                }
+                default -> {
+                }
+            }
+        }
+        String connection = connection(src, dst);
+        seen.add(connection);
+        String first = lines[0];
+        boolean response = first.startsWith("HTTP/");
+        boolean noBody;
+        if (response) {
+            int status = status(first);
+            ArrayDeque<String> queue = methods.get(connection);
+            String method = status >= 100 && status < 200 || queue == null ? null : queue.pollFirst();
+            noBody = (status >= 100 && status < 200) || status == 204 || status == 304 || "HEAD".equals(method);
+        } else {
+            methods.computeIfAbsent(connection, k -> new ArrayDeque<>()).addLast(first.substring(0, first.indexOf(' ')));
+            noBody = contentLength < 0 && !chunked;
+        }
+        if (noBody || (!chunked && contentLength == 0)) {
+            d.body = Body.NONE;
+        } else if (chunked) {
+            d.body = Body.CHUNKED;
+        } else if (contentLength > 0) {
+            d.body = Body.LENGTH;
+            d.remaining = contentLength;
+        } else {
+            d.body = Body.CLOSE;
+        }
+        if (d.body == Body.NONE) {
+            d.body = Body.LENGTH; // an empty body: the message ends with its head
+            d.remaining = 0;
+        }
+        return pos + used;
+    }
+
+    /** Consumes body bytes from {@code pos}; returns where the next message would start. */
+    private static int readBody(Direction d, byte[] b, int pos, int end) {
+        switch (d.body) {
+            case LENGTH -> {
+                long take = Math.min(d.remaining, end - pos);
+                d.remaining -= take;
+                d.bodyBytes += take;
+                return (int) (pos + take);
+            }
+            case CLOSE -> {
+                d.bodyBytes += end - pos;
+                return end;
+            }
+            case CHUNKED -> {
+                while (pos < end && d.body == Body.CHUNKED) {
+                    switch (d.chunk) {
+                        case SIZE, TRAILER -> {
+                            byte c = b[pos++];
+                            if (c != '\n') {
+                                if (c != '\r') {
+                                    d.chunkLine.append((char) c);
+                                }
+                                continue;
+                            }
+                            String line = d.chunkLine.toString().trim();
+                            d.chunkLine.setLength(0);
+                            if (d.chunk == Chunk.TRAILER) {
+                                if (line.isEmpty()) {
+                                    d.body = Body.LENGTH;
+                                    d.remaining = 0;
+                                }
+                                continue;
+                            }
+                            int semicolon = line.indexOf(';');
+                            long size;
+                            try {
+                                size = Long.parseLong(semicolon >= 0 ? line.substring(0, semicolon).trim() : line, 16);
+                            } catch (NumberFormatException e) {
+                                size = 0;
+                            }
+                            if (size == 0) {
+                                d.chunk = Chunk.TRAILER;
+                            } else {
+                                d.remaining = size;
+                                d.chunk = Chunk.DATA;
+                            }
+                        }
+                        case DATA -> {
+                            long take = Math.min(d.remaining, end - pos);
+                            d.remaining -= take;
+                            d.bodyBytes += take;
+                            pos += (int) take;
+                            if (d.remaining == 0) {
+                                d.chunk = Chunk.DATA_END;
+                                d.remaining = 2;
+                            }
+                        }
+                        case DATA_END -> {
+                            pos++;
+                            if (--d.remaining == 0) {
+                                d.chunk = Chunk.SIZE;
+                            }
+                        }
+                    }
+                }
+                return pos;
+            }
+            default -> {
+                return pos;
+            }
+        }
+    }
+
+    /** Text a person could have typed: printable ASCII, tabs and line ends. */
+    private static boolean printable(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int c = b[i] & 0xff;
+            if ((c < 0x20 || c > 0x7e) && c != '\t' && c != '\r' && c != '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int status(String statusLine) {
+        String[] words = statusLine.split(" ", 3);
+        try {
+            return words.length > 1 ? Integer.parseInt(words[1]) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String connection(String a, String b) {
+        return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
+    }
+
+    private static int lineEnd(byte[] b, int from, int end) {
+        for (int i = from; i + 1 < end; i++) {
+            if (b[i] == '\r' && b[i + 1] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String latin1(byte[] b, int from, int to) {
+        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+}
