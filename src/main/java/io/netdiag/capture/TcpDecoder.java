@@ -9,6 +9,7 @@ import java.util.List;
 final class TcpDecoder {
     private final TcpAnalyzer tcpAnalyzer = new TcpAnalyzer();
     private final HttpReassembly http = new HttpReassembly();
+    private final DnsOverTcp dns = new DnsOverTcp();
 
     void decode(PacketDecoding d, int off, int reportedEnd, int end) {
         byte[] b = d.b;
@@ -171,12 +172,25 @@ final class TcpDecoder {
         if (end < reportedEnd || !(texts.isEmpty() || texts.equals(WINDOW_FULL))) {
             // bytes missing (a snapshot length) or resent: tshark cannot follow the stream through them
             http.forget(srcKey, dstKey);
+            dns.forget(srcKey, dstKey);
             if (seglen > 0 && texts.isEmpty() && payload < end) {
                 String line = HttpFirstLine.of(b, payload, end);
                 if (line != null) {
                     d.protocol = "HTTP";
                     d.info = info.substring(0, prefix) + line;
                     d.shortOf("HTTP");
+                }
+            }
+            return;
+        }
+        if (DnsOverTcp.applies(sport, dport)) {
+            DnsOverTcp.Outcome o = dns.segment(srcKey, dstKey, Integer.toUnsignedLong(seq), syn, fin, b, payload,
+                    Math.min(end, off + Math.max(hlen, 20) + seglen));
+            if (o != null) {
+                d.protocol = o.protocol();
+                d.info = o.info() == null ? d.info + HttpReassembly.SEGMENT_OF_PDU : info.substring(0, prefix) + o.info();
+                if (o.malformed()) {
+                    d.malformed("DNS");
                 }
             }
             return;

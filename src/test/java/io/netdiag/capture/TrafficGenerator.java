@@ -29,6 +29,7 @@ public final class TrafficGenerator {
             case "udp" -> udpBurst(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             case "bigudp" -> bigUdp();
             case "http" -> http(Integer.parseInt(args[1]));
+            case "dnstcp" -> dnsOverTcp(Integer.parseInt(args[1]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -116,6 +117,74 @@ public final class TrafficGenerator {
             }
             t.join();
         }
+    }
+
+    /**
+     * DNS over TCP: two queries in one segment, one and a half, the rest, a message whose length prefix
+     * is split from it; the server answers each query with one A record.
+     */
+    static void dnsOverTcp(int port) throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (ServerSocket server = new ServerSocket(port, 50, lo)) {
+            Thread t = Thread.ofPlatform().start(() -> {
+                try (Socket c = server.accept()) {
+                    c.setTcpNoDelay(true);
+                    java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
+                    for (int i = 0; i < 5; i++) {
+                        byte[] query = new byte[in.readUnsignedShort()];
+                        in.readFully(query);
+                        ByteBuffer answer = ByteBuffer.allocate(512);
+                        answer.put(query, 0, 2).putShort((short) 0x8180).putShort((short) 1).putShort((short) 1)
+                                .putShort((short) 0).putShort((short) 0).put(query, 12, query.length - 12)
+                                .putShort((short) 0xc00c).putShort((short) 1).putShort((short) 1).putInt(60)
+                                .putShort((short) 4).put(new byte[] {10, 0, 0, (byte) i});
+                        ByteBuffer framed = ByteBuffer.allocate(2 + answer.position()).putShort((short) answer.position())
+                                .put(answer.array(), 0, answer.position());
+                        c.getOutputStream().write(framed.array());
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (Socket c = httpClient(lo, port)) {
+                byte[] a = dnsQuery(1, "a.example");
+                byte[] b = dnsQuery(2, "b.example");
+                byte[] q3 = dnsQuery(3, "c.example");
+                byte[] q4 = dnsQuery(4, "d.example");
+                byte[] q5 = dnsQuery(5, "e.example");
+                write(c, concat(a, b));
+                write(c, concat(q3, java.util.Arrays.copyOf(q4, 7)));
+                write(c, java.util.Arrays.copyOfRange(q4, 7, q4.length));
+                write(c, java.util.Arrays.copyOf(q5, 1));
+                write(c, java.util.Arrays.copyOfRange(q5, 1, q5.length));
+                drain(c);
+            }
+            t.join();
+        }
+    }
+
+    /** A standard query for an A record, behind its two-byte length. */
+    private static byte[] dnsQuery(int id, String name) {
+        ByteBuffer m = ByteBuffer.allocate(100);
+        m.putShort((short) 0).putShort((short) id).putShort((short) 0x0100).putShort((short) 1).putShort((short) 0)
+                .putShort((short) 0).putShort((short) 0);
+        for (String label : name.split("\\.")) {
+            m.put((byte) label.length()).put(label.getBytes(StandardCharsets.US_ASCII));
+        }
+        m.put((byte) 0).putShort((short) 1).putShort((short) 1);
+        m.putShort(0, (short) (m.position() - 2));
+        return java.util.Arrays.copyOf(m.array(), m.position());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    private static void write(Socket c, byte[] bytes) throws Exception {
+        c.getOutputStream().write(bytes);
+        Thread.sleep(40);
     }
 
     private static Socket httpClient(InetAddress lo, int port) throws Exception {

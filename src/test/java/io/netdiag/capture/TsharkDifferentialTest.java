@@ -249,6 +249,22 @@ class TsharkDifferentialTest {
     }
 
     @Test
+    void dnsOverTcpAgrees() throws Exception {
+        try (Namespaces nets = new Namespaces("cap")) {
+            String ns = nets.create("n");
+            for (int port : new int[] {53, 5353}) {
+                Path pcap = record(ns, "dnstcp" + port, () -> traffic(ns, "dnstcp", Integer.toString(port)));
+                Agreement a = compare("DNS over TCP on port " + port, pcap);
+                assertTrue(a.total() > 15, "too few packets: " + a.total());
+                assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+                String lines = Cli.run("capture", "-r", pcap.toString()).out();
+                assertTrue(lines.contains("DNS ") && lines.contains("Standard query response 0x0004 A d.example A 10.0.0.3"), lines);
+                assertTrue(lines.contains("[TCP segment of a reassembled PDU]"), lines);
+            }
+        }
+    }
+
+    @Test
     void fragmentsReassembleAsTshark() throws Exception {
         try (Namespaces nets = new Namespaces("cap")) {
             String ns = nets.create("f");

@@ -1,0 +1,74 @@
+package io.netdiag.capture;
+
+import java.io.ByteArrayOutputStream;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * DNS over TCP (ports 53 and 5353): messages behind a two-byte length, followed across segments as tshark
+ * reassembles them. A segment that completes one or more messages shows as DNS with the last one's
+ * Info; a segment holding only part of a message shows as TCP ending in
+ * {@code [TCP segment of a reassembled PDU]}.
+ */
+final class DnsOverTcp {
+    /** What a segment shows: DNS with {@code info}, or (info null) the TCP line marked as part of a message. */
+    record Outcome(String protocol, String info, boolean malformed) {
+    }
+
+    private static final class Direction {
+        long nextSeq = -1;
+        final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    }
+
+    private final Map<String, Direction> directions = new HashMap<>();
+
+    /** tshark 4.0's dns.tcp.port range: 53 and 5353. */
+    static boolean applies(int srcPort, int dstPort) {
+        return srcPort == 53 || dstPort == 53 || srcPort == 5353 || dstPort == 5353;
+    }
+
+    /** Gives up a message in progress: some of its bytes were not captured or were resent. */
+    void forget(String src, String dst) {
+        Direction d = directions.get(src + ">" + dst);
+        if (d != null) {
+            d.pending.reset();
+            d.nextSeq = -1;
+        }
+    }
+
+    /** Follows the payload {@code b[off, end)} of a segment with raw sequence number {@code seq}; null: plain TCP. */
+    Outcome segment(String src, String dst, long seq, boolean syn, boolean fin, byte[] b, int off, int end) {
+        Direction d = directions.computeIfAbsent(src + ">" + dst, k -> new Direction());
+        long length = Math.max(0, end - off);
+        if (syn) {
+            d.pending.reset();
+            d.nextSeq = (seq + 1) & 0xffffffffL;
+            return null;
+        }
+        if (length > 0 && d.nextSeq >= 0 && seq != d.nextSeq) {
+            d.pending.reset();
+        }
+        d.nextSeq = (seq + length + (fin ? 1 : 0)) & 0xffffffffL;
+        if (length == 0) {
+            return null;
+        }
+        d.pending.write(b, off, end - off);
+        byte[] data = d.pending.toByteArray();
+        int pos = 0;
+        DnsMessage.Decoded last = null;
+        while (data.length - pos >= 2) {
+            int size = WireBytes.u16(data, pos);
+            if (data.length - pos - 2 < size) {
+                break;
+            }
+            last = DnsMessage.decode(data, pos + 2, pos + 2 + size);
+            pos += 2 + size;
+        }
+        d.pending.reset();
+        d.pending.write(data, pos, data.length - pos);
+        if (last == null) {
+            return new Outcome("TCP", null, false);
+        }
+        return new Outcome("DNS", last.text(), !last.complete());
+    }
+}
