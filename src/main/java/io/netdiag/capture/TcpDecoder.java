@@ -10,6 +10,7 @@ final class TcpDecoder {
     private final TcpAnalyzer tcpAnalyzer = new TcpAnalyzer();
     private final HttpReassembly http = new HttpReassembly();
     private final DnsOverTcp dns = new DnsOverTcp();
+    private final TlsRecords tls = new TlsRecords();
 
     void decode(PacketDecoding d, int off, int reportedEnd, int end) {
         byte[] b = d.b;
@@ -173,6 +174,7 @@ final class TcpDecoder {
             // bytes missing (a snapshot length) or resent: tshark cannot follow the stream through them
             http.forget(srcKey, dstKey);
             dns.forget(srcKey, dstKey);
+            tls.forget(srcKey, dstKey);
             if (seglen > 0 && texts.isEmpty() && payload < end) {
                 String line = HttpFirstLine.of(b, payload, end);
                 if (line != null) {
@@ -193,6 +195,13 @@ final class TcpDecoder {
                     d.malformed("DNS");
                 }
             }
+            return;
+        }
+        TlsRecords.Outcome t = tls.segment(srcKey, dstKey, sport, dport, Integer.toUnsignedLong(seq), syn, fin, b, payload,
+                Math.min(end, off + Math.max(hlen, 20) + seglen));
+        if (t != null) {
+            d.protocol = t.protocol();
+            d.info = info.substring(0, prefix) + t.info();
             return;
         }
         HttpReassembly.Outcome o = http.segment(srcKey, dstKey, sport, dport, Integer.toUnsignedLong(seq), syn, fin, b,

@@ -30,6 +30,7 @@ public final class TrafficGenerator {
             case "bigudp" -> bigUdp();
             case "http" -> http(Integer.parseInt(args[1]));
             case "dnstcp" -> dnsOverTcp(Integer.parseInt(args[1]));
+            case "tls" -> tls(Integer.parseInt(args[1]), args[2], Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -160,6 +161,137 @@ public final class TrafficGenerator {
                 drain(c);
             }
             t.join();
+        }
+    }
+
+    /**
+     * TLS from the JDK: a TLS 1.3 connection carrying 100 kB, then a TLS 1.2 one whose client writes each
+     * record in two segments (the first {@code split} bytes, then the rest), so that every record spans two.
+     * {@code keystore} is a PKCS#12 file with password "netdiag".
+     */
+    static void tls(int port, String keystore, int split) throws Exception {
+        char[] password = "netdiag".toCharArray();
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(keystore))) {
+            keys.load(in, password);
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+        kmf.init(keys, password);
+        javax.net.ssl.SSLContext serverContext = javax.net.ssl.SSLContext.getInstance("TLS");
+        serverContext.init(kmf.getKeyManagers(), null, null);
+        javax.net.ssl.TrustManager[] trustAll = {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }};
+        javax.net.ssl.SSLContext clientContext = javax.net.ssl.SSLContext.getInstance("TLS");
+        clientContext.init(null, trustAll, null);
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket)
+                serverContext.getServerSocketFactory().createServerSocket(port, 50, lo)) {
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    for (String version : new String[] {"TLSv1.3", "TLSv1.2"}) {
+                        server.setEnabledProtocols(new String[] {version});
+                        try (javax.net.ssl.SSLSocket c = (javax.net.ssl.SSLSocket) server.accept()) {
+                            c.setTcpNoDelay(true);
+                            byte[] request = new byte[3];
+                            new java.io.DataInputStream(c.getInputStream()).readFully(request);
+                            c.getOutputStream().write(version.equals("TLSv1.3") ? new byte[100_000] : "ok".getBytes(StandardCharsets.US_ASCII));
+                            c.getOutputStream().flush();
+                            Thread.sleep(100);
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            try (javax.net.ssl.SSLSocket c = (javax.net.ssl.SSLSocket) clientContext.getSocketFactory().createSocket(lo, port)) {
+                c.setTcpNoDelay(true);
+                c.getOutputStream().write("GET".getBytes(StandardCharsets.US_ASCII));
+                byte[] buf = new byte[65536];
+                long total = 0;
+                while (total < 100_000) {
+                    int n = c.getInputStream().read(buf);
+                    if (n < 0) {
+                        break;
+                    }
+                    total += n;
+                }
+            }
+            try (Socket raw = new Socket(lo, port)) {
+                raw.setTcpNoDelay(true);
+                javax.net.ssl.SSLEngine engine = clientContext.createSSLEngine("localhost", port);
+                engine.setUseClientMode(true);
+                engine.setEnabledProtocols(new String[] {"TLSv1.2"});
+                splitRecordsClient(engine, raw, split);
+            }
+            t.join();
+        }
+    }
+
+    /** Drives a TLS client engine over a plain socket, writing every record in two segments; sends GET, reads. */
+    private static void splitRecordsClient(javax.net.ssl.SSLEngine engine, Socket raw, int split) throws Exception {
+        int size = engine.getSession().getPacketBufferSize();
+        ByteBuffer out = ByteBuffer.allocate(size);
+        ByteBuffer in = ByteBuffer.allocate(size * 4);
+        ByteBuffer app = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize() * 4);
+        ByteBuffer request = ByteBuffer.wrap("GET".getBytes(StandardCharsets.US_ASCII));
+        raw.setSoTimeout(2000);
+        engine.beginHandshake();
+        boolean sent = false;
+        while (true) {
+            javax.net.ssl.SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
+            if (hs == javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                Runnable task;
+                while ((task = engine.getDelegatedTask()) != null) {
+                    task.run();
+                }
+            } else if (hs == javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_WRAP
+                    || (hs == javax.net.ssl.SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING && !sent)) {
+                out.clear();
+                engine.wrap(hs == javax.net.ssl.SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING ? request : ByteBuffer.allocate(0), out);
+                sent |= hs == javax.net.ssl.SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
+                out.flip();
+                byte[] bytes = new byte[out.remaining()];
+                out.get(bytes);
+                if (bytes.length > split) {
+                    raw.getOutputStream().write(bytes, 0, split);
+                    Thread.sleep(30);
+                    raw.getOutputStream().write(bytes, split, bytes.length - split);
+                } else {
+                    raw.getOutputStream().write(bytes);
+                }
+                Thread.sleep(30);
+            } else {
+                // NEED_UNWRAP, or done and waiting for the answer
+                in.flip();
+                javax.net.ssl.SSLEngineResult r = engine.unwrap(in, app);
+                in.compact();
+                if (r.getStatus() == javax.net.ssl.SSLEngineResult.Status.BUFFER_UNDERFLOW || (r.bytesConsumed() == 0
+                        && engine.getHandshakeStatus() == javax.net.ssl.SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING)) {
+                    byte[] buf = new byte[size];
+                    int n;
+                    try {
+                        n = raw.getInputStream().read(buf);
+                    } catch (java.net.SocketTimeoutException e) {
+                        return;
+                    }
+                    if (n < 0) {
+                        return;
+                    }
+                    in.put(buf, 0, n);
+                }
+                if (sent && app.position() >= 2) {
+                    return;
+                }
+            }
         }
     }
 

@@ -265,6 +265,32 @@ class TsharkDifferentialTest {
     }
 
     @Test
+    void tlsAgrees() throws Exception {
+        Path keystore = dir.resolve("tls.p12");
+        Host.Run keytool = Host.run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "netdiag", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "netdiag"), 60);
+        assertEquals(0, keytool.exitCode(), keytool.err());
+        try (Namespaces nets = new Namespaces("cap")) {
+            String ns = nets.create("t");
+            // 443 is tshark's TLS port, where even a record header split over two segments is TLS; on 18443
+            // tshark finds TLS by the first record's header (records are split after it there)
+            for (int port : new int[] {443, 18443}) {
+                String split = port == 443 ? "3" : "10";
+                Path pcap = record(ns, "tls" + port,
+                        () -> traffic(ns, "tls", Integer.toString(port), keystore.toString(), split));
+                Agreement a = compare("TLS 1.3 and 1.2 on port " + port, pcap);
+                assertTrue(a.total() > 20, "too few packets: " + a.total());
+                assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+                String lines = Cli.run("capture", "-r", pcap.toString()).out();
+                assertTrue(lines.contains("TLSv1.3 ") && lines.contains("TLSv1.2 "), lines);
+                assertTrue(lines.contains("Client Hello") && lines.contains("Encrypted Handshake Message"), lines);
+                assertTrue(lines.contains("[TCP segment of a reassembled PDU]"), lines);
+            }
+        }
+    }
+
+    @Test
     void fragmentsReassembleAsTshark() throws Exception {
         try (Namespaces nets = new Namespaces("cap")) {
             String ns = nets.create("f");
