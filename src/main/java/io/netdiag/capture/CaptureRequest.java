@@ -14,9 +14,10 @@ import java.nio.file.Path;
  * @param fileSizeMb rotate the output when it exceeds this many million bytes; 0 means never
  * @param fileCount keep at most this many rotated files; 0 means no limit
  * @param rotateSeconds start a new output file every this many seconds; 0 means never
+ * @param dataSources keep the bytes of reassembled and de-chunked data with each packet (for -x)
  */
 public record CaptureRequest(String device, Path readFile, String filter, long count, long durationSeconds,
                              int snaplen, int bufferBytes, boolean immediate, String writeFile, long fileSizeMb,
-                             int fileCount, long rotateSeconds) {
+                             int fileCount, long rotateSeconds, boolean dataSources) {
     public static final int DEFAULT_SNAPLEN = 262144;
 }

@@ -13,13 +13,21 @@ public final class Dissector {
     static final String MALFORMED = "[Malformed Packet]";
 
     private final LinkType link;
-    private final TcpDecoder tcp = new TcpDecoder();
+    private final TcpDecoder tcp;
+    private final boolean dataSources;
     private final IcmpDecoder icmp = new IcmpDecoder();
     private final FragmentReassembly fragments = new FragmentReassembly();
     private long firstNanos = Long.MIN_VALUE;
 
     public Dissector(LinkType link) {
+        this(link, false);
+    }
+
+    /** With {@code dataSources}, packets carry the reassembled and de-chunked data they complete (for -x). */
+    public Dissector(LinkType link, boolean dataSources) {
         this.link = link;
+        this.dataSources = dataSources;
+        this.tcp = new TcpDecoder(dataSources);
     }
 
     public LinkType link() {
@@ -40,7 +48,7 @@ public final class Dissector {
         }
         return new PacketSummary(frame.number(), frame.epochNanos(), frame.epochNanos() - firstNanos, d.src, d.dst,
                 d.protocol, frame.originalLength(), frame.capturedLength(), d.info, d.transport, d.srcAddr, d.dstAddr,
-                d.srcPort, d.dstPort, d.tcp, d.icmp, d.analysis, d.problem);
+                d.srcPort, d.dstPort, d.tcp, d.icmp, d.analysis, d.problem, frame.data(), d.sources);
     }
 
     private void decodeLink(PacketDecoding d, int end) {
@@ -179,6 +187,9 @@ public final class Dissector {
                 return;
             }
             // this fragment completes the datagram: decode the reassembled payload, as tshark does
+            if (dataSources) {
+                d.source("Reassembled IPv4", whole);
+            }
             d.b = whole;
             transport(d, proto, 0, whole.length, whole.length, true);
             return;
@@ -227,6 +238,9 @@ public final class Dissector {
                         d.info = "IPv6 fragment (off=" + (offsetFlags & 0xfff8) + " more=" + ((offsetFlags & 1) != 0 ? "y" : "n")
                                 + " ident=0x" + String.format("%08x", ident) + " nxt=" + inner + ")";
                         return;
+                    }
+                    if (dataSources) {
+                        d.source("Reassembled IPv6", whole);
                     }
                     d.b = whole;
                     transport(d, inner, 0, whole.length, whole.length, false);

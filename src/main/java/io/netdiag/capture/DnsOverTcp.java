@@ -12,7 +12,7 @@ import java.util.Map;
  */
 final class DnsOverTcp {
     /** What a segment shows: DNS with {@code info}, or (info null) the TCP line marked as part of a message. */
-    record Outcome(String protocol, String info, boolean malformed) {
+    record Outcome(String protocol, String info, boolean malformed, java.util.List<PacketSummary.Source> sources) {
     }
 
     private static final class Direction {
@@ -21,6 +21,12 @@ final class DnsOverTcp {
     }
 
     private final Map<String, Direction> directions = new HashMap<>();
+    private final boolean keepBytes;
+
+    /** With {@code keepBytes}, a message completed across segments comes back as "Reassembled TCP" data. */
+    DnsOverTcp(boolean keepBytes) {
+        this.keepBytes = keepBytes;
+    }
 
     /** tshark 4.0's dns.tcp.port range: 53 and 5353. */
     static boolean applies(int srcPort, int dstPort) {
@@ -52,23 +58,29 @@ final class DnsOverTcp {
         if (length == 0) {
             return null;
         }
+        int earlier = d.pending.size();
         d.pending.write(b, off, end - off);
         byte[] data = d.pending.toByteArray();
         int pos = 0;
         DnsMessage.Decoded last = null;
+        java.util.List<PacketSummary.Source> sources = java.util.List.of();
         while (data.length - pos >= 2) {
             int size = WireBytes.u16(data, pos);
             if (data.length - pos - 2 < size) {
                 break;
             }
             last = DnsMessage.decode(data, pos + 2, pos + 2 + size);
+            if (keepBytes && pos < earlier) {
+                sources = java.util.List.of(new PacketSummary.Source("Reassembled TCP",
+                        java.util.Arrays.copyOfRange(data, pos, pos + 2 + size)));
+            }
             pos += 2 + size;
         }
         d.pending.reset();
         d.pending.write(data, pos, data.length - pos);
         if (last == null) {
-            return new Outcome("TCP", null, false);
+            return new Outcome("TCP", null, false, sources);
         }
-        return new Outcome("DNS", last.text(), !last.complete());
+        return new Outcome("DNS", last.text(), !last.complete(), sources);
     }
 }

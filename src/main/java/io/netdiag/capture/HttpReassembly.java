@@ -40,10 +40,15 @@ final class HttpReassembly {
     /**
      * What one segment shows, or null when HTTP has nothing to say about it (the TCP line stands).
      *
-     * @param protocol "HTTP", "HTTP/JSON" or "HTTP/XML" when a message ended here, else "TCP"
+     * @param protocol "HTTP", "HTTP/JSON" or "HTTP/XML" when a message ended here, "TCP" for part of one,
+     *                 null when the TCP line stands as it is (text that turned out not to be HTTP)
      * @param info     the Info text; null means "the TCP line, then {@link #SEGMENT_OF_PDU}"
+     * @param sources  with keepBytes, the reassembled or de-chunked data completed here
      */
-    record Outcome(String protocol, String info) {
+    record Outcome(String protocol, String info, java.util.List<PacketSummary.Source> sources) {
+        Outcome(String protocol, String info) {
+            this(protocol, info, java.util.List.of());
+        }
     }
 
     private enum Body { NONE, PROBE, HEAD, LENGTH, CHUNKED, CLOSE }
@@ -62,8 +67,17 @@ final class HttpReassembly {
         String contentType;
         Chunk chunk = Chunk.SIZE;
         final StringBuilder chunkLine = new StringBuilder();
+        /** With keepBytes: the message as sent, its de-chunked body, and whether it began in an earlier segment. */
+        final ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        final ByteArrayOutputStream dechunked = new ByteArrayOutputStream();
+        boolean startedEarlier;
+        boolean chunked;
 
         void endMessage() {
+            wire.reset();
+            dechunked.reset();
+            startedEarlier = false;
+            chunked = false;
             body = Body.NONE;
             head.reset();
             firstLine = null;
@@ -80,6 +94,13 @@ final class HttpReassembly {
     private final Map<String, ArrayDeque<String>> methods = new HashMap<>();
     /** Connections that have carried an HTTP message: on HTTP ports their other data is "Continuation". */
     private final Set<String> seen = new java.util.HashSet<>();
+    private final boolean keepBytes;
+    private java.util.List<PacketSummary.Source> sources;
+
+    /** With {@code keepBytes}, messages come back as "Reassembled TCP" and "De-chunked entity body" data. */
+    HttpReassembly(boolean keepBytes) {
+        this.keepBytes = keepBytes;
+    }
 
     /** Gives up the message in progress from {@code src} to {@code dst}: bytes of it were not captured or were resent. */
     void forget(String src, String dst) {
@@ -114,6 +135,10 @@ final class HttpReassembly {
             return null;
         }
         boolean httpPort = HTTP_PORTS.contains(srcPort) || HTTP_PORTS.contains(dstPort);
+        sources = java.util.List.of();
+        if (d.body != Body.NONE) {
+            d.startedEarlier = true;
+        }
         StringBuilder done = new StringBuilder();
         String protocol = null;
         d.firstLineHere = false;
@@ -131,6 +156,7 @@ final class HttpReassembly {
                         if (lineEnd < 0 && printable(b, pos, end)) {
                             d.body = Body.PROBE;
                             d.head.write(b, pos, end - pos);
+                            keep(d, b, pos, end);
                             return new Outcome("TCP", null);
                         }
                     }
@@ -142,28 +168,37 @@ final class HttpReassembly {
             }
             if (d.body == Body.PROBE) {
                 d.head.write(b, pos, end - pos);
+                keep(d, b, pos, end);
                 byte[] text = d.head.toByteArray();
                 int lineEnd = lineEnd(text, 0, text.length);
                 if (lineEnd < 0 && printable(b, pos, end)) {
                     return new Outcome("TCP", null);
                 }
                 if (lineEnd < 0 || !HttpFirstLine.startsLikeHttp(text, 0, text.length)) {
-                    d.endMessage(); // not HTTP after all: the segments stay plain TCP
-                    return null;
+                    // not HTTP after all: the segment stays plain TCP, though tshark did reassemble the text
+                    d.endMessage();
+                    return keepBytes ? new Outcome(null, null,
+                            java.util.List.of(new PacketSummary.Source("Reassembled TCP", text))) : null;
                 }
                 // the request line is complete: read it again as the start of a message
                 d.endMessage();
                 int before = text.length - (end - pos);
                 d.body = Body.HEAD;
                 d.head.write(text, 0, before);
+                d.wire.write(text, 0, before);
+                d.startedEarlier = true;
             }
             if (d.body == Body.HEAD) {
+                int from = pos;
                 pos = readHead(d, b, pos, end, src, dst);
+                keep(d, b, from, pos);
                 if (d.body == Body.HEAD) {
                     break;
                 }
             }
+            int from = pos;
             pos = readBody(d, b, pos, end);
+            keep(d, b, from, pos);
             if (d.body == Body.NONE || messageEnded(d)) {
                 protocol = complete(d, done);
             }
@@ -175,7 +210,7 @@ final class HttpReassembly {
             if (d.body != Body.NONE && d.firstLine != null) {
                 done.append(d.firstLine);
             }
-            return new Outcome(protocol, done.toString());
+            return new Outcome(protocol, done.toString(), sources);
         }
         if (d.body == Body.NONE) {
             return null;
@@ -183,8 +218,25 @@ final class HttpReassembly {
         return new Outcome("TCP", d.firstLineHere && d.firstLine != null ? d.firstLine + SEGMENT_OF_PDU : null);
     }
 
+    private void keep(Direction d, byte[] b, int from, int to) {
+        if (keepBytes && to > from) {
+            d.wire.write(b, from, to - from);
+        }
+    }
+
     /** The message ended in this segment: its line and media type join the Info; returns the protocol. */
-    private static String complete(Direction d, StringBuilder done) {
+    private String complete(Direction d, StringBuilder done) {
+        if (keepBytes && (d.startedEarlier || d.chunked)) {
+            if (sources.isEmpty()) {
+                sources = new java.util.ArrayList<>(2);
+            }
+            if (d.startedEarlier) {
+                sources.add(new PacketSummary.Source("Reassembled TCP", d.wire.toByteArray()));
+            }
+            if (d.chunked) {
+                sources.add(new PacketSummary.Source("De-chunked entity body", d.dechunked.toByteArray()));
+            }
+        }
         String protocol = "HTTP";
         String line = d.firstLine == null ? "" : d.firstLine;
         String type = d.bodyBytes > 0 ? d.contentType : null;
@@ -278,6 +330,7 @@ final class HttpReassembly {
             d.body = Body.NONE;
         } else if (chunked) {
             d.body = Body.CHUNKED;
+            d.chunked = true;
         } else if (contentLength > 0) {
             d.body = Body.LENGTH;
             d.remaining = contentLength;
@@ -292,7 +345,7 @@ final class HttpReassembly {
     }
 
     /** Consumes body bytes from {@code pos}; returns where the next message would start. */
-    private static int readBody(Direction d, byte[] b, int pos, int end) {
+    private int readBody(Direction d, byte[] b, int pos, int end) {
         switch (d.body) {
             case LENGTH -> {
                 long take = Math.min(d.remaining, end - pos);
@@ -340,6 +393,9 @@ final class HttpReassembly {
                         }
                         case DATA -> {
                             long take = Math.min(d.remaining, end - pos);
+                            if (keepBytes) {
+                                d.dechunked.write(b, pos, (int) take);
+                            }
                             d.remaining -= take;
                             d.bodyBytes += take;
                             pos += (int) take;

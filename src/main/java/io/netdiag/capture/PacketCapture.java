@@ -89,7 +89,7 @@ public final class PacketCapture {
         try (handle) {
             applyFilter(handle, request.filter());
             int dlt = handle.getDlt().value();
-            Receiver receiver = new Receiver(handle, new Dissector(LinkType.of(dlt)), sink, null);
+            Receiver receiver = new Receiver(handle, new Dissector(LinkType.of(dlt), request.dataSources()), sink, null);
             String warning = null;
             try {
                 handle.loop(request.count() > 0 ? (int) Math.min(request.count(), Integer.MAX_VALUE) : -1, receiver);
@@ -282,7 +282,7 @@ public final class PacketCapture {
                 handle.close();
                 throw NetdiagException.badInput("cannot write " + request.writeFile() + ": " + e.getMessage());
             }
-            Receiver receiver = new Receiver(handle, new Dissector(LinkType.of(dlt)), sink, writer);
+            Receiver receiver = new Receiver(handle, new Dissector(LinkType.of(dlt), request.dataSources()), sink, writer);
             String[] loopError = new String[1];
             int limit = request.count() > 0 ? (int) Math.min(request.count(), Integer.MAX_VALUE) : -1;
             Thread thread = Thread.ofPlatform().name("netdiag-capture").daemon(true).unstarted(() -> {

@@ -20,6 +20,15 @@ final class PacketDecoding {
     PacketSummary.Icmp icmp;
     List<String> analysis = List.of();
     String problem;
+    List<PacketSummary.Source> sources = List.of();
+
+    /** Data this packet completed besides its own bytes: a reassembled datagram or PDU, a de-chunked body. */
+    void source(String name, byte[] bytes) {
+        if (sources.isEmpty()) {
+            sources = new java.util.ArrayList<>(2);
+        }
+        sources.add(new PacketSummary.Source(name, bytes));
+    }
 
     PacketDecoding(Frame frame) {
         this.frame = frame;

@@ -8,9 +8,16 @@ import java.util.List;
  */
 final class TcpDecoder {
     private final TcpAnalyzer tcpAnalyzer = new TcpAnalyzer();
-    private final HttpReassembly http = new HttpReassembly();
-    private final DnsOverTcp dns = new DnsOverTcp();
-    private final TlsRecords tls = new TlsRecords();
+    private final HttpReassembly http;
+    private final DnsOverTcp dns;
+    private final TlsRecords tls;
+
+    /** With {@code dataSources}, the reassemblers keep the bytes of what they complete (for -x). */
+    TcpDecoder(boolean dataSources) {
+        http = new HttpReassembly(dataSources);
+        dns = new DnsOverTcp(dataSources);
+        tls = new TlsRecords(dataSources);
+    }
 
     void decode(PacketDecoding d, int off, int reportedEnd, int end) {
         byte[] b = d.b;
@@ -191,6 +198,7 @@ final class TcpDecoder {
             if (o != null) {
                 d.protocol = o.protocol();
                 d.info = o.info() == null ? d.info + HttpReassembly.SEGMENT_OF_PDU : info.substring(0, prefix) + o.info();
+                o.sources().forEach(s -> d.source(s.name(), s.bytes()));
                 if (o.malformed()) {
                     d.malformed("DNS");
                 }
@@ -202,13 +210,17 @@ final class TcpDecoder {
         if (t != null) {
             d.protocol = t.protocol();
             d.info = info.substring(0, prefix) + t.info();
+            t.sources().forEach(s -> d.source(s.name(), s.bytes()));
             return;
         }
         HttpReassembly.Outcome o = http.segment(srcKey, dstKey, sport, dport, Integer.toUnsignedLong(seq), syn, fin, b,
                 payload, Math.min(end, off + Math.max(hlen, 20) + seglen));
         if (o != null) {
-            d.protocol = o.protocol();
-            d.info = o.info() == null ? d.info + HttpReassembly.SEGMENT_OF_PDU : info.substring(0, prefix) + o.info();
+            if (o.protocol() != null) {
+                d.protocol = o.protocol();
+                d.info = o.info() == null ? d.info + HttpReassembly.SEGMENT_OF_PDU : info.substring(0, prefix) + o.info();
+            }
+            o.sources().forEach(s -> d.source(s.name(), s.bytes()));
         }
     }
 

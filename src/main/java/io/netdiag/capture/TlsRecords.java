@@ -18,7 +18,7 @@ import java.util.Set;
  */
 final class TlsRecords {
     /** What a segment shows: {@code protocol} and {@code info}. */
-    record Outcome(String protocol, String info) {
+    record Outcome(String protocol, String info, java.util.List<PacketSummary.Source> sources) {
     }
 
     /** A segment holding only part of a record: TLS leaves tshark's Info column with just this. */
@@ -34,6 +34,12 @@ final class TlsRecords {
     private final Set<String> tls = new HashSet<>();
     /** The version the server chose, per connection. */
     private final Map<String, Integer> versions = new HashMap<>();
+    private final boolean keepBytes;
+
+    /** With {@code keepBytes}, a record completed across segments comes back as "Reassembled TCP" data. */
+    TlsRecords(boolean keepBytes) {
+        this.keepBytes = keepBytes;
+    }
 
     /** Gives up a record in progress: some of its bytes were not captured or were resent. */
     void forget(String src, String dst) {
@@ -72,8 +78,10 @@ final class TlsRecords {
             }
             tls.add(connection);
         }
+        int earlier = d.pending.size();
         d.pending.write(b, off, end - off);
         byte[] data = d.pending.toByteArray();
+        java.util.List<PacketSummary.Source> sources = java.util.List.of();
         StringBuilder info = new StringBuilder();
         int lastRecordVersion = -1;
         int pos = 0;
@@ -84,21 +92,25 @@ final class TlsRecords {
             if (type < 20 || type > 24 || (recordVersion >> 8) != 3) {
                 // not a record after all: show the rest as TCP and stop following this direction
                 d.pending.reset();
-                return info.isEmpty() ? null : new Outcome(versionName(connection, lastRecordVersion), info.toString());
+                return info.isEmpty() ? null : new Outcome(versionName(connection, lastRecordVersion), info.toString(), sources);
             }
             if (data.length - pos - 5 < size) {
                 break;
             }
             lastRecordVersion = recordVersion;
+            if (keepBytes && pos < earlier) {
+                sources = java.util.List.of(new PacketSummary.Source("Reassembled TCP",
+                        java.util.Arrays.copyOfRange(data, pos, pos + 5 + size)));
+            }
             describe(connection, d, type, data, pos + 5, pos + 5 + size, info);
             pos += 5 + size;
         }
         d.pending.reset();
         d.pending.write(data, pos, data.length - pos);
         if (info.isEmpty()) {
-            return new Outcome("TCP", SEGMENT_OF_PDU);
+            return new Outcome("TCP", SEGMENT_OF_PDU, sources);
         }
-        return new Outcome(versionName(connection, lastRecordVersion), info.toString());
+        return new Outcome(versionName(connection, lastRecordVersion), info.toString(), sources);
     }
 
     private void describe(String connection, Direction d, int type, byte[] b, int off, int end, StringBuilder info) {

@@ -36,6 +36,8 @@ final class CaptureCommand extends BaseCommand {
 
     boolean lineBuffered;
 
+    boolean hex;
+
     String writeFile;
 
     long fileSizeMb;
@@ -75,6 +77,7 @@ final class CaptureCommand extends BaseCommand {
                         "Deliver each packet as it arrives instead of within 100 ms; libpcap then keeps one snaplen-sized slot per packet, so bursts can be dropped (netdiag uses a 32 MiB ring unless -B is given).")
                 .flag("-n", v -> numeric = v, "No name resolution (the default; accepted for tcpdump's sake).")
                 .flag("-l", v -> lineBuffered = v, "Flush standard output after every packet.")
+                .flag("-x, --hex", v -> hex = v, "After each packet's line, its bytes in hex and ASCII (as tshark -P -x).")
                 .option("-w, --write", "FILE", String.class, v -> writeFile = v,
                         "Write classic pcap to FILE (mode 0600), or to standard output with '-'.")
                 .option("-C", "MB", long.class, v -> fileSizeMb = v,
@@ -99,7 +102,7 @@ final class CaptureCommand extends BaseCommand {
     }
 
     private int run() throws Exception {
-        CaptureRenderer renderer = new CaptureRenderer(out(), json(), lineBuffered);
+        CaptureRenderer renderer = new CaptureRenderer(out(), json(), lineBuffered).hexDump(hex);
         if (listInterfaces) {
             renderer.interfaces(PacketCapture.interfaces());
             return ExitCodes.OK;
@@ -197,7 +200,7 @@ final class CaptureCommand extends BaseCommand {
         // default 2 MB ring holds 8 packets and bursts are dropped (tcpdump --immediate-mode drops the same).
         // By default netdiag relies on a 100 ms read timeout instead: output within 0.1 s, nothing dropped.
         return new CaptureRequest(device, readFile, expr, count, duration, snaplen, bufferKib * 1024,
-                immediate, writeFile, fileSizeMb, fileCount, rotateSeconds);
+                immediate, writeFile, fileSizeMb, fileCount, rotateSeconds, hex);
     }
 
     /** Collects conversations when --conversations is on, and prints them at the end. */

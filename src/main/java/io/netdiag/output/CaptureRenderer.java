@@ -19,6 +19,7 @@ public final class CaptureRenderer {
     private final StringBuilder line = new StringBuilder(160);
     private long printed;
     private int timeDigits = TimestampResolution.MICROSECONDS;
+    private boolean hexDump;
 
     /** Standard output was closed (netdiag capture ... | head): the reader has seen enough. */
     public static final class OutputClosedException extends RuntimeException {
@@ -41,6 +42,12 @@ public final class CaptureRenderer {
         return this;
     }
 
+    /** After each line, the frame's bytes in hex and ASCII, as {@code tshark -P -x} prints them. */
+    public CaptureRenderer hexDump(boolean on) {
+        this.hexDump = on;
+        return this;
+    }
+
     /** One packet: a tshark line, or a JSON object on its own line. */
     public void packet(PacketSummary p) {
         if (json) {
@@ -50,6 +57,20 @@ public final class CaptureRenderer {
             line.setLength(0);
             appendLine(line, p, timeDigits);
             line.append('\n');
+            if (hexDump) {
+                // tshark names the frame's bytes only when other data follows them
+                line.append('\n');
+                int length = Math.min(p.capturedLength(), p.bytes().length);
+                if (!p.sources().isEmpty()) {
+                    line.append("Frame (").append(length).append(" bytes):\n");
+                }
+                appendHex(line, p.bytes(), length);
+                for (PacketSummary.Source source : p.sources()) {
+                    line.append(source.name()).append(" (").append(source.bytes().length).append(" bytes):\n");
+                    appendHex(line, source.bytes(), source.bytes().length);
+                }
+                line.append('\n');
+            }
             out.write(line.toString());
         }
         if (flushEachPacket) {
@@ -87,6 +108,36 @@ public final class CaptureRenderer {
             s.append(' ');
         }
         s.append(' ').append(p.protocol()).append(' ').append(p.length()).append(' ').append(p.info());
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** tshark's hex dump: offset, sixteen bytes in hex, then the same bytes as ASCII ('.' when unprintable). */
+    static void appendHex(StringBuilder s, byte[] bytes, int length) {
+        int digits = 4; // more when the offsets need them (a reassembled body past 64 KiB)
+        while (length > 0 && ((length - 1) >>> (4 * digits)) != 0) {
+            digits++;
+        }
+        for (int row = 0; row < length; row += 16) {
+            for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) {
+                s.append(HEX[(row >> shift) & 0xf]);
+            }
+            s.append("  ");
+            int end = Math.min(length, row + 16);
+            for (int i = row; i < row + 16; i++) {
+                if (i < end) {
+                    s.append(HEX[(bytes[i] >> 4) & 0xf]).append(HEX[bytes[i] & 0xf]).append(' ');
+                } else {
+                    s.append("   ");
+                }
+            }
+            s.append("  ");
+            for (int i = row; i < end; i++) {
+                int c = bytes[i] & 0xff;
+                s.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
+            }
+            s.append('\n');
+        }
     }
 
     private static void padLeft(StringBuilder s, String text, int width) {

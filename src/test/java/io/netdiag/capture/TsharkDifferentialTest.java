@@ -71,6 +71,23 @@ class TsharkDifferentialTest {
         return agreement;
     }
 
+    /** -x: every packet's bytes, and the reassembled and de-chunked data, exactly as tshark -P -x prints them. */
+    static void compareHex(String scenario, Path pcap) {
+        Cli.Result ours = Cli.run("capture", "-x", "-r", pcap.toString());
+        assertEquals(0, ours.exitCode(), ours.toString());
+        Host.Run theirs = Host.run(List.of("tshark", "-n", "-P", "-x", "-r", pcap.toString()), 120);
+        assertEquals(0, theirs.exitCode(), theirs.err());
+        List<String> a = ours.out().lines().toList();
+        List<String> b = theirs.out().lines().toList();
+        for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+            String x = i < a.size() ? a.get(i) : "<missing>";
+            String y = i < b.size() ? b.get(i) : "<missing>";
+            int line = i + 1;
+            assertEquals(y, x, () -> scenario + ": -x output differs from tshark -P -x at line " + line);
+        }
+        System.out.printf("capture differential [%s, -x]: %d lines identical to tshark -P -x%n", scenario, a.size());
+    }
+
     static Path record(String ns, String name, Runnable traffic) throws Exception {
         Path pcap = recordOn(ns, "lo", name, traffic);
         assertTrue(Files.size(pcap) > 24, "nothing captured");
@@ -94,6 +111,7 @@ class TsharkDifferentialTest {
             Agreement a = compare("handshakes, HTTP, UDP, DNS, ICMP, reset, IPv6, port reuse", pcap);
             assertTrue(a.total() > 50, "too few packets: " + a.total());
             assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+            compareHex("handshakes, HTTP, UDP, DNS, ICMP, reset, IPv6, port reuse", pcap);
             assertTrue(a.flagsSeen().contains("TCP Port numbers reused"), a.flagsSeen().toString());
 
             // the same packets behind the other link types netdiag decodes
@@ -241,6 +259,7 @@ class TsharkDifferentialTest {
                 Agreement a = compare("HTTP reassembly on port " + port, pcap);
                 assertTrue(a.total() > 80, "too few packets: " + a.total());
                 assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+                compareHex("HTTP reassembly on port " + port, pcap);
                 String lines = Cli.run("capture", "-r", pcap.toString()).out();
                 assertTrue(lines.contains("[TCP segment of a reassembled PDU]"), lines);
                 assertTrue(lines.contains("HTTP/JSON "), lines);
@@ -257,6 +276,7 @@ class TsharkDifferentialTest {
                 Agreement a = compare("DNS over TCP on port " + port, pcap);
                 assertTrue(a.total() > 15, "too few packets: " + a.total());
                 assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+                compareHex("DNS over TCP on port " + port, pcap);
                 String lines = Cli.run("capture", "-r", pcap.toString()).out();
                 assertTrue(lines.contains("DNS ") && lines.contains("Standard query response 0x0004 A d.example A 10.0.0.3"), lines);
                 assertTrue(lines.contains("[TCP segment of a reassembled PDU]"), lines);
@@ -282,6 +302,7 @@ class TsharkDifferentialTest {
                 Agreement a = compare("TLS 1.3 and 1.2 on port " + port, pcap);
                 assertTrue(a.total() > 20, "too few packets: " + a.total());
                 assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+                compareHex("TLS 1.3 and 1.2 on port " + port, pcap);
                 String lines = Cli.run("capture", "-r", pcap.toString()).out();
                 assertTrue(lines.contains("TLSv1.3 ") && lines.contains("TLSv1.2 "), lines);
                 assertTrue(lines.contains("Client Hello") && lines.contains("Encrypted Handshake Message"), lines);
@@ -303,6 +324,7 @@ class TsharkDifferentialTest {
             Agreement a = compare("IPv4 and IPv6 fragments, reassembled", pcap);
             assertTrue(a.total() >= 20, "too few packets: " + a.total());
             assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+            compareHex("IPv4 and IPv6 fragments, reassembled", pcap);
             Cli.Result lines = Cli.run("capture", "-r", pcap.toString());
             assertTrue(lines.out().contains("Fragmented IP protocol (proto=ICMP 1, off=1480"), lines.out());
             assertTrue(lines.out().contains("IPv6 fragment (off=1448 more=y"), lines.out());
