@@ -48,6 +48,45 @@ class SocketRowsTest {
                 + "(\"python3\",pid=12611,fd=4)) uid:1000 ino:42 sk:1001 <->\n", text.toString());
     }
 
+    private static SocketEntry unix(String path, long inode, long peer, SocketState state, long recvQ) {
+        return new SocketEntry(SocketEntry.Family.UNIX, Netid.UNIX_STREAM, state, recvQ, 0, new Endpoint(path, inode),
+                new Endpoint("*", peer), inode, 1000, 0, false, -1, null, Optional.empty(), Optional.empty(), List.of());
+    }
+
+    private static SocketEntry tcp(String local, long localPort, String peer, long peerPort, List<Owner> owners) {
+        return new SocketEntry(SocketEntry.Family.INET, Netid.TCP, SocketState.ESTABLISHED, 0, 12345678901L,
+                new Endpoint(local, localPort), new Endpoint(peer, peerPort), 7, 0, 0, false, -1, null, Optional.empty(),
+                Optional.empty(), owners);
+    }
+
+    /**
+     * Columns are as wide as their widest cell in chars (a UTF-16 length, as the String-per-cell version measured
+     * them), while rows are kept and printed as UTF-8 bytes; the expected text is what that version printed.
+     */
+    @Test
+    void nonAsciiCellsAlignByCharsAndPrintTheSameAsTextOrBytes() throws Exception {
+        SocketRows rows = new SocketRows(new SocketRows.Layout(true, true, false, false, true, null));
+        rows.add(unix("/tmp/\u00e9t\u00e9.sock", 4242, 0, SocketState.LISTEN, 3));
+        rows.add(unix("@\ud83d\ude00", 17, 18, SocketState.ESTABLISHED, 0));
+        rows.add(unix("/run/ab", 5, 0, SocketState.LISTEN, 0));
+        rows.add(tcp("10.0.0.1", 443, "10.0.0.2", 0, List.of(new Owner(1, "caf\u00e9", 3))));
+        rows.add(tcp("127.0.0.1", 8080, "127.0.0.1", 51000, List.of()));
+        String expected = "Netid State  Recv-Q Send-Q      Local Address:Port Peer Address:Port  Process\n"
+                + "u_str LISTEN 3      0           /tmp/\u00e9t\u00e9.sock 4242            * 0\n"
+                + "u_str ESTAB  0      0                     @\ud83d\ude00 17              * 18\n"
+                + "u_str LISTEN 0      0                 /run/ab 5               * 0\n"
+                + "tcp   ESTAB  0      12345678901      10.0.0.1:443      10.0.0.2:*     users:((\"caf\u00e9\",pid=1,fd=3))\n"
+                + "tcp   ESTAB  0      12345678901     127.0.0.1:8080    127.0.0.1:51000\n";
+        StringWriter text = new StringWriter();
+        rows.print(new PrintWriter(text));
+        assertEquals(expected, text.toString());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        rows.print(bytes);
+        assertEquals(expected, bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(expected, String.join("\n", rows.lines(true)) + "\n");
+        assertEquals(5, rows.size());
+    }
+
     @Test
     void timesAndRatesLikeSs() {
         assertEquals("0.022", SocketRows.ms(22));
