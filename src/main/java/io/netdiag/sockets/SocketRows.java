@@ -195,15 +195,20 @@ public final class SocketRows {
             cell(Long.toString(n));
             return;
         }
+        if (n > Integer.MAX_VALUE) {
+            cell(Long.toString(n));
+            return;
+        }
+        // int arithmetic: a cold JVM divides longs through a runtime call
+        int v = (int) n;
         int digits = 1;
-        for (long v = n; v >= 10; v /= 10) {
+        for (int rest = v; rest >= 10; rest /= 10) {
             digits++;
         }
         room(digits);
         int at = used + digits;
-        long v = n;
         do {
-            text[--at] = (byte) ('0' + (int) (v % 10));
+            text[--at] = (byte) ('0' + v % 10);
             v /= 10;
         } while (v != 0);
         used += digits;
