@@ -191,38 +191,46 @@ public final class Netlink implements AutoCloseable {
      */
     private static boolean deliver(byte[] heap, int total, int seq, boolean single, String operation,
                                    MessageHandler handler) throws ErrnoException {
+        // the loop only steps: a method called once per batch runs interpreted for most of a dump (too few calls
+        // to be compiled), while step, called once per message, is compiled after a few hundred
         int offset = 0;
-        while (offset + HEADER <= total) {
-            int len = NativeBytes.s32(heap, offset);
-            int msgType = NativeBytes.u16(heap, offset + 4);
-            int msgSeq = NativeBytes.s32(heap, offset + 8);
-            if (len < HEADER || offset + len > total) {
-                return true; // truncated: the kernel never does this with a buffer this size
-            }
-            if (msgSeq == seq) {
-                if (msgType == NLMSG_DONE) {
-                    // a dump that failed after it started (ENOENT: no diag module for this protocol) ends
-                    // with its negative errno as the DONE message's payload, not with NLMSG_ERROR
-                    if (len >= HEADER + 4 && NativeBytes.s32(heap, offset + HEADER) < 0) {
-                        throw new ErrnoException(operation, -NativeBytes.s32(heap, offset + HEADER));
-                    }
-                    return true;
-                }
-                if (msgType == NLMSG_ERROR) {
-                    int error = NativeBytes.s32(heap, offset + HEADER);
-                    if (error != 0) {
-                        throw new ErrnoException(operation, -error);
-                    }
-                    return true;
-                }
-                handler.message(msgType, heap, offset + HEADER, len - HEADER);
-                if (single) {
-                    return true; // an exact lookup answers with one message and no NLMSG_DONE
-                }
-            }
-            offset += align(len);
+        while (offset >= 0 && offset + HEADER <= total) {
+            offset = step(heap, offset, total, seq, single, operation, handler);
         }
-        return false;
+        return offset < 0;
+    }
+
+    /** Handles the message at {@code offset}; returns the next message's offset, or -1 when the exchange is over. */
+    private static int step(byte[] heap, int offset, int total, int seq, boolean single, String operation,
+                            MessageHandler handler) throws ErrnoException {
+        int len = NativeBytes.s32(heap, offset);
+        int msgType = NativeBytes.u16(heap, offset + 4);
+        int msgSeq = NativeBytes.s32(heap, offset + 8);
+        if (len < HEADER || offset + len > total) {
+            return -1; // truncated: the kernel never does this with a buffer this size
+        }
+        if (msgSeq == seq) {
+            if (msgType == NLMSG_DONE) {
+                // a dump that failed after it started (ENOENT: no diag module for this protocol) ends
+                // with its negative errno as the DONE message's payload, not with NLMSG_ERROR
+                if (len >= HEADER + 4 && NativeBytes.s32(heap, offset + HEADER) < 0) {
+                    throw new ErrnoException(operation, -NativeBytes.s32(heap, offset + HEADER));
+                }
+                return -1;
+            }
+            if (msgType == NLMSG_ERROR) {
+                int error = NativeBytes.s32(heap, offset + HEADER);
+                if (error != 0) {
+                    throw new ErrnoException(operation, -error);
+                }
+                return -1;
+            }
+            handler.message(msgType, heap, offset + HEADER, len - HEADER);
+            if (single) {
+                return -1; // an exact lookup answers with one message and no NLMSG_DONE
+            }
+        }
+        return offset + align(len);
     }
 
     /** True when a batch holds the message that ends dump {@code seq} (DONE or ERROR), or is malformed. */
