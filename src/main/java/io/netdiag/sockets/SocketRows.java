@@ -250,27 +250,39 @@ public final class SocketRows {
 
     /** Lays the listing out into a reused buffer, handing it to {@code sink} whenever it is nearly full. */
     private void lay(Chunks sink) {
-        byte[] buffer = new byte[1 << 18];
-        int at = 0;
-        int lineMax = 16;
-        for (int w : widths) {
-            lineMax += w + 1;
-        }
+        Output out = new Output(sink);
         if (layout.header()) {
             byte[] head = emitHeader();
-            if (head.length > buffer.length) {
-                buffer = new byte[head.length];
-            }
-            System.arraycopy(head, 0, buffer, 0, head.length);
-            at = head.length;
+            out.room(head.length);
+            System.arraycopy(head, 0, out.buffer, 0, head.length);
+            out.at = head.length;
         }
+        // the loop only calls: a loop run once stays interpreted for all 40,000 rows of a listing, while line(),
+        // called per row, is compiled after a few hundred
         for (int r = 0; r < count; r++) {
-            int need = lineMax + (ends[r * CELLS + CELLS - 1] - rowStart(r)) + 1;
-            String d = details == null ? null : details.get(r);
-            byte[] detail = d == null || d.isEmpty() ? null : d.getBytes(StandardCharsets.UTF_8);
-            if (detail != null) {
-                need += detail.length + 2;
+            line(out, r);
+        }
+        sink.write(out.buffer, out.at);
+    }
+
+    /** The output buffer of one {@link #lay}: where the next line goes, flushed to the sink when nearly full. */
+    private final class Output {
+        private final Chunks sink;
+        private final int lineMax;
+        private byte[] buffer = new byte[1 << 18];
+        private int at;
+
+        private Output(Chunks sink) {
+            this.sink = sink;
+            int max = 16;
+            for (int w : widths) {
+                max += w + 1;
             }
+            this.lineMax = max;
+        }
+
+        /** Makes room for {@code need} more bytes, handing the buffer's content to the sink first when full. */
+        private void room(int need) {
             if (at + need > buffer.length) {
                 sink.write(buffer, at);
                 at = 0;
@@ -278,16 +290,28 @@ public final class SocketRows {
                     buffer = new byte[need];
                 }
             }
-            at = emit(buffer, at, r);
-            buffer[at++] = '\n';
-            if (detail != null) {
-                buffer[at++] = '\t';
-                System.arraycopy(detail, 0, buffer, at, detail.length);
-                at += detail.length;
-                buffer[at++] = '\n';
-            }
         }
-        sink.write(buffer, at);
+    }
+
+    /** Lays out row {@code r} and its -i line, if any, at the end of {@code out}. */
+    private void line(Output out, int r) {
+        int need = out.lineMax + (ends[r * CELLS + CELLS - 1] - rowStart(r)) + 1;
+        String d = details == null ? null : details.get(r);
+        byte[] detail = d == null || d.isEmpty() ? null : d.getBytes(StandardCharsets.UTF_8);
+        if (detail != null) {
+            need += detail.length + 2;
+        }
+        out.room(need);
+        byte[] buffer = out.buffer;
+        int at = emit(buffer, out.at, r);
+        buffer[at++] = '\n';
+        if (detail != null) {
+            buffer[at++] = '\t';
+            System.arraycopy(detail, 0, buffer, at, detail.length);
+            at += detail.length;
+            buffer[at++] = '\n';
+        }
+        out.at = at;
     }
 
     /**
