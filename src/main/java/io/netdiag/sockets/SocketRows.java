@@ -60,23 +60,46 @@ public final class SocketRows {
     }
 
     public void add(SocketEntry e) {
-        String[] local = endpoint(e, e.local(), true, layout.names());
-        String[] peer = endpoint(e, e.peer(), false, layout.names());
         String process = e.owners().isEmpty() ? "" : process(e);
         startRow(e.family() == SocketEntry.Family.UNIX ? UNIX_DELIMITER : 0);
         ascii(NETIDS[e.netid().ordinal()]);
         ascii(STATES[e.state().ordinal()]);
         number(e.recvQ());
         number(e.sendQ());
-        cell(local[0]);
-        cell(local[1]);
-        cell(peer[0]);
-        cell(peer[1]);
+        endpoint(e, e.local(), true);
+        endpoint(e, e.peer(), false);
         cell(layout.extended() ? process + extended(e) : process);
         if (details != null) {
             details.add(detail(e));
         }
         count++;
+    }
+
+    /** The address and port cells of one end, as {@link #endpoint(SocketEntry, Endpoint, boolean, NameResolver)}. */
+    private void endpoint(SocketEntry e, Endpoint end, boolean local) {
+        if (layout.names() != null) {
+            String[] cells = endpoint(e, end, local, layout.names());
+            cell(cells[0]);
+            cell(cells[1]);
+            return;
+        }
+        // numeric: the same cells without the Strings
+        if (e.family() == SocketEntry.Family.UNIX) {
+            cell(end.address());
+            number(end.port());
+            return;
+        }
+        String address = end.address();
+        if (e.family() == SocketEntry.Family.INET6) {
+            if (!e.v6only() && address.equals("::")) {
+                ascii(STAR);
+            } else {
+                bracketed(address);
+            }
+        } else {
+            cell(address);
+        }
+        port((int) end.port());
     }
 
     /** Whether {@link #addInet} can stand for {@link #add}: no column needs more than the inet_diag message. */
@@ -160,25 +183,29 @@ public final class SocketRows {
 
     private void cell(String s) {
         int n = s.length();
-        room(n);
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                // rare (UNIX paths, process names): the whole cell as UTF-8, as a UTF-8 writer would encode it
-                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-                room(utf8.length);
-                System.arraycopy(utf8, 0, text, used, utf8.length);
-                used += utf8.length;
-                flags[count] |= NON_ASCII;
-                endCell(n);
-                return;
-            }
+        // one UTF-8 copy: as many bytes as chars means ASCII (a lone surrogate becomes '?', one byte, as a UTF-8
+        // writer prints it); anything else is rare (UNIX paths, process names) and measured in chars when printed
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        room(utf8.length);
+        System.arraycopy(utf8, 0, text, used, utf8.length);
+        used += utf8.length;
+        if (utf8.length != n) {
+            flags[count] |= NON_ASCII;
         }
-        for (int i = 0; i < n; i++) {
-            text[used + i] = (byte) s.charAt(i);
-        }
-        used += n;
         endCell(n);
+    }
+
+    /** {@code [address]}: a numeric IPv6 address, ASCII. */
+    private void bracketed(String address) {
+        int n = address.length();
+        room(n + 2);
+        text[used] = '[';
+        for (int i = 0; i < n; i++) {
+            text[used + 1 + i] = (byte) address.charAt(i); // numeric, so ASCII
+        }
+        text[used + n + 1] = ']';
+        used += n + 2;
+        endCell(n + 2);
     }
 
     private void port(int port) {
