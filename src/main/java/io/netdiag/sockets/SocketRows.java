@@ -248,7 +248,17 @@ public final class SocketRows {
 
     /** Prints the aligned listing (header, rows, -i lines) to a character stream. */
     public void print(PrintWriter out) {
-        lay((buffer, length) -> out.write(new String(buffer, 0, length, StandardCharsets.UTF_8)));
+        char[][] chars = new char[1][];
+        lay((buffer, length) -> {
+            // a char array, not a String: a writer encodes an array-backed buffer in bulk, a String char by char
+            String text = new String(buffer, 0, length, StandardCharsets.UTF_8);
+            int n = text.length();
+            if (chars[0] == null || chars[0].length < n) {
+                chars[0] = new char[n];
+            }
+            text.getChars(0, n, chars[0], 0);
+            out.write(chars[0], 0, n);
+        });
         out.flush();
     }
 
