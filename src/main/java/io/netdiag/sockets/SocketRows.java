@@ -195,13 +195,18 @@ public final class SocketRows {
         endCell(n);
     }
 
-    /** {@code [address]}: a numeric IPv6 address, ASCII. */
+    /** {@code [address]}, for an IPv6 address (numeric, so ASCII; anything else goes through {@link #cell}). */
     private void bracketed(String address) {
         int n = address.length();
         room(n + 2);
         text[used] = '[';
         for (int i = 0; i < n; i++) {
-            text[used + 1 + i] = (byte) address.charAt(i); // numeric, so ASCII
+            char c = address.charAt(i);
+            if (c >= 0x80) {
+                cell("[" + address + "]");
+                return;
+            }
+            text[used + 1 + i] = (byte) c;
         }
         text[used + n + 1] = ']';
         used += n + 2;
