@@ -34,6 +34,31 @@ class SocketRowsTest {
         assertArrayEquals(new String[] {"*", "0"}, SocketRows.endpoint(unix, unix.peer(), false, null), "UNIX peer inode 0");
     }
 
+    /** Rows write address and port cells without Strings; they must be what endpoint() says, for every family. */
+    @Test
+    void rowCellsAreTheEndpointCells() {
+        List<SocketEntry> entries = List.of(
+                entry(SocketEntry.Family.INET6, Netid.TCP, SocketState.LISTEN, "::", 80, "::", 0, false, List.of()),
+                entry(SocketEntry.Family.INET6, Netid.TCP, SocketState.LISTEN, "::", 81, "::", 0, true, List.of()),
+                entry(SocketEntry.Family.INET6, Netid.TCP, SocketState.ESTABLISHED, "::ffff:127.0.0.1", 5000, "::1", 65535,
+                        false, List.of()),
+                entry(SocketEntry.Family.INET, Netid.UDP, SocketState.CLOSE, "0.0.0.0", 53, "0.0.0.0", 0, false, List.of()),
+                entry(SocketEntry.Family.UNIX, Netid.UNIX_STREAM, SocketState.LISTEN, "/run/x.sock", 1234, "*", 0, false,
+                        List.of()),
+                entry(SocketEntry.Family.UNIX, Netid.UNIX_STREAM, SocketState.ESTABLISHED, "*", 0, "*", 99, false, List.of()));
+        SocketRows rows = new SocketRows(new SocketRows.Layout(false, false, false, false, false, null));
+        entries.forEach(rows::add);
+        List<String> lines = rows.lines(false);
+        for (int i = 0; i < entries.size(); i++) {
+            SocketEntry e = entries.get(i);
+            String[] local = SocketRows.endpoint(e, e.local(), true, null);
+            String[] peer = SocketRows.endpoint(e, e.peer(), false, null);
+            String delimiter = e.family() == SocketEntry.Family.UNIX ? " " : ":";
+            String expected = "0 128 " + local[0] + delimiter + local[1] + " " + peer[0] + delimiter + peer[1];
+            assertEquals(expected, String.join(" ", lines.get(i).trim().split(" +")), "row " + i + ": " + e);
+        }
+    }
+
     @Test
     void ownersAndExtendedColumns() {
         SocketEntry e = entry(SocketEntry.Family.INET, Netid.TCP, SocketState.LISTEN, "127.0.0.1", 8080, "0.0.0.0", 0, false,
