@@ -97,9 +97,97 @@ final class SockDiag implements AutoCloseable {
             }
         }
 
+        /**
+         * Decodes an inet table's sockets straight into {@code rows} ({@link SocketRows#addInet}), keeping those in
+         * {@code states} (indexed by {@link SocketState#ordinal()}) of the families {@code v4} and {@code v6} allow:
+         * what {@link #drain} followed by {@link SocketQuery#accepts} and {@link SocketRows#add} would print, for a
+         * query without a filter, owners or extras. No {@link SocketEntry}, Endpoint or address String per socket.
+         */
+        void drainRows(SocketRows rows, boolean[] states, boolean v4, boolean v6) throws ErrnoException {
+            HostCache hosts = new HostCache();
+            Netid id = netid;
+            dump.drain((type, m, at, length) -> {
+                int family = NativeBytes.u8(m, at);
+                SocketState state = SocketState.of(NativeBytes.u8(m, at + 1));
+                boolean isV4 = family == Libc.AF_INET;
+                if (!states[state.ordinal()] || !(isV4 ? v4 : v6)) {
+                    return;
+                }
+                int src = at + 8;
+                int dst = at + 24;
+                byte[] local;
+                byte[] peer;
+                if (!isV4 && (zero16(m, src) || zero16(m, dst)) && !v6only(m, at, length)) {
+                    // ss prints a dual-stack socket's :: as *
+                    local = zero16(m, src) ? STAR : hosts.text(false, m, src);
+                    peer = zero16(m, dst) ? STAR : hosts.text(false, m, dst);
+                } else {
+                    local = hosts.text(isV4, m, src);
+                    peer = hosts.text(isV4, m, dst);
+                }
+                rows.addInet(id, state, NativeBytes.u32(m, at + 56), NativeBytes.u32(m, at + 60), local,
+                        NativeBytes.be16(m, at + 4), peer, NativeBytes.be16(m, at + 6));
+            });
+        }
+
         @Override
         public void close() {
             dump.close();
+        }
+    }
+
+    private static final byte[] STAR = {'*'};
+
+    private static boolean zero16(byte[] m, int at) {
+        for (int i = 0; i < 16; i++) {
+            if (m[at + i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The INET_DIAG_SKV6ONLY attribute of an inet_diag message; false when absent, as {@link #decodeInet} reads it. */
+    private static boolean v6only(byte[] m, int at, int length) {
+        boolean v6only = false;
+        int offset = 72;
+        while (offset + 4 <= length) {
+            int len = NativeBytes.u16(m, at + offset);
+            int type = NativeBytes.u16(m, at + offset + 2);
+            if (len < 4 || offset + len > length) {
+                break;
+            }
+            if (type == INET_DIAG_SKV6ONLY) {
+                v6only = m[at + offset + 4] != 0;
+            }
+            offset += Netlink.align(len);
+        }
+        return v6only;
+    }
+
+    /**
+     * The address column's text of the last few addresses seen, as ASCII bytes: a dotted quad, or an IPv6
+     * address in brackets. A direct-mapped table of 64 slots keyed by the address bytes, as {@link AddressCache}.
+     */
+    static final class HostCache {
+        private final byte[][] keys = new byte[64][];
+        private final byte[][] texts = new byte[64][];
+
+        byte[] text(boolean v4, byte[] m, int at) {
+            int size = v4 ? 4 : 16;
+            int hash = 0;
+            for (int i = 0; i < size; i++) {
+                hash = 31 * hash + m[at + i];
+            }
+            int slot = (hash ^ hash >>> 7) & 63;
+            byte[] key = keys[slot];
+            if (key != null && key.length == size && java.util.Arrays.equals(key, 0, size, m, at, at + size)) {
+                return texts[slot];
+            }
+            String text = v4 ? AddressText.ipv4(m, at) : "[" + AddressText.ipv6(m, at) + "]";
+            keys[slot] = java.util.Arrays.copyOfRange(m, at, at + size);
+            texts[slot] = text.getBytes(StandardCharsets.US_ASCII);
+            return texts[slot];
         }
     }
 

@@ -112,8 +112,23 @@ public final class SocketInventory {
         return stream(query, null, sink);
     }
 
+    /**
+     * Adds every socket the query accepts to {@code rows}, as {@code stream(query, rows::add)} does, and reports
+     * the source used. When neither the query (filter, owners, tcp_info) nor the layout (-e, -i, -r) needs more
+     * than a sock_diag message holds, TCP, UDP and raw sockets go from the netlink reply straight into the rows,
+     * without a {@link SocketEntry} per socket: the fast path of a plain {@code sockets -tan}.
+     */
+    public static Report stream(SocketQuery query, SocketRows rows) {
+        boolean direct = rows.plain() && query.filter() instanceof SocketFilter.Always && !query.owners() && !query.info();
+        return stream(query, null, rows::add, direct ? rows : null);
+    }
+
     /** As {@link #stream(SocketQuery, Consumer)} with an owner map already read (sampling reuses one). */
     public static Report stream(SocketQuery query, OwnerMap ownerMap, Consumer<SocketEntry> sink) {
+        return stream(query, ownerMap, sink, null);
+    }
+
+    private static Report stream(SocketQuery query, OwnerMap ownerMap, Consumer<SocketEntry> sink, SocketRows direct) {
         Platform.requireLinux("netdiag sockets");
         Source wanted = effectiveSource(query.source());
         OwnerMap owners = query.owners() ? (ownerMap != null ? ownerMap : OwnerMap.read()) : null;
@@ -139,6 +154,10 @@ public final class SocketInventory {
             }
         }
         List<Table> wantedTables = tables(query);
+        boolean[] accepted = new boolean[SocketState.values().length];
+        for (SocketState s : query.states()) {
+            accepted[s.ordinal()] = true;
+        }
         // every table's dump starts now, each on its own socket and thread: the kernel fills the next batches
         // (and walks the next tables) while this thread decodes and formats
         java.util.Map<Table, SockDiag.Pending> pending = new java.util.HashMap<>();
@@ -152,7 +171,13 @@ public final class SocketInventory {
                 boolean done = false;
                 if (diag != null) {
                     try {
-                        pending.get(t).drain(out);
+                        if (direct != null && t.family() != SocketEntry.Family.UNIX) {
+                            pending.get(t).drainRows(direct, accepted,
+                                    query.families().contains(SocketEntry.Family.INET),
+                                    query.families().contains(SocketEntry.Family.INET6));
+                        } else {
+                            pending.get(t).drain(out);
+                        }
                         used.add(Source.NETLINK);
                         done = true;
                     } catch (ErrnoException e) {

@@ -1,7 +1,12 @@
 package io.netdiag.sockets;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,65 +28,332 @@ public final class SocketRows {
                          NameResolver names) {
     }
 
+    /*
+     * Rows are kept as the bytes of their cells, one after another in one array, with the end offset of each
+     * cell: a listing of 40,000 sockets holds ~2 MB of text and offsets instead of ten String objects per row,
+     * and printing copies bytes into the output buffer without encoding chars. Cells are UTF-8 (only UNIX
+     * paths and process names can be other than ASCII); widths count chars, as String.length() does.
+     */
+    private static final int CELLS = 9;
+    private static final byte UNIX_DELIMITER = 1; // ss separates a UNIX path from its inode by a blank
+    private static final byte NON_ASCII = 2;
+
     private final Layout layout;
-    private final List<String[]> rows = new ArrayList<>();
-    private final List<String> details = new ArrayList<>();
+    private byte[] text = new byte[1 << 16];
+    private int used;
+    private int[] ends = new int[CELLS * 1024];
+    private byte[] flags = new byte[1024];
+    private int count;
+    private int cell; // the next cell of the row being added
+    private final int[] widths = new int[CELLS];
+    /** The -i lines, one per row (null when a row has none); absent without -i. */
+    private final List<String> details;
 
     public SocketRows(Layout layout) {
         this.layout = layout;
+        this.details = layout.info() ? new ArrayList<>() : null;
+        if (layout.header()) {
+            for (int i = 0; i < CELLS; i++) {
+                widths[i] = HEAD[i].length();
+            }
+        }
     }
 
     public void add(SocketEntry e) {
-        String[] local = endpoint(e, e.local(), true, layout.names());
-        String[] peer = endpoint(e, e.peer(), false, layout.names());
         String process = e.owners().isEmpty() ? "" : process(e);
-        rows.add(new String[] {e.netid().ssName(), e.state().ssName(), number(e.recvQ()), number(e.sendQ()),
-                local[0], local[1], peer[0], peer[1], layout.extended() ? process + extended(e) : process,
-                e.family() == SocketEntry.Family.UNIX ? " " : ":"}); // ss separates a UNIX path from its inode by a blank
-        details.add(layout.info() ? detail(e) : null);
+        startRow(e.family() == SocketEntry.Family.UNIX ? UNIX_DELIMITER : 0);
+        ascii(NETIDS[e.netid().ordinal()]);
+        ascii(STATES[e.state().ordinal()]);
+        number(e.recvQ());
+        number(e.sendQ());
+        endpoint(e, e.local(), true);
+        endpoint(e, e.peer(), false);
+        cell(layout.extended() ? process + extended(e) : process);
+        if (details != null) {
+            details.add(detail(e));
+        }
+        count++;
     }
 
-    /** Queue lengths are mostly small: their text is made once (a listing has tens of thousands of zeros). */
-    private static final String[] SMALL = new String[256];
-
-    private static String number(long n) {
-        if (n >= 0 && n < SMALL.length) {
-            String s = SMALL[(int) n];
-            if (s == null) {
-                s = Long.toString(n);
-                SMALL[(int) n] = s;
-            }
-            return s;
+    /** The address and port cells of one end, as {@link #endpoint(SocketEntry, Endpoint, boolean, NameResolver)}. */
+    private void endpoint(SocketEntry e, Endpoint end, boolean local) {
+        if (layout.names() != null) {
+            String[] cells = endpoint(e, end, local, layout.names());
+            cell(cells[0]);
+            cell(cells[1]);
+            return;
         }
-        return Long.toString(n);
+        // numeric: the same cells without the Strings
+        if (e.family() == SocketEntry.Family.UNIX) {
+            cell(end.address());
+            number(end.port());
+            return;
+        }
+        String address = end.address();
+        if (e.family() == SocketEntry.Family.INET6) {
+            if (!e.v6only() && address.equals("::")) {
+                ascii(STAR);
+            } else {
+                bracketed(address);
+            }
+        } else {
+            cell(address);
+        }
+        port((int) end.port());
+    }
+
+    /** Whether {@link #addInet} can stand for {@link #add}: no column needs more than the inet_diag message. */
+    boolean plain() {
+        return !layout.extended() && !layout.info() && layout.names() == null;
+    }
+
+    /**
+     * A TCP, UDP or raw row straight from a sock_diag message, without a {@link SocketEntry}: what {@link #add}
+     * makes of an entry with no owners, for a {@link #plain} layout. Hosts are the ASCII text of the address
+     * column ({@code 127.0.0.1}, {@code [::1]}, {@code *}); port 0 prints as {@code *}.
+     */
+    void addInet(Netid netid, SocketState state, long recvQ, long sendQ, byte[] localHost, int localPort, byte[] peerHost,
+                 int peerPort) {
+        startRow((byte) 0);
+        ascii(NETIDS[netid.ordinal()]);
+        ascii(STATES[state.ordinal()]);
+        number(recvQ);
+        number(sendQ);
+        ascii(localHost);
+        port(localPort);
+        ascii(peerHost);
+        port(peerPort);
+        endCell(); // no process
+        count++;
+    }
+
+    private static final byte[][] NETIDS = new byte[Netid.values().length][];
+    private static final byte[][] STATES = new byte[SocketState.values().length][];
+    private static final byte[] STAR = {'*'};
+
+    static {
+        for (Netid n : Netid.values()) {
+            NETIDS[n.ordinal()] = n.ssName().getBytes(StandardCharsets.US_ASCII);
+        }
+        for (SocketState s : SocketState.values()) {
+            STATES[s.ordinal()] = s.ssName().getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private void startRow(byte rowFlags) {
+        if (count == flags.length) {
+            flags = Arrays.copyOf(flags, count * 2);
+            ends = Arrays.copyOf(ends, count * 2 * CELLS);
+        }
+        flags[count] = rowFlags;
+        cell = 0;
+    }
+
+    /** Ends the current cell at {@link #used} and widens its column to {@code chars} when it is wider. */
+    private void endCell(int chars) {
+        int c = cell++;
+        ends[count * CELLS + c] = used;
+        if (chars > widths[c]) {
+            widths[c] = chars;
+        }
+    }
+
+    private void endCell() {
+        int c = cell;
+        int start = c == 0 ? rowStart(count) : ends[count * CELLS + c - 1];
+        endCell(used - start);
+    }
+
+    private int rowStart(int row) {
+        return row == 0 ? 0 : ends[row * CELLS - 1];
+    }
+
+    private void room(int bytes) {
+        if (used + bytes > text.length) {
+            text = Arrays.copyOf(text, Math.max(text.length * 2, used + bytes));
+        }
+    }
+
+    private void ascii(byte[] b) {
+        room(b.length);
+        System.arraycopy(b, 0, text, used, b.length);
+        used += b.length;
+        endCell(b.length);
+    }
+
+    private void cell(String s) {
+        int n = s.length();
+        // one UTF-8 copy: as many bytes as chars means ASCII (a lone surrogate becomes '?', one byte, as a UTF-8
+        // writer prints it); anything else is rare (UNIX paths, process names) and measured in chars when printed
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        room(utf8.length);
+        System.arraycopy(utf8, 0, text, used, utf8.length);
+        used += utf8.length;
+        if (utf8.length != n) {
+            flags[count] |= NON_ASCII;
+        }
+        endCell(n);
+    }
+
+    /** {@code [address]}, for an IPv6 address (numeric, so ASCII; anything else goes through {@link #cell}). */
+    private void bracketed(String address) {
+        int n = address.length();
+        room(n + 2);
+        text[used] = '[';
+        for (int i = 0; i < n; i++) {
+            char c = address.charAt(i);
+            if (c >= 0x80) {
+                cell("[" + address + "]");
+                return;
+            }
+            text[used + 1 + i] = (byte) c;
+        }
+        text[used + n + 1] = ']';
+        used += n + 2;
+        endCell(n + 2);
+    }
+
+    private void port(int port) {
+        if (port == 0) {
+            ascii(STAR);
+        } else {
+            number(port);
+        }
+    }
+
+    /** A decimal cell written straight into the text: no String per queue length or port. */
+    private void number(long n) {
+        if (n < 0) {
+            cell(Long.toString(n));
+            return;
+        }
+        if (n > Integer.MAX_VALUE) {
+            cell(Long.toString(n));
+            return;
+        }
+        // int arithmetic: a cold JVM divides longs through a runtime call
+        int v = (int) n;
+        int digits = 1;
+        for (int rest = v; rest >= 10; rest /= 10) {
+            digits++;
+        }
+        room(digits);
+        int at = used + digits;
+        do {
+            text[--at] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        used += digits;
+        endCell(digits);
     }
 
     public int size() {
-        return rows.size();
+        return count;
     }
 
+    /** Prints the aligned listing (header, rows, -i lines) to a character stream. */
     public void print(PrintWriter out) {
-        // lines are laid out straight into one chunk, written in few large writes: stdout flushes per write
-        int[] w = widths();
-        StringBuilder chunk = new StringBuilder(1 << 16);
-        if (layout.header()) {
-            emit(chunk, HEAD, w);
-            chunk.append('\n');
-        }
-        for (int i = 0; i < rows.size(); i++) {
-            emit(chunk, rows.get(i), w);
-            chunk.append('\n');
-            String d = details.get(i);
-            if (d != null && !d.isEmpty()) {
-                chunk.append('\t').append(d).append('\n');
+        char[][] chars = new char[1][];
+        lay((buffer, length) -> {
+            // a char array, not a String: a writer encodes an array-backed buffer in bulk, a String char by char
+            String text = new String(buffer, 0, length, StandardCharsets.UTF_8);
+            int n = text.length();
+            if (chars[0] == null || chars[0].length < n) {
+                chars[0] = new char[n];
             }
-            if (chunk.length() > 60_000) {
-                out.write(chunk.toString());
-                chunk.setLength(0);
-            }
-        }
-        out.write(chunk.toString());
+            text.getChars(0, n, chars[0], 0);
+            out.write(chars[0], 0, n);
+        });
         out.flush();
+    }
+
+    /**
+     * Prints the aligned listing as UTF-8 bytes, in large writes straight from the row text: cheaper than
+     * {@link #print(PrintWriter)}, which encodes every char again. Flushes {@code out}.
+     */
+    public void print(OutputStream out) throws IOException {
+        try {
+            lay((buffer, length) -> {
+                try {
+                    out.write(buffer, 0, length);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        out.flush();
+    }
+
+    private interface Chunks {
+        void write(byte[] buffer, int length);
+    }
+
+    /** Lays the listing out into a reused buffer, handing it to {@code sink} whenever it is nearly full. */
+    private void lay(Chunks sink) {
+        Output out = new Output(sink);
+        if (layout.header()) {
+            byte[] head = emitHeader();
+            out.room(head.length);
+            System.arraycopy(head, 0, out.buffer, 0, head.length);
+            out.at = head.length;
+        }
+        // the loop only calls: a loop run once stays interpreted for all 40,000 rows of a listing, while line(),
+        // called per row, is compiled after a few hundred
+        for (int r = 0; r < count; r++) {
+            line(out, r);
+        }
+        sink.write(out.buffer, out.at);
+    }
+
+    /** The output buffer of one {@link #lay}: where the next line goes, flushed to the sink when nearly full. */
+    private final class Output {
+        private final Chunks sink;
+        private final int lineMax;
+        private byte[] buffer = new byte[1 << 18];
+        private int at;
+
+        private Output(Chunks sink) {
+            this.sink = sink;
+            int max = 16;
+            for (int w : widths) {
+                max += w + 1;
+            }
+            this.lineMax = max;
+        }
+
+        /** Makes room for {@code need} more bytes, handing the buffer's content to the sink first when full. */
+        private void room(int need) {
+            if (at + need > buffer.length) {
+                sink.write(buffer, at);
+                at = 0;
+                if (need > buffer.length) {
+                    buffer = new byte[need];
+                }
+            }
+        }
+    }
+
+    /** Lays out row {@code r} and its -i line, if any, at the end of {@code out}. */
+    private void line(Output out, int r) {
+        int need = out.lineMax + (ends[r * CELLS + CELLS - 1] - rowStart(r)) + 1;
+        String d = details == null ? null : details.get(r);
+        byte[] detail = d == null || d.isEmpty() ? null : d.getBytes(StandardCharsets.UTF_8);
+        if (detail != null) {
+            need += detail.length + 2;
+        }
+        out.room(need);
+        byte[] buffer = out.buffer;
+        int at = emit(buffer, out.at, r);
+        buffer[at++] = '\n';
+        if (detail != null) {
+            buffer[at++] = '\t';
+            System.arraycopy(detail, 0, buffer, at, detail.length);
+            at += detail.length;
+            buffer[at++] = '\n';
+        }
+        out.at = at;
     }
 
     /**
@@ -89,79 +361,131 @@ public final class SocketRows {
      * line followed by its {@code -i} detail line (tab-indented) when asked for and present.
      */
     public List<String> lines(boolean withDetails) {
-        List<String> out = new ArrayList<>(rows.size() + 1);
-        forEachLine(withDetails, line -> out.add(line.toString()));
+        List<String> out = new ArrayList<>(count + 1);
+        if (layout.header()) {
+            out.add(new String(emitHeader(), StandardCharsets.UTF_8).stripTrailing());
+        }
+        byte[] line = new byte[256];
+        for (int r = 0; r < count; r++) {
+            int need = 16 + CELLS + (ends[r * CELLS + CELLS - 1] - rowStart(r));
+            for (int w : widths) {
+                need += w;
+            }
+            if (line.length < need) {
+                line = new byte[need];
+            }
+            out.add(new String(line, 0, emit(line, 0, r), StandardCharsets.UTF_8));
+            String d = details == null ? null : details.get(r);
+            if (withDetails && d != null && !d.isEmpty()) {
+                out.add("\t" + d);
+            }
+        }
         return out;
     }
 
     private static final String[] HEAD = {"Netid", "State", "Recv-Q", "Send-Q", "Local Address", "Port", "Peer Address", "Port",
             "Process"};
 
-    private int[] widths() {
-        int[] w = new int[9];
-        for (int i = 0; i < 9; i++) {
-            w[i] = layout.header() ? HEAD[i].length() : 0;
+    /** The header line (without its newline), laid out as a row is. */
+    private byte[] emitHeader() {
+        SocketRows head = new SocketRows(new Layout(layout.netidColumn(), layout.stateColumn(), false, false, false, null));
+        head.startRow((byte) 0);
+        for (String h : HEAD) {
+            head.cell(h);
         }
-        for (String[] r : rows) {
-            for (int i = 0; i < 9; i++) {
-                w[i] = Math.max(w[i], r[i].length());
-            }
+        head.count++;
+        System.arraycopy(widths, 0, head.widths, 0, CELLS);
+        int length = 16;
+        for (int w : widths) {
+            length += w + 1;
         }
-        return w;
+        byte[] line = new byte[length];
+        int end = head.emit(line, 0, 0);
+        line[end] = '\n';
+        return Arrays.copyOf(line, end + 1);
     }
 
-    /** Hands each line to {@code sink} as a reused buffer (no String per line when printing). */
-    private void forEachLine(boolean withDetails, java.util.function.Consumer<CharSequence> sink) {
-        int[] w = widths();
-        StringBuilder line = new StringBuilder(160);
-        if (layout.header()) {
-            line.setLength(0);
-            sink.accept(emit(line, HEAD, w));
-        }
-        for (int i = 0; i < rows.size(); i++) {
-            line.setLength(0);
-            sink.accept(emit(line, rows.get(i), w));
-            String d = details.get(i);
-            if (withDetails && d != null && !d.isEmpty()) {
-                sink.accept("\t" + d);
-            }
-        }
-    }
-
-    /** Appends one aligned line (without its newline) to {@code line}, trailing blanks dropped as ss drops them. */
-    private StringBuilder emit(StringBuilder line, String[] r, int[] w) {
-        int start = line.length();
+    /**
+     * Lays out row {@code r} at {@code at} of {@code b} (which has room for it) without its newline, trailing
+     * blanks dropped as ss drops them; returns the end. Columns are padded to the widest cell in chars.
+     */
+    private int emit(byte[] b, int at, int r) {
+        int base = r * CELLS;
+        boolean wide = (flags[r] & NON_ASCII) != 0;
+        byte delimiter = (flags[r] & UNIX_DELIMITER) != 0 ? (byte) ' ' : (byte) ':';
+        int start = at;
+        int from = rowStart(r);
+        int[] e = ends;
         if (layout.netidColumn()) {
-            left(line, r[0], w[0]).append(' ');
+            at = left(b, at, from, e[base], widths[0], wide);
+            b[at++] = ' ';
         }
         if (layout.stateColumn()) {
-            left(line, r[1], w[1]).append(' ');
+            at = left(b, at, e[base], e[base + 1], widths[1], wide);
+            b[at++] = ' ';
         }
-        left(line, r[2], w[2]).append(' ');
-        left(line, r[3], w[3]).append(' ');
-        String delimiter = r.length > 9 ? r[9] : ":";
-        right(line, r[4], w[4]).append(delimiter);
-        left(line, r[5], w[5]).append(' ');
-        right(line, r[6], w[6]).append(delimiter);
-        left(line, r[7], w[7]).append(' ');
-        line.append(r[8]);
-        int end = line.length();
-        while (end > start && line.charAt(end - 1) == ' ') {
-            end--;
+        at = left(b, at, e[base + 1], e[base + 2], widths[2], wide);
+        b[at++] = ' ';
+        at = left(b, at, e[base + 2], e[base + 3], widths[3], wide);
+        b[at++] = ' ';
+        at = right(b, at, e[base + 3], e[base + 4], widths[4], wide);
+        b[at++] = delimiter;
+        at = left(b, at, e[base + 4], e[base + 5], widths[5], wide);
+        b[at++] = ' ';
+        at = right(b, at, e[base + 5], e[base + 6], widths[6], wide);
+        b[at++] = delimiter;
+        int processFrom = e[base + 7];
+        int processTo = e[base + 8];
+        if (processFrom == processTo) {
+            // an empty last column: the peer port's padding would only be dropped again
+            at = copy(b, at, e[base + 6], processFrom);
+        } else {
+            at = left(b, at, e[base + 6], processFrom, widths[7], wide);
+            b[at++] = ' ';
+            at = copy(b, at, processFrom, processTo);
         }
-        line.setLength(end);
-        return line;
+        while (at > start && b[at - 1] == ' ') {
+            at--;
+        }
+        return at;
     }
 
-    private static StringBuilder left(StringBuilder b, String s, int width) {
-        b.append(s);
-        b.repeat(' ', width - s.length());
-        return b;
+    private int copy(byte[] b, int at, int from, int to) {
+        int n = to - from;
+        System.arraycopy(text, from, b, at, n);
+        return at + n;
     }
 
-    private static StringBuilder right(StringBuilder b, String s, int width) {
-        b.repeat(' ', width - s.length());
-        return b.append(s);
+    private int left(byte[] b, int at, int from, int to, int width, boolean wide) {
+        at = copy(b, at, from, to);
+        return pad(b, at, width - chars(from, to, wide));
+    }
+
+    private int right(byte[] b, int at, int from, int to, int width, boolean wide) {
+        at = pad(b, at, width - chars(from, to, wide));
+        return copy(b, at, from, to);
+    }
+
+    private static int pad(byte[] b, int at, int n) {
+        for (int i = 0; i < n; i++) {
+            b[at + i] = ' ';
+        }
+        return at + Math.max(n, 0);
+    }
+
+    /** A cell's width in chars: its byte count when ASCII, else its UTF-16 length (a 4-byte sequence is two). */
+    private int chars(int from, int to, boolean wide) {
+        if (!wide) {
+            return to - from;
+        }
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            int c = text[i] & 0xff;
+            if ((c & 0xc0) != 0x80) {
+                n += c >= 0xf0 ? 2 : 1;
+            }
+        }
+        return n;
     }
 
     /** Address and port cells as ss prints them. */

@@ -41,6 +41,46 @@ class SocketInventoryTest {
         return lines.getFirst().trim().split("\\s+");
     }
 
+    /** The words of each printed row that mentions one of {@code ports} (":PORT"), sorted. */
+    private static List<String> rowsAbout(SocketRows rows, List<Integer> ports) {
+        return rows.lines(false).stream().skip(1)
+                .filter(l -> ports.stream().anyMatch(p -> l.contains(":" + p + " ") || l.endsWith(":" + p)))
+                .map(l -> String.join(" ", l.trim().split("\\s+"))).sorted().toList();
+    }
+
+    /**
+     * A plain listing decodes sock_diag messages straight into rows, without SocketEntry objects: it must print
+     * what the entry path prints (dual-stack wildcards, IPv4-mapped addresses, port 0, every state). The two dumps
+     * are taken one after the other, so only the rows of this test's sockets are compared.
+     */
+    @Test
+    void directRowsPrintWhatEntryRowsPrint() throws Exception {
+        // a dual-stack wildcard listener and UDP socket (:: printed as *, port 0 as *) on top of the shared sockets
+        try (java.nio.channels.ServerSocketChannel wildcard = java.nio.channels.ServerSocketChannel.open()
+                .bind(new java.net.InetSocketAddress(0));
+             java.nio.channels.DatagramChannel wildUdp = java.nio.channels.DatagramChannel.open()
+                     .bind(new java.net.InetSocketAddress(0))) {
+            int wildPort = ((java.net.InetSocketAddress) wildcard.getLocalAddress()).getPort();
+            int wildUdpPort = ((java.net.InetSocketAddress) wildUdp.getLocalAddress()).getPort();
+            int v6Port = sockets.port(sockets.v6Listener);
+            List<Integer> ports = List.of(sockets.port(sockets.fullListener), sockets.port(sockets.pairListener),
+                    sockets.port(sockets.client), sockets.udpPort(), v6Port, wildPort, wildUdpPort);
+            SocketQuery query = SocketQuery.of(Netid.TCP, Netid.UDP);
+            SocketRows.Layout layout = new SocketRows.Layout(true, true, false, false, true, null);
+            SocketRows direct = new SocketRows(layout);
+            SocketInventory.stream(query, direct);
+            SocketRows entries = new SocketRows(layout);
+            SocketInventory.stream(query, entries::add);
+            List<String> expected = rowsAbout(entries, ports);
+            assertTrue(expected.size() >= 8, () -> "listeners, both ends of the pair, queued connections, UDP: " + expected);
+            assertEquals(expected, rowsAbout(direct, ports));
+            assertTrue(expected.contains("tcp LISTEN 0 50 *:" + wildPort + " *:*"), () -> "the wildcard listener: " + expected);
+            assertTrue(expected.contains("udp UNCONN 0 0 *:" + wildUdpPort + " *:*"), () -> "the wildcard UDP socket: " + expected);
+            assertTrue(expected.stream().anyMatch(l -> l.contains("[::1]:" + v6Port + " ")),
+                    () -> "the IPv6 listener: " + expected);
+        }
+    }
+
     @Test
     void listenerShowsAcceptQueueAndBacklogLikeSs() throws Exception {
         int port = sockets.port(sockets.fullListener);

@@ -34,6 +34,31 @@ class SocketRowsTest {
         assertArrayEquals(new String[] {"*", "0"}, SocketRows.endpoint(unix, unix.peer(), false, null), "UNIX peer inode 0");
     }
 
+    /** Rows write address and port cells without Strings; they must be what endpoint() says, for every family. */
+    @Test
+    void rowCellsAreTheEndpointCells() {
+        List<SocketEntry> entries = List.of(
+                entry(SocketEntry.Family.INET6, Netid.TCP, SocketState.LISTEN, "::", 80, "::", 0, false, List.of()),
+                entry(SocketEntry.Family.INET6, Netid.TCP, SocketState.LISTEN, "::", 81, "::", 0, true, List.of()),
+                entry(SocketEntry.Family.INET6, Netid.TCP, SocketState.ESTABLISHED, "::ffff:127.0.0.1", 5000, "::1", 65535,
+                        false, List.of()),
+                entry(SocketEntry.Family.INET, Netid.UDP, SocketState.CLOSE, "0.0.0.0", 53, "0.0.0.0", 0, false, List.of()),
+                entry(SocketEntry.Family.UNIX, Netid.UNIX_STREAM, SocketState.LISTEN, "/run/x.sock", 1234, "*", 0, false,
+                        List.of()),
+                entry(SocketEntry.Family.UNIX, Netid.UNIX_STREAM, SocketState.ESTABLISHED, "*", 0, "*", 99, false, List.of()));
+        SocketRows rows = new SocketRows(new SocketRows.Layout(false, false, false, false, false, null));
+        entries.forEach(rows::add);
+        List<String> lines = rows.lines(false);
+        for (int i = 0; i < entries.size(); i++) {
+            SocketEntry e = entries.get(i);
+            String[] local = SocketRows.endpoint(e, e.local(), true, null);
+            String[] peer = SocketRows.endpoint(e, e.peer(), false, null);
+            String delimiter = e.family() == SocketEntry.Family.UNIX ? " " : ":";
+            String expected = "0 128 " + local[0] + delimiter + local[1] + " " + peer[0] + delimiter + peer[1];
+            assertEquals(expected, String.join(" ", lines.get(i).trim().split(" +")), "row " + i + ": " + e);
+        }
+    }
+
     @Test
     void ownersAndExtendedColumns() {
         SocketEntry e = entry(SocketEntry.Family.INET, Netid.TCP, SocketState.LISTEN, "127.0.0.1", 8080, "0.0.0.0", 0, false,
@@ -46,6 +71,45 @@ class SocketRowsTest {
         assertEquals("State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n"
                 + "LISTEN 0      128        127.0.0.1:8080      0.0.0.0:*    users:((\"python3\",pid=12610,fd=3),"
                 + "(\"python3\",pid=12611,fd=4)) uid:1000 ino:42 sk:1001 <->\n", text.toString());
+    }
+
+    private static SocketEntry unix(String path, long inode, long peer, SocketState state, long recvQ) {
+        return new SocketEntry(SocketEntry.Family.UNIX, Netid.UNIX_STREAM, state, recvQ, 0, new Endpoint(path, inode),
+                new Endpoint("*", peer), inode, 1000, 0, false, -1, null, Optional.empty(), Optional.empty(), List.of());
+    }
+
+    private static SocketEntry tcp(String local, long localPort, String peer, long peerPort, List<Owner> owners) {
+        return new SocketEntry(SocketEntry.Family.INET, Netid.TCP, SocketState.ESTABLISHED, 0, 12345678901L,
+                new Endpoint(local, localPort), new Endpoint(peer, peerPort), 7, 0, 0, false, -1, null, Optional.empty(),
+                Optional.empty(), owners);
+    }
+
+    /**
+     * Columns are as wide as their widest cell in chars (a UTF-16 length, as the String-per-cell version measured
+     * them), while rows are kept and printed as UTF-8 bytes; the expected text is what that version printed.
+     */
+    @Test
+    void nonAsciiCellsAlignByCharsAndPrintTheSameAsTextOrBytes() throws Exception {
+        SocketRows rows = new SocketRows(new SocketRows.Layout(true, true, false, false, true, null));
+        rows.add(unix("/tmp/\u00e9t\u00e9.sock", 4242, 0, SocketState.LISTEN, 3));
+        rows.add(unix("@\ud83d\ude00", 17, 18, SocketState.ESTABLISHED, 0));
+        rows.add(unix("/run/ab", 5, 0, SocketState.LISTEN, 0));
+        rows.add(tcp("10.0.0.1", 443, "10.0.0.2", 0, List.of(new Owner(1, "caf\u00e9", 3))));
+        rows.add(tcp("127.0.0.1", 8080, "127.0.0.1", 51000, List.of()));
+        String expected = "Netid State  Recv-Q Send-Q      Local Address:Port Peer Address:Port  Process\n"
+                + "u_str LISTEN 3      0           /tmp/\u00e9t\u00e9.sock 4242            * 0\n"
+                + "u_str ESTAB  0      0                     @\ud83d\ude00 17              * 18\n"
+                + "u_str LISTEN 0      0                 /run/ab 5               * 0\n"
+                + "tcp   ESTAB  0      12345678901      10.0.0.1:443      10.0.0.2:*     users:((\"caf\u00e9\",pid=1,fd=3))\n"
+                + "tcp   ESTAB  0      12345678901     127.0.0.1:8080    127.0.0.1:51000\n";
+        StringWriter text = new StringWriter();
+        rows.print(new PrintWriter(text));
+        assertEquals(expected, text.toString());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        rows.print(bytes);
+        assertEquals(expected, bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(expected, String.join("\n", rows.lines(true)) + "\n");
+        assertEquals(5, rows.size());
     }
 
     @Test
