@@ -11,7 +11,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter out = new ProcessOutput(System.out);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         if (args.length == 0 && Terminals.interactive()) {
             args = new String[] {"shell"};

@@ -144,8 +144,14 @@ final class SocketsCommand extends BaseCommand {
             return ExitCodes.OK;
         }
         SocketRows rows = new SocketRows(layout(query));
-        SocketInventory.Report report = SocketInventory.stream(query, rows::add);
-        rows.print(out());
+        SocketInventory.Report report = SocketInventory.stream(query, rows);
+        if (out() instanceof ProcessOutput stdout) {
+            // the rows are UTF-8 bytes already: straight to the stream, no encoder per character
+            stdout.flush();
+            rows.print(stdout.stream());
+        } else {
+            rows.print(out());
+        }
         notes(report);
         return ExitCodes.OK;
     }
