@@ -54,20 +54,25 @@ public final class ProbeSource {
                 return new PingRequest.Source(text, device == null || device.isEmpty() ? null : device,
                         a instanceof Inet6Address ? a : Inet6Address.getByAddress(null, mapped(a.getAddress()), -1));
             } catch (UnknownHostException e) {
-                throw NetdiagException.badInput("invalid source address: " + text);
+                throw invalid(text);
             }
         }
         if (IPV4.matcher(text).matches()) {
             try {
                 return new PingRequest.Source(text, null, InetAddress.getByName(text));
             } catch (UnknownHostException e) {
-                throw NetdiagException.badInput("invalid source address: " + text);
+                throw invalid(text);
             }
         }
         if (text.isEmpty()) {
-            throw NetdiagException.badInput("invalid source address: " + text);
+            throw invalid(text);
         }
         return new PingRequest.Source(text, text, null);
+    }
+
+    private static NetdiagException invalid(String text) {
+        return new NetdiagException(NetdiagException.Kind.BAD_INPUT, "invalid source address: " + text,
+                "-I takes an interface name (ip -br link) or an address of this host (ip -br address)", null);
     }
 
     private static byte[] mapped(byte[] v4) {
