@@ -61,8 +61,11 @@ public final class PingRenderer implements PingListener {
                     out.println("PATTERN: 0x" + s.pattern());
                 }
                 // -I: iputils' "from SOURCE DEVICE: " (the device empty when an address was given)
-                String from = s.source() == null ? "" : "from " + io.netdiag.os.AddressText.of(s.source()) + " "
-                        + (s.device() == null ? "" : s.device()) + ": ";
+                String source = s.source() == null ? null : io.netdiag.os.AddressText.of(s.source());
+                if (source != null && source.contains("%") && s.device() != null) {
+                    source = source.substring(0, source.indexOf('%') + 1) + s.device(); // getnameinfo names the scope
+                }
+                String from = source == null ? "" : "from " + source + " " + (s.device() == null ? "" : s.device()) + ": ";
                 if (!s.probe().equals("icmp")) {
                     out.println(s.probe().toUpperCase(java.util.Locale.ROOT) + " PING " + s.target() + " (" + s.addressLabel()
                             + ") " + from + "port " + port + ".");

@@ -102,6 +102,14 @@ public final class ProbeSource {
         InetAddress address;
         if (sameFamily(source.address(), target)) {
             address = source.address();
+            if (device != null && address.isLinkLocalAddress()) {
+                // fe80::1%eth0: a link-local address means nothing without its interface (sin6_scope_id), as iputils sets it
+                try {
+                    address = Inet6Address.getByAddress(null, address.getAddress(), SourceBinding.deviceIndex(device));
+                } catch (UnknownHostException e) {
+                    throw invalid(source.written());
+                }
+            }
         } else {
             try {
                 address = SourceBinding.sourceFor(target, device);

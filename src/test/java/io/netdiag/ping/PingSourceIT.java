@@ -24,6 +24,7 @@ class PingSourceIT {
     private static Namespaces namespaces;
     private static String client;
     private static String open;
+    private static String mangled;
     private static String devA;
     private static String devB;
     private static final int NET = 200 + (int) ((ProcessHandle.current().pid() + 17) % 50);
@@ -56,6 +57,13 @@ class PingSourceIT {
             run(client, "sysctl", "-q", "-w", "net.ipv4.conf." + conf + ".rp_filter=0");
         }
         run(open, "sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 2147483647");
+        if (Host.has("nft")) {
+            // echo replies leave this namespace's loopback with their data byte 16 rewritten (nft fixes the checksum)
+            mangled = namespaces.create("im");
+            run(mangled, "nft", "add", "table", "ip", "ndmangle");
+            run(mangled, "nft", "add", "chain", "ip", "ndmangle", "out", "{ type filter hook output priority 0; }");
+            run(mangled, "nft", "add", "rule", "ip", "ndmangle", "out", "icmp", "type", "echo-reply", "@th,192,8", "set", "0x77");
+        }
     }
 
     @AfterAll
@@ -142,6 +150,25 @@ class PingSourceIT {
         assertEquals(0, three.exitCode(), three::toString);
         assertTrue(three.out().stripTrailing().endsWith(", pipe 3"), three::toString);
         assertEquals(PingLoopbackTest.shape(threeTheirs.out()), PingLoopbackTest.shape(three.out()), threeTheirs.out() + "\nvs\n" + three.out());
+    }
+
+    @Test
+    void repliesWithOtherDataThanSentAreReportedAsIputilsReportsThem() {
+        assumeTrue(mangled != null, "needs nft");
+        for (List<String> args : List.of(List.of("-c", "1", "127.0.0.1"), List.of("-c", "1", "-p", "ff", "127.0.0.1"))) {
+            Host.Run ours = Namespaces.jar(mangled, false, ping(args.toArray(String[]::new)));
+            Host.Run theirs = iputils(mangled, false, args.toArray(String[]::new));
+            String expected = args.contains("ff") ? "0xff" : "0x10";
+            assertTrue(theirs.out().contains("wrong data byte #16 should be " + expected + " but was 0x77\n#16\t77 "), theirs::toString);
+            List<String> wrong = theirs.out().lines().filter(l -> l.startsWith("wrong data") || l.startsWith("#")).toList();
+            assertEquals(3, wrong.size(), theirs::toString);
+            assertEquals(wrong, ours.out().lines().filter(l -> l.startsWith("wrong data") || l.startsWith("#")).toList(), ours::toString);
+            assertEquals(PingLoopbackTest.shape(theirs.out()), PingLoopbackTest.shape(ours.out()), theirs.out() + "\nvs\n" + ours.out());
+            assertEquals(theirs.exitCode(), ours.exitCode());
+        }
+        Host.Run json = Namespaces.jar(mangled, false, "--json", "ping", "-c", "1", "127.0.0.1");
+        assertTrue(json.out().contains("{\"type\":\"wrong-data\",\"target\":\"127.0.0.1\""), json::toString);
+        assertTrue(json.out().contains("\"index\":16,\"expected\":16,\"actual\":119,\"data\":\"771112"), json::toString);
     }
 
     @Test
