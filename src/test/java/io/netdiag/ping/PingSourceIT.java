@@ -136,6 +136,21 @@ class PingSourceIT {
     }
 
     @Test
+    void nobodyTiesTcpProbesToADeviceOnTheHostWithoutPrivilege() throws Exception {
+        assumeTrue(Host.has("setpriv"));
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(listener.getLocalPort());
+            // SO_BINDTODEVICE on a fresh socket needs no CAP_NET_RAW (Linux 5.7+)
+            Host.Run r = io.netdiag.testing.Jar.run(true, "ping", "--tcp", port, "-c", "1", "-I", "lo", "127.0.0.1");
+            assertEquals(0, r.exitCode(), r::toString);
+            assertEquals("TCP PING 127.0.0.1 (127.0.0.1) from 127.0.0.1 lo: port " + port + ".", r.out().lines().findFirst().orElseThrow());
+            Host.Run missing = io.netdiag.testing.Jar.run(true, "ping", "--tcp", port, "-c", "1", "-I", "ndnosuch0", "127.0.0.1");
+            assertEquals(2, missing.exitCode(), missing::toString);
+            assertTrue(missing.err().startsWith("netdiag ping: SO_BINDTODEVICE ndnosuch0: No such device"), missing::toString);
+        }
+    }
+
+    @Test
     void nobodyMayPreloadThreeAndNoMore() {
         assumeTrue(Host.has("setpriv"));
         Host.Run ours = Namespaces.jar(open, true, ping("-c", "1", "-l", "4", "127.0.0.1"));
