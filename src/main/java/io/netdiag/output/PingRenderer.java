@@ -76,6 +76,11 @@ public final class PingRenderer implements PingListener {
                             + (s.dataLength() + 28) + ") bytes of data.");
                 }
             }
+            case PingEvent.Warning w -> {
+                out.flush();
+                err.println("netdiag ping: " + w.text());
+                err.flush();
+            }
             case PingEvent.WrongData w -> {
                 if (quiet || flood) {
                     return;
@@ -208,6 +213,10 @@ public final class PingRenderer implements PingListener {
             case PingEvent.NoAnswerYet n -> {
             }
             case PingEvent.WrongData w -> {
+            }
+            case PingEvent.Warning w -> {
+                err.println("netdiag ping: " + w.target() + ": " + w.text());
+                err.flush();
             }
         }
         out.flush();
@@ -344,6 +353,7 @@ public final class PingRenderer implements PingListener {
             case PingEvent.LocalError l -> "local-error";
             case PingEvent.NoAnswerYet n -> "no-answer";
             case PingEvent.WrongData w -> "wrong-data";
+            case PingEvent.Warning w -> "warning";
             case PingEvent.PortProbe p -> "probe";
         };
         // -q keeps the start, local failures and the summary, as it keeps ping's header and statistics

@@ -60,6 +60,9 @@ public final class IcmpPinger {
             ProbeSource.Chosen chosen = null;
             if (source != null) {
                 chosen = ProbeSource.apply(source, target, address, socket.fd());
+                if (source.address() == null && chosen.warning() != null) {
+                    listener.on(new PingEvent.Warning(target, nowMicros(), chosen.warning()));
+                }
                 if (source.device() == null) {
                     requireRoute(target, address);
                 }

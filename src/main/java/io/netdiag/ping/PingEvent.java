@@ -64,6 +64,13 @@ public sealed interface PingEvent {
     record LocalError(String target, long epochMicros, int errno, String text) implements PingEvent {
     }
 
+    /**
+     * Something iputils warns about and goes on: with -I DEVICE, a source address that is not one of the
+     * device's own ({@code Warning: source address might be selected on device other than: DEVICE}).
+     */
+    record Warning(String target, long epochMicros, String text) implements PingEvent {
+    }
+
     /** -O: the previous probe is still unanswered when the next one leaves. */
     record NoAnswerYet(String target, long epochMicros, int sequence) implements PingEvent {
     }

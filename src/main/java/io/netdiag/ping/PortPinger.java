@@ -54,6 +54,9 @@ public final class PortPinger {
         // the address is bound only when -I named one (or one of the other family), as for ICMP
         InetAddress bindTo = source == null || source.address() == null ? null : chosen.address();
         String device = chosen == null ? null : chosen.device();
+        if (chosen != null && source.address() == null && chosen.warning() != null) {
+            listener.on(new PingEvent.Warning(target, IcmpPinger.nowMicros(), chosen.warning()));
+        }
         listener.on(new PingEvent.Start(target, IcmpPinger.nowMicros(), address, AddressText.of(address),
                 address instanceof java.net.Inet6Address, request.dataLength(), protocol, udp ? "datagram" : "stream",
                 chosen == null ? null : chosen.address(), device, null));

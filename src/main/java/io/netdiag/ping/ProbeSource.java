@@ -32,6 +32,25 @@ public final class ProbeSource {
      * are tied to, or null.
      */
     public record Chosen(InetAddress address, String device) {
+        /**
+         * iputils' warning when the kernel's choice is not an address of the device (getifaddrs), or null:
+         * replies to that address may not come back through the device.
+         */
+        public String warning() {
+            if (device == null) {
+                return null;
+            }
+            try {
+                java.net.NetworkInterface nif = java.net.NetworkInterface.getByName(device);
+                byte[] raw = address.getAddress();
+                if (nif != null && nif.inetAddresses().anyMatch(a -> java.util.Arrays.equals(a.getAddress(), raw))) {
+                    return null;
+                }
+            } catch (java.net.SocketException e) {
+                // cannot list the device's addresses: say what iputils says when they do not match
+            }
+            return "Warning: source address might be selected on device other than: " + device;
+        }
     }
 
     private ProbeSource() {

@@ -123,6 +123,22 @@ class PingSourceIT {
     }
 
     @Test
+    void aSourceThatIsNotTheDevicesOwnGetsIputilsWarning() {
+        // through lo the kernel still picks the routed source (A's address), which lo does not have
+        String[] line = {"-c", "1", "-W", "1", "-I", "lo", TARGET};
+        Host.Run theirs = iputils(client, false, line);
+        Host.Run ours = Namespaces.jar(client, false, ping(line));
+        String warning = "Warning: source address might be selected on device other than: lo";
+        assertEquals("ping: " + warning, theirs.err().strip(), theirs::toString);
+        assertEquals("netdiag ping: " + warning, ours.err().strip(), ours::toString);
+        assertEquals(theirs.out().lines().findFirst().orElseThrow(), ours.out().lines().findFirst().orElseThrow());
+        assertEquals(theirs.exitCode(), ours.exitCode(), ours::toString);
+        // the device's own address: no warning
+        Host.Run own = Namespaces.jar(client, false, ping("-c", "1", "-I", devB, TARGET));
+        assertEquals("", own.err(), own::toString);
+    }
+
+    @Test
     void nobodyBindsToADeviceWithADatagramSocketAsIputilsDoes() {
         assumeTrue(Host.has("setpriv"));
         Host.Run ours = Namespaces.jar(open, true, ping("-c", "1", "-I", "lo", "127.0.0.1"));
