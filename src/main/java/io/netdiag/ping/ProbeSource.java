@@ -109,7 +109,7 @@ public final class ProbeSource {
 
     /**
      * Finds the source for {@code target} (written {@code written}) and ties {@code fd}, the probe socket,
-     * to it: the device first, then the address when one was given. {@code ipv6} chooses iputils' IPv6 words.
+     * to it: the device first, then the address when one was given. IPv6 targets get iputils' IPv6 words.
      */
     public static Chosen apply(PingRequest.Source source, String written, InetAddress target, int fd) {
         boolean v6 = target instanceof Inet6Address;
@@ -133,7 +133,7 @@ public final class ProbeSource {
             try {
                 address = SourceBinding.sourceFor(target, device);
             } catch (ErrnoException e) {
-                throw failure(e, written, target, device, v6);
+                throw failure(e, written, target, device);
             }
         }
         try {
@@ -144,7 +144,7 @@ public final class ProbeSource {
                 SourceBinding.bind(fd, address, v6 ? "bind icmp socket" : "bind");
             }
         } catch (ErrnoException e) {
-            throw failure(e, written, target, device, v6);
+            throw failure(e, written, target, device);
         }
         return new Chosen(address, device);
     }
@@ -165,7 +165,7 @@ public final class ProbeSource {
         }
     }
 
-    private static NetdiagException failure(ErrnoException e, String written, InetAddress target, String device, boolean v6) {
+    private static NetdiagException failure(ErrnoException e, String written, InetAddress target, String device) {
         String words = e.operation() + ": " + Libc.strerror(e.errno());
         if (e.operation().startsWith("SO_BINDTODEVICE")) {
             if (e.errno() == ENODEV) {

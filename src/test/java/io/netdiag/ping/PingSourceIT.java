@@ -116,6 +116,18 @@ class PingSourceIT {
             assertEquals(silentTheirs.out().lines().findFirst().orElseThrow(), silent.out().lines().findFirst().orElseThrow());
             assertTrue(silent.out().contains("1 packets transmitted, 0 received"), silent::toString);
         }
+        // no route at all: tied to a device, the kernel takes the target for on-link there (ARP on A) instead of
+        // failing connect(); both tools send, hear nothing and exit 1
+        String nowhere = "10.99." + NET + ".1";
+        Host.Run noRoute = Namespaces.jar(client, false, ping("-c", "1", "-W", "1", "-I", devA, nowhere));
+        Host.Run noRouteTheirs = iputils(client, false, "-c", "1", "-W", "1", "-I", devA, nowhere);
+        assertEquals(1, noRouteTheirs.exitCode(), noRouteTheirs::toString);
+        assertEquals(1, noRoute.exitCode(), noRoute::toString);
+        assertEquals("PING " + nowhere + " (" + nowhere + ") from " + A_NEAR + " " + devA + ": 56(84) bytes of data.",
+                noRoute.out().lines().findFirst().orElseThrow(), noRoute::toString);
+        assertEquals(noRouteTheirs.out().lines().findFirst().orElseThrow(), noRoute.out().lines().findFirst().orElseThrow());
+        assertTrue(noRoute.out().contains("1 packets transmitted, 0 received"), noRoute::toString);
+
         Host.Run tcp = Namespaces.jar(client, false, ping("--tcp", "9", "-c", "1", "-W", "1", "-I", devB, TARGET));
         assertTrue(tcp.out().startsWith("TCP PING " + TARGET + " (" + TARGET + ") from " + B_NEAR + " " + devB + ": port 9."),
                 tcp::toString);
