@@ -122,8 +122,8 @@ final class PingCommand extends BaseCommand {
         }
         Integer port = tcp != null ? tcp : udp;
         boolean several = Ping.several(request);
-        if (several && (source != null || pattern != null || preload != null)) {
-            throw NetdiagException.badInput("-I, -p and -l take one target");
+        if (several && (pattern != null || preload != null)) {
+            throw NetdiagException.badInput("-p and -l take one target");
         }
         if (port != null && (pattern != null || preload != null)) {
             throw NetdiagException.badInput("-p and -l shape ICMP echo probes; they do not combine with --tcp or --udp");

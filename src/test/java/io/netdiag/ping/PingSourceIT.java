@@ -128,6 +128,14 @@ class PingSourceIT {
         assertEquals(noRouteTheirs.out().lines().findFirst().orElseThrow(), noRoute.out().lines().findFirst().orElseThrow());
         assertTrue(noRoute.out().contains("1 packets transmitted, 0 received"), noRoute::toString);
 
+        // several targets: the sockets are tied to the device as well
+        String nearB = "10.211." + NET + ".2";
+        Host.Run many = Namespaces.jar(client, false, ping("-c", "1", "-W", "1", "-I", devB, TARGET, nearB));
+        assertEquals(0, many.exitCode(), many::toString);
+        assertTrue(many.out().contains(TARGET + " : [0], 64 bytes"), many::toString);
+        Host.Run manyViaA = Namespaces.jar(client, false, ping("-c", "1", "-W", "1", TARGET, nearB));
+        assertEquals(1, manyViaA.exitCode(), "without -I the target is routed through A: " + manyViaA);
+
         Host.Run tcp = Namespaces.jar(client, false, ping("--tcp", "9", "-c", "1", "-W", "1", "-I", devB, TARGET));
         assertTrue(tcp.out().startsWith("TCP PING " + TARGET + " (" + TARGET + ") from " + B_NEAR + " " + devB + ": port 9."),
                 tcp::toString);

@@ -236,8 +236,20 @@ class PingSourcePatternPreloadTest {
     }
 
     @Test
+    void severalTargetsLeaveThroughTheDeviceToo() {
+        assumeTrue(Host.isRoot());
+        Cli.Result r = Cli.run("ping", "-c", "1", "-I", "lo", "127.0.0.1", "::1");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("127.0.0.1 : [0], 64 bytes"), r::toString);
+        assertTrue(r.out().contains("::1 : [0], 64 bytes"), r::toString);
+        Cli.Result missing = Cli.run("ping", "-c", "1", "-I", "ndnosuch0", "127.0.0.1", "127.0.0.2");
+        assertEquals(2, missing.exitCode(), missing::toString);
+        assertTrue(missing.err().startsWith("netdiag ping: SO_BINDTODEVICE ndnosuch0: No such device"), missing::toString);
+    }
+
+    @Test
     void combinationsThatMeanNothingAreRefused() {
-        for (String line : List.of("-I lo 127.0.0.1 ::1", "-p ff 127.0.0.0/30", "--tcp 80 -p ff 127.0.0.1",
+        for (String line : List.of("-l 2 127.0.0.1 ::1", "-p ff 127.0.0.0/30", "--tcp 80 -p ff 127.0.0.1",
                 "--udp 53 -l 2 127.0.0.1", "--mtu -I lo 127.0.0.1")) {
             Cli.Result r = netdiag(line);
             assertEquals(2, r.exitCode(), line + ": " + r);
