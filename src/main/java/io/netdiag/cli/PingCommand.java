@@ -3,7 +3,9 @@ package io.netdiag.cli;
 import io.netdiag.explain.NetdiagException;
 import io.netdiag.os.IcmpSocket;
 import io.netdiag.output.PingRenderer;
+import io.netdiag.ping.EchoCodec;
 import io.netdiag.ping.Ping;
+import io.netdiag.ping.ProbeSource;
 import io.netdiag.ping.PingRequest;
 import io.netdiag.ping.PingSummary;
 
@@ -50,6 +52,12 @@ final class PingCommand extends BaseCommand {
 
     boolean graph;
 
+    String source;
+
+    String pattern;
+
+    Integer preload;
+
     @Override
     Declare declare() {
         return Declare.command(this, "ping")
@@ -76,6 +84,14 @@ final class PingCommand extends BaseCommand {
                 .option("-t", "TTL", Integer.class, v -> ttl = v, "IP time to live (IPv6 hop limit).")
                 .option("-M", "PMTUDISC", String.class, v -> pmtu = v,
                         "Path-MTU discovery: do (set DF, never fragment), dont, or want.")
+                .option("-I", "INTERFACE|ADDRESS", String.class, v -> source = v,
+                        "Send from this interface (SO_BINDTODEVICE; the source is the one the kernel picks through it) "
+                                + "or from this local address (bound); also for --tcp and --udp.")
+                .option("-p", "PATTERN", String.class, v -> pattern = v,
+                        "Fill the probe data with up to 16 hex bytes, repeated (after the timestamp); replies are checked "
+                                + "against it.")
+                .option("-l", "PRELOAD", Integer.class, v -> preload = v,
+                        "Send PRELOAD probes at once, then one per interval (above 3 only for root).")
                 .flag("-q", v -> quiet = v, "Quiet: print the header and the statistics only.")
                 .flag("-D", v -> timestamps = v,
                         "Print the wall-clock time before each line, as [seconds.microseconds].")
@@ -106,9 +122,15 @@ final class PingCommand extends BaseCommand {
         }
         Integer port = tcp != null ? tcp : udp;
         boolean several = Ping.several(request);
+        if (several && (pattern != null || preload != null)) {
+            throw NetdiagException.badInput("-p and -l take one target");
+        }
+        if (port != null && (pattern != null || preload != null)) {
+            throw NetdiagException.badInput("-p and -l shape ICMP echo probes; they do not combine with --tcp or --udp");
+        }
         if (mtu) {
-            if (several || port != null) {
-                throw NetdiagException.badInput("--mtu takes one target and ICMP");
+            if (several || port != null || source != null || pattern != null || preload != null) {
+                throw NetdiagException.badInput("--mtu takes one target and ICMP, without -I, -p or -l");
             }
             PingRenderer renderer = new PingRenderer(out(), err(), json(), quiet, false, false);
             AtomicBoolean interrupted = new AtomicBoolean();
@@ -178,10 +200,16 @@ final class PingCommand extends BaseCommand {
             case "want" -> IcmpSocket.PMTUDISC_WANT;
             default -> throw NetdiagException.badInput("invalid -M argument: " + pmtu);
         };
+        if (preload != null && (preload < 1 || preload > PingRequest.MAX_PRELOAD)) {
+            throw NetdiagException.badInput("invalid argument: '" + preload + "': out of range: 1 <= value <= "
+                    + PingRequest.MAX_PRELOAD);
+        }
         int intervalMillis = interval != null ? (int) (interval * 1000) : flood ? 0 : 1000;
         return new PingRequest(targets, ipv4 ? 4 : ipv6 ? 6 : 0, count, intervalMillis, deadline,
                 linger != null ? (int) (linger * 1000) : PingRequest.DEFAULT_LINGER_MILLIS, size, ttl == null ? -1 : ttl, pmtuMode,
-                quiet, timestamps, outstanding, flood, numeric || flood);
+                quiet, timestamps, outstanding, flood, numeric || flood,
+                source == null ? null : ProbeSource.parse(source), pattern == null ? null : EchoCodec.pattern(pattern),
+                preload == null ? 1 : preload);
     }
 
     private boolean commandSpecHas(String option) {

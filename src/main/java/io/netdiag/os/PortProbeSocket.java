@@ -60,10 +60,20 @@ public final class PortProbeSocket {
 
     /** A TCP handshake to {@code address:port}, waiting at most {@code timeoutMillis}. */
     public static Outcome tcp(InetAddress address, int port, int timeoutMillis) throws ErrnoException {
+        return tcp(address, port, timeoutMillis, null, null);
+    }
+
+    /**
+     * As {@link #tcp(InetAddress, int, int)}, from {@code device} (SO_BINDTODEVICE) and {@code source} (bound,
+     * port 0) when not null: ping -I.
+     */
+    public static Outcome tcp(InetAddress address, int port, int timeoutMillis, String device, InetAddress source)
+            throws ErrnoException {
         int family = address instanceof Inet6Address ? Libc.AF_INET6 : Libc.AF_INET;
         int fd = Libc.socket(family, Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0,
                 "socket(" + (family == Libc.AF_INET6 ? "AF_INET6" : "AF_INET") + ", SOCK_STREAM, 0)");
         try (Arena arena = Arena.ofConfined()) {
+            from(fd, device, source);
             MemorySegment to = SockaddrCodec.of(arena, address, port);
             long start = System.nanoTime();
             try {
@@ -93,10 +103,17 @@ public final class PortProbeSocket {
      * ECONNREFUSED when an ICMP port unreachable came back, ETIMEDOUT on silence.
      */
     public static Outcome udp(InetAddress address, int port, byte[] payload, int timeoutMillis) throws ErrnoException {
+        return udp(address, port, payload, timeoutMillis, null, null);
+    }
+
+    /** As {@link #udp(InetAddress, int, byte[], int)}, from {@code device} and {@code source} when not null: ping -I. */
+    public static Outcome udp(InetAddress address, int port, byte[] payload, int timeoutMillis, String device,
+                              InetAddress source) throws ErrnoException {
         int family = address instanceof Inet6Address ? Libc.AF_INET6 : Libc.AF_INET;
         int fd = Libc.socket(family, Libc.SOCK_DGRAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, Libc.IPPROTO_UDP,
                 "socket(" + (family == Libc.AF_INET6 ? "AF_INET6" : "AF_INET") + ", SOCK_DGRAM, IPPROTO_UDP)");
         try (Arena arena = Arena.ofConfined()) {
+            from(fd, device, source);
             MemorySegment to = SockaddrCodec.of(arena, address, port);
             try {
                 Libc.connect(fd, to, "connect(UDP)");
@@ -135,6 +152,15 @@ public final class PortProbeSocket {
             }
         } finally {
             Libc.close(fd);
+        }
+    }
+
+    private static void from(int fd, String device, InetAddress source) throws ErrnoException {
+        if (device != null) {
+            SourceBinding.bindToDevice(fd, device);
+        }
+        if (source != null) {
+            SourceBinding.bind(fd, source, "bind");
         }
     }
 }

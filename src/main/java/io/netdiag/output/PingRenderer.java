@@ -57,15 +57,47 @@ public final class PingRenderer implements PingListener {
         }
         switch (event) {
             case PingEvent.Start s -> {
+                if (s.pattern() != null && !quiet) {
+                    out.println("PATTERN: 0x" + s.pattern());
+                }
+                // -I: iputils' "from SOURCE DEVICE: " (the device empty when an address was given)
+                String source = s.source() == null ? null : io.netdiag.os.AddressText.of(s.source());
+                if (source != null && source.contains("%") && s.device() != null) {
+                    source = source.substring(0, source.indexOf('%') + 1) + s.device(); // getnameinfo names the scope
+                }
+                String from = source == null ? "" : "from " + source + " " + (s.device() == null ? "" : s.device()) + ": ";
                 if (!s.probe().equals("icmp")) {
                     out.println(s.probe().toUpperCase(java.util.Locale.ROOT) + " PING " + s.target() + " (" + s.addressLabel()
-                            + ") port " + port + ".");
+                            + ") " + from + "port " + port + ".");
                 } else if (s.ipv6()) {
-                    out.println("PING " + s.target() + "(" + s.addressLabel() + ") " + s.dataLength() + " data bytes");
+                    out.println("PING " + s.target() + "(" + s.addressLabel() + ") " + from + s.dataLength() + " data bytes");
                 } else {
-                    out.println("PING " + s.target() + " (" + s.addressLabel() + ") " + s.dataLength() + "("
+                    out.println("PING " + s.target() + " (" + s.addressLabel() + ") " + from + s.dataLength() + "("
                             + (s.dataLength() + 28) + ") bytes of data.");
                 }
+            }
+            case PingEvent.Warning w -> {
+                out.flush();
+                err.println("netdiag ping: " + w.text());
+                err.flush();
+            }
+            case PingEvent.WrongData w -> {
+                if (quiet || flood) {
+                    return;
+                }
+                // iputils: the differing byte, then the data from byte 16 in rows of 32, each "#N<TAB>" and "%x " per byte
+                StringBuilder b = new StringBuilder("wrong data byte #");
+                b.append(w.index()).append(" should be 0x").append(Integer.toHexString(w.expected()))
+                        .append(" but was 0x").append(Integer.toHexString(w.actual()));
+                byte[] data = w.data();
+                for (int i = 0; i < data.length; i++) {
+                    int index = i + io.netdiag.ping.EchoCodec.TIMESTAMP_BYTES;
+                    if (index % 32 == io.netdiag.ping.EchoCodec.TIMESTAMP_BYTES) {
+                        b.append("\n#").append(index).append('\t');
+                    }
+                    b.append(Integer.toHexString(data[i] & 0xff)).append(' ');
+                }
+                out.println(b);
             }
             case PingEvent.Sent s -> {
                 if (flood && !quiet) {
@@ -179,6 +211,12 @@ public final class PingRenderer implements PingListener {
             case PingEvent.Start s -> {
             }
             case PingEvent.NoAnswerYet n -> {
+            }
+            case PingEvent.WrongData w -> {
+            }
+            case PingEvent.Warning w -> {
+                err.println("netdiag ping: " + w.target() + ": " + w.text());
+                err.flush();
             }
         }
         out.flush();
@@ -314,11 +352,13 @@ public final class PingRenderer implements PingListener {
             case PingEvent.IcmpError e -> "error";
             case PingEvent.LocalError l -> "local-error";
             case PingEvent.NoAnswerYet n -> "no-answer";
+            case PingEvent.WrongData w -> "wrong-data";
+            case PingEvent.Warning w -> "warning";
             case PingEvent.PortProbe p -> "probe";
         };
         // -q keeps the start, local failures and the summary, as it keeps ping's header and statistics
         boolean perProbe = event instanceof PingEvent.Reply || event instanceof PingEvent.IcmpError
-                || event instanceof PingEvent.NoAnswerYet || event instanceof PingEvent.PortProbe;
+                || event instanceof PingEvent.NoAnswerYet || event instanceof PingEvent.WrongData || event instanceof PingEvent.PortProbe;
         if (type != null && !(quiet && perProbe)) {
             out.println(typed(type, (Record) event));
             out.flush();
@@ -350,6 +390,7 @@ public final class PingRenderer implements PingListener {
             case java.net.InetAddress a -> io.netdiag.os.AddressText.of(a);
             case Record r -> fields(r);
             case java.util.List<?> list -> list.stream().map(PingRenderer::plain).toList();
+            case byte[] bytes -> java.util.HexFormat.of().formatHex(bytes);
             case null, default -> value;
         };
     }

@@ -30,6 +30,15 @@ public final class EchoCodec {
      * IPv4 carries our checksum; for ICMPv6 the kernel computes it over the pseudo-header.
      */
     public static int request(byte[] packet, boolean v6, int identifier, int sequence, int dataLength, long sendEpochNanos) {
+        return request(packet, v6, identifier, sequence, dataLength, sendEpochNanos, null);
+    }
+
+    /**
+     * As {@link #request(byte[], boolean, int, int, int, long)}, with the data filled by {@code pattern}
+     * repeated (ping -p; null: 0, 1, 2, ...; empty: zeros). The timestamp still takes the first 16 bytes.
+     */
+    public static int request(byte[] packet, boolean v6, int identifier, int sequence, int dataLength, long sendEpochNanos,
+                              byte[] pattern) {
         int length = 8 + dataLength;
         packet[0] = (byte) (v6 ? ICMP6_ECHO : ICMP_ECHO);
         packet[1] = 0;
@@ -40,7 +49,7 @@ public final class EchoCodec {
         packet[6] = (byte) (sequence >>> 8);
         packet[7] = (byte) sequence;
         for (int i = 0; i < dataLength; i++) {
-            packet[8 + i] = (byte) i;
+            packet[8 + i] = data(i, pattern);
         }
         if (dataLength >= TIMESTAMP_BYTES) {
             long seconds = Math.floorDiv(sendEpochNanos, 1_000_000_000L);
@@ -54,6 +63,48 @@ public final class EchoCodec {
             packet[3] = (byte) sum;
         }
         return length;
+    }
+
+    /** Data byte {@code i} of our probes: the pattern's, or iputils' default {@code i & 0xff}. */
+    static byte data(int i, byte[] pattern) {
+        if (pattern == null) {
+            return (byte) i;
+        }
+        return pattern.length == 0 ? 0 : pattern[i % pattern.length];
+    }
+
+    /**
+     * The first data byte of a reply that differs from what we sent, as iputils checks it: from byte 16
+     * (after the timestamp) to the end of what came back, or of {@code dataLength}. Returns its index
+     * in the data, or -1 when all match.
+     */
+    public static int wrongDataByte(byte[] reply, int icmpOffset, int dataLength, byte[] pattern) {
+        int end = Math.min(dataLength, reply.length - icmpOffset - 8);
+        for (int i = TIMESTAMP_BYTES; i < end; i++) {
+            if (reply[icmpOffset + 8 + i] != data(i, pattern)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Parses ping -p as iputils' fill(): hex digits only, read two at a time (an odd last digit alone),
+     * at most 16 bytes. A non-hex character is bad input with iputils' words.
+     */
+    public static byte[] pattern(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if ("0123456789abcdefABCDEF".indexOf(text.charAt(i)) < 0) {
+                throw io.netdiag.explain.NetdiagException.badInput("patterns must be specified as hex digits: " + text.substring(i));
+            }
+        }
+        int n = Math.min(16, (text.length() + 1) / 2);
+        byte[] pattern = new byte[n];
+        for (int i = 0; i < n; i++) {
+            int end = Math.min(text.length(), 2 * i + 2);
+            pattern[i] = (byte) Integer.parseInt(text.substring(2 * i, end), 16);
+        }
+        return pattern;
     }
 
     private static void putLittleLong(byte[] b, int at, long v) {

@@ -51,6 +51,36 @@ public final class IcmpPinger {
         boolean v6 = address instanceof Inet6Address;
         boolean numeric = request.numeric() || Targets.isLiteral(target);
         Targets names = new Targets(numeric);
+        PingRequest.Source source = request.source();
+        if (source == null) {
+            requireRoute(target, address);
+        }
+        try (IcmpSocket socket = IcmpSocket.open(v6)) {
+            configure(socket);
+            ProbeSource.Chosen chosen = null;
+            if (source != null) {
+                chosen = ProbeSource.apply(source, target, address, socket.fd());
+                if (source.address() == null && chosen.warning() != null) {
+                    listener.on(new PingEvent.Warning(target, nowMicros(), chosen.warning()));
+                }
+                if (source.device() == null) {
+                    requireRoute(target, address);
+                }
+            }
+            Run run = new Run(target, address, v6, socket, names);
+            byte[] pattern = request.pattern();
+            listener.on(new PingEvent.Start(target, nowMicros(), address, v6 ? names.label(address) : AddressText.of(address),
+                    v6, request.dataLength(), "icmp", socket.kind().name().toLowerCase(Locale.ROOT),
+                    chosen == null ? null : chosen.address(), chosen == null ? null : chosen.device(),
+                    pattern == null ? null : java.util.HexFormat.of().formatHex(pattern)));
+            return run.loop();
+        } catch (ErrnoException e) {
+            throw new NetdiagException(NetdiagException.Kind.NEGATIVE,
+                    "ping " + target + " failed", e);
+        }
+    }
+
+    private static void requireRoute(String target, InetAddress address) {
         try {
             IcmpSocket.checkRoute(address);
         } catch (ErrnoException e) {
@@ -59,16 +89,6 @@ public final class IcmpPinger {
             throw new NetdiagException(NetdiagException.Kind.NEGATIVE,
                     target + ": connect: " + Libc.strerror(e.errno()) + " (no route from this host)",
                     "check the routes: ip route get " + AddressText.of(address), known ? e : null);
-        }
-        try (IcmpSocket socket = IcmpSocket.open(v6)) {
-            configure(socket);
-            Run run = new Run(target, address, v6, socket, names);
-            listener.on(new PingEvent.Start(target, nowMicros(), address, v6 ? names.label(address) : AddressText.of(address),
-                    v6, request.dataLength(), "icmp", socket.kind().name().toLowerCase(Locale.ROOT)));
-            return run.loop();
-        } catch (ErrnoException e) {
-            throw new NetdiagException(NetdiagException.Kind.NEGATIVE,
-                    "ping " + target + " failed", e);
         }
     }
 
@@ -104,6 +124,8 @@ public final class IcmpPinger {
         private final byte[] packet;
         private final int identifier;
         private final boolean timing;
+        private final byte[] pattern = request.pattern();
+        private final int preload = request.preload();
         private final Map<String, long[]> problemCounts = new LinkedHashMap<>();
         private final Map<String, Object[]> problemDetails = new LinkedHashMap<>();
 
@@ -122,7 +144,7 @@ public final class IcmpPinger {
 
         PingSummary loop() throws ErrnoException {
             for (int i = 0; i < 3; i++) {
-                int length = EchoCodec.request(packet, v6, identifier, 0, request.dataLength(), nowEpochNanos());
+                int length = EchoCodec.request(packet, v6, identifier, 0, request.dataLength(), nowEpochNanos(), pattern);
                 socket.warmUp(packet, length, address);
             }
             long start = System.nanoTime();
@@ -143,17 +165,22 @@ public final class IcmpPinger {
                 }
                 boolean allSent = count > 0 && stats.transmitted >= count && request.deadlineSeconds() == 0;
                 if (!allSent && now >= nextSend) {
-                    if (flood && stats.inFlight() > 0 && now - lastSend < FLOOD_GAP_NANOS) {
+                    if (flood && stats.inFlight() >= preload && now - lastSend < FLOOD_GAP_NANOS) {
                         nextSend = lastSend + FLOOD_GAP_NANOS;
                     } else {
                         send();
                         lastSend = now;
-                        nextSend = Math.max(nextSend + intervalNanos, now);
+                        // -l: the first PRELOAD probes leave at once, as iputils' token bucket lets them
+                        boolean preloading = stats.transmitted < preload;
+                        nextSend = preloading ? now : Math.max(nextSend + intervalNanos, now);
                         if (count > 0 && stats.transmitted >= count && request.deadlineSeconds() == 0) {
                             long waitMicros = stats.received > 0
                                     ? Math.max(2 * stats.maxRttMicros(), request.intervalMillis() * 1000L)
                                     : request.lingerMillis() * 1000L;
                             exitAt = now + waitMicros * 1000;
+                        }
+                        if (preloading && !(count > 0 && stats.transmitted >= count)) {
+                            continue; // iputils sends every probe that is due before it reads replies
                         }
                         // no continue: read what arrived before the next probe leaves, as iputils does
                     }
@@ -189,7 +216,7 @@ public final class IcmpPinger {
             int seq = stats.sent();
             long sendNanos = nowEpochNanos();
             sentAt[seq] = sendNanos;
-            int length = EchoCodec.request(packet, v6, identifier, seq, request.dataLength(), sendNanos);
+            int length = EchoCodec.request(packet, v6, identifier, seq, request.dataLength(), sendNanos, pattern);
             try {
                 sentAt[seq] = socket.send(packet, length, address);
             } catch (ErrnoException e) {
@@ -261,6 +288,14 @@ public final class IcmpPinger {
                 InetAddress from = rx.from() == null ? address : rx.from();
                 listener.on(new PingEvent.Reply(target, nowMicros(), bytes, from, names.label(from), seq, ttl,
                         truncated ? -1 : rtt, duplicate, truncated));
+                int wrong = EchoCodec.wrongDataByte(m.data(), m.offset(), request.dataLength(), pattern);
+                if (wrong >= 0) {
+                    int dataStart = m.offset() + 8;
+                    byte[] rest = Arrays.copyOfRange(m.data(), dataStart + EchoCodec.TIMESTAMP_BYTES,
+                            Math.min(m.data().length, dataStart + request.dataLength()));
+                    listener.on(new PingEvent.WrongData(target, nowMicros(), seq, wrong, EchoCodec.data(wrong, pattern) & 0xff,
+                            m.data()[dataStart + wrong] & 0xff, rest));
+                }
                 return;
             }
             if (raw) {

@@ -79,6 +79,14 @@ public final class MultiPinger {
                 if (s != null && request.ttl() >= 0) {
                     s.setTtl(request.ttl());
                 }
+                if (s != null && request.source() != null) {
+                    // -I: one socket per family, so one source per family, chosen for its first target
+                    Target first = targets.stream().filter(t -> t.v6 == s.ipv6()).findFirst().orElseThrow();
+                    ProbeSource.Chosen chosen = ProbeSource.apply(request.source(), first.entry.label(), first.entry.address(), s.fd());
+                    if (request.source().address() == null && chosen.warning() != null) {
+                        listener.on(new PingEvent.Warning(first.entry.label(), IcmpPinger.nowMicros(), chosen.warning()));
+                    }
+                }
             }
             return loop(targets, v4, v6);
         } catch (ErrnoException e) {

@@ -28,9 +28,16 @@ public final class Ping {
             throw NetdiagException.badInput("usage error: Destination address required");
         }
         boolean root = privileged();
+        if (!root && request.preload() > PingRequest.MAX_USER_PRELOAD) {
+            throw NetdiagException.badInput("cannot set preload to value greater than " + PingRequest.MAX_USER_PRELOAD + ": "
+                    + request.preload());
+        }
         if (!root && request.intervalMillis() < PingRequest.MIN_USER_INTERVAL_MILLIS) {
             throw NetdiagException.badInput("cannot flood; minimal interval allowed for user is "
                     + PingRequest.MIN_USER_INTERVAL_MILLIS + "ms");
+        }
+        if (request.intervalMillis() >= Integer.MAX_VALUE / request.preload()) {
+            throw NetdiagException.badInput("illegal preload and/or interval: " + request.intervalMillis());
         }
     }
 
@@ -64,10 +71,7 @@ public final class Ping {
         if (port > 65535) {
             throw NetdiagException.badInput("invalid port: " + port + " (1-65535)");
         }
-        PingRequest perTarget = request.count() > 0 || continuous ? request : new PingRequest(request.targets(), request.family(), 1,
-                request.intervalMillis(), request.deadlineSeconds(), request.lingerMillis(), request.dataLength(), request.ttl(),
-                request.pmtuDiscovery(), request.quiet(), request.timestamps(), request.outstanding(), request.flood(),
-                request.numeric());
+        PingRequest perTarget = request.count() > 0 || continuous ? request : request.withCount(1);
         try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(64, entries.size()))) {
             List<Future<PingSummary>> futures = new ArrayList<>();
             for (TargetList.Entry e : entries) {

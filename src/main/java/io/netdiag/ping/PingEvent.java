@@ -10,9 +10,32 @@ public sealed interface PingEvent {
     /** Wall-clock time of the event, microseconds since the epoch (printed by -D). */
     long epochMicros();
 
-    /** The run starts: what iputils prints in its {@code PING ...} header. */
+    /**
+     * The run starts: what iputils prints in its {@code PING ...} header (and the {@code PATTERN:} line before it).
+     *
+     * @param source  -I: the address probes leave from, or null without -I
+     * @param device  -I: the device probes are tied to, or null
+     * @param pattern -p: the pattern's bytes in hex as iputils prints them (without 0x), or null
+     */
     record Start(String target, long epochMicros, InetAddress address, String addressLabel, boolean ipv6, int dataLength,
-                 String probe, String socketKind) implements PingEvent {
+                 String probe, String socketKind, InetAddress source, String device, String pattern) implements PingEvent {
+
+        /** A start without -I and -p. */
+        public Start(String target, long epochMicros, InetAddress address, String addressLabel, boolean ipv6, int dataLength,
+                     String probe, String socketKind) {
+            this(target, epochMicros, address, addressLabel, ipv6, dataLength, probe, socketKind, null, null, null);
+        }
+    }
+
+    /**
+     * A reply whose data differs from what we sent (after the timestamp), reported after its reply line as
+     * iputils does ({@code wrong data byte #N should be 0xX but was 0xY}, then the data from byte 16).
+     *
+     * @param index    the first differing data byte
+     * @param data     the reply's data bytes from byte 16 on
+     */
+    record WrongData(String target, long epochMicros, int sequence, int index, int expected, int actual, byte[] data)
+            implements PingEvent {
     }
 
     /** A probe left. */
@@ -39,6 +62,13 @@ public sealed interface PingEvent {
 
     /** A local error: the kernel refused to send (for example EMSGSIZE with -M do). */
     record LocalError(String target, long epochMicros, int errno, String text) implements PingEvent {
+    }
+
+    /**
+     * Something iputils warns about and goes on: with -I DEVICE, a source address that is not one of the
+     * device's own ({@code Warning: source address might be selected on device other than: DEVICE}).
+     */
+    record Warning(String target, long epochMicros, String text) implements PingEvent {
     }
 
     /** -O: the previous probe is still unanswered when the next one leaves. */

@@ -20,6 +20,10 @@ import java.util.List;
  * @param outstanding    -O: report probes still unanswered when the next leaves
  * @param flood          -f: dots for probes, backspaces for replies
  * @param numeric        -n: no reverse lookups
+ * @param source         -I: the device or local address probes leave from, or null
+ * @param pattern        -p: up to 16 bytes repeated through the data (the timestamp overwrites the first 16), or
+ *                       null for iputils' 0, 1, 2, ...
+ * @param preload        -l: probes sent at once before the interval paces the rest (1: none extra)
  */
 public record PingRequest(
         List<String> targets,
@@ -35,14 +39,56 @@ public record PingRequest(
         boolean timestamps,
         boolean outstanding,
         boolean flood,
-        boolean numeric) {
+        boolean numeric,
+        Source source,
+        byte[] pattern,
+        int preload) {
 
     /** iputils' MINUSERINTERVAL: the shortest interval for users other than root, in milliseconds. */
     public static final int MIN_USER_INTERVAL_MILLIS = 2;
     /** iputils' MAXWAIT: seconds to wait for a reply when none came, without -W. */
     public static final int DEFAULT_LINGER_MILLIS = 10_000;
 
+    /** iputils' MAX_DUP_CHK: the largest -l. */
+    public static final int MAX_PRELOAD = 0x10000;
+    /** The largest -l for users other than root, as iputils allows. */
+    public static final int MAX_USER_PRELOAD = 3;
+
     public PingRequest {
         targets = List.copyOf(targets);
+        pattern = pattern == null ? null : pattern.clone();
+        if (preload < 1) {
+            throw new IllegalArgumentException("preload " + preload);
+        }
+    }
+
+    /** The request without -I, -p and -l. */
+    public PingRequest(List<String> targets, int family, long count, int intervalMillis, int deadlineSeconds, int lingerMillis,
+                       int dataLength, int ttl, int pmtuDiscovery, boolean quiet, boolean timestamps, boolean outstanding,
+                       boolean flood, boolean numeric) {
+        this(targets, family, count, intervalMillis, deadlineSeconds, lingerMillis, dataLength, ttl, pmtuDiscovery, quiet,
+                timestamps, outstanding, flood, numeric, null, null, 1);
+    }
+
+    /** A copy that sends {@code count} probes. */
+    public PingRequest withCount(long count) {
+        return new PingRequest(targets, family, count, intervalMillis, deadlineSeconds, lingerMillis, dataLength, ttl,
+                pmtuDiscovery, quiet, timestamps, outstanding, flood, numeric, source, pattern, preload);
+    }
+
+    @Override
+    public byte[] pattern() {
+        return pattern == null ? null : pattern.clone();
+    }
+
+    /**
+     * What -I named, parsed as iputils parses it: text with a colon is an IPv6 address (a {@code %DEVICE}
+     * suffix names the device too), a dotted IPv4 address is an address, anything else a device name.
+     *
+     * @param written as the user wrote it
+     * @param device  the device to tie probes to, or null
+     * @param address the local address to bind, or null
+     */
+    public record Source(String written, String device, java.net.InetAddress address) {
     }
 }

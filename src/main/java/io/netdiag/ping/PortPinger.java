@@ -49,8 +49,17 @@ public final class PortPinger {
     public PingSummary run(String target, InetAddress address) {
         Platform.requireLinux(udp ? "UDP probes" : "TCP probes");
         String protocol = udp ? "udp" : "tcp";
+        PingRequest.Source source = request.source();
+        ProbeSource.Chosen chosen = source == null ? null : ProbeSource.check(source, target, address);
+        // the address is bound only when -I named one (or one of the other family), as for ICMP
+        InetAddress bindTo = source == null || source.address() == null ? null : chosen.address();
+        String device = chosen == null ? null : chosen.device();
+        if (chosen != null && source.address() == null && chosen.warning() != null) {
+            listener.on(new PingEvent.Warning(target, IcmpPinger.nowMicros(), chosen.warning()));
+        }
         listener.on(new PingEvent.Start(target, IcmpPinger.nowMicros(), address, AddressText.of(address),
-                address instanceof java.net.Inet6Address, request.dataLength(), protocol, udp ? "datagram" : "stream"));
+                address instanceof java.net.Inet6Address, request.dataLength(), protocol, udp ? "datagram" : "stream",
+                chosen == null ? null : chosen.address(), device, null));
         PortProbeSocket.warmUp();
         EchoStatistics stats = new EchoStatistics();
         Map<String, long[]> counts = new LinkedHashMap<>();
@@ -70,8 +79,8 @@ public final class PortPinger {
                 lastSend = now;
                 int seq = stats.sent();
                 int wait = (int) Math.max(1, Math.min(timeoutMillis(), (deadlineAt - now) / 1_000_000));
-                PortProbeSocket.Outcome o = udp ? PortProbeSocket.udp(address, port, UdpPayloads.forPort(port), wait)
-                        : PortProbeSocket.tcp(address, port, wait);
+                PortProbeSocket.Outcome o = udp ? PortProbeSocket.udp(address, port, UdpPayloads.forPort(port), wait, device, bindTo)
+                        : PortProbeSocket.tcp(address, port, wait, device, bindTo);
                 long micros = o.elapsedNanos() / 1000;
                 String state = state(o.errno());
                 if (o.errno() == 0) {
