@@ -226,7 +226,9 @@ class SocketInventoryTest {
         // what another command (fill) does: find both ends of its own connection from the channels
         var clientAddress = (java.net.InetSocketAddress) sockets.client.getLocalAddress();
         var serverAddress = (java.net.InetSocketAddress) sockets.client.getRemoteAddress();
-        List<SocketEntry> client = SocketInventory.list(SocketQuery.tcp().where(SocketFilter.local(clientAddress)));
+        // local and peer: Linux reuses an ephemeral port for connections to other destinations
+        List<SocketEntry> client = SocketInventory.list(SocketQuery.tcp()
+                .where(SocketFilter.local(clientAddress).and(SocketFilter.peer(serverAddress))));
         List<SocketEntry> server = SocketInventory.list(SocketQuery.tcp()
                 .where(SocketFilter.local(serverAddress).and(SocketFilter.peer(clientAddress))));
         assertEquals(1, client.size(), client::toString);
