@@ -40,6 +40,8 @@ final class SocketsCommand extends BaseCommand {
     boolean resolve;
     boolean processes;
     boolean extended;
+
+    boolean timers;
     boolean info;
     boolean memory;
     boolean summary;
@@ -83,6 +85,8 @@ final class SocketsCommand extends BaseCommand {
                 .flag("-p, --processes", v -> processes = v,
                         "Show the processes holding each socket (reads /proc/PID/fd once).")
                 .flag("-e, --extended", v -> extended = v, "Add uid, inode, socket cookie, v6only and shutdown state.")
+                .flag("-o, --options", v -> timers = v,
+                        "Add TCP timers as ss -o shows them: timer:(on|keepalive|timewait|persist,TIME,RETRANSMITS).")
                 .flag("-i, --info", v -> info = v,
                         "Add tcp_info (rtt, cwnd, retransmits, windows...) and socket memory.")
                 .flag("-m, --memory", v -> memory = v, "Add socket memory (skmem), as ss -m.")
@@ -176,7 +180,7 @@ final class SocketsCommand extends BaseCommand {
                 || (query.states().size() == 2 && query.states().contains(SocketState.SYN_RECV)
                 && query.states().contains(SocketState.NEW_SYN_RECV));
         return new SocketRows.Layout(!oneKind, !oneState, extended, info || memory, !noHeader,
-                resolve ? new NameResolver() : null);
+                resolve ? new NameResolver() : null, timers);
     }
 
     SocketQuery query() {

@@ -96,8 +96,18 @@ final class ProcNetTables {
         long rx = Long.parseLong(f[4].substring(queues + 1), 16);
         int uid = (int) Long.parseLong(f[7]);
         long inode = Long.parseLong(f[9]);
+        // "tr:tm->when retrnsmt uid timeout": the timer, its expiry in clock ticks (USER_HZ, 100 on Linux), and
+        // retransmissions or, for the other timers, unanswered probes in "timeout", as ss reads them
+        SocketEntry.Timer timer = null;
+        int timerColon = f[5].indexOf(':');
+        if (timerColon > 0) {
+            int kind = Integer.parseInt(f[5].substring(0, timerColon), 16);
+            long ticks = Long.parseLong(f[5].substring(timerColon + 1), 16);
+            int retransmits = kind != 1 ? Integer.parseInt(f[8]) : (int) Long.parseLong(f[6], 16);
+            timer = SocketEntry.Timer.of(kind, (ticks * 1000 + 99) / 100, retransmits);
+        }
         return new SocketEntry(v6 ? SocketEntry.Family.INET6 : SocketEntry.Family.INET, netid, state, rx, tx, local, peer,
-                inode, uid, 0, false, -1, null, Optional.empty(), Optional.empty(), List.of());
+                inode, uid, 0, false, -1, null, Optional.empty(), Optional.empty(), List.of(), timer);
     }
 
     /** Num RefCount Protocol Flags Type St Inode [Path]; no queues, no peer. */
@@ -121,7 +131,7 @@ final class ProcNetTables {
             state = SocketState.LISTEN;
         }
         return new SocketEntry(SocketEntry.Family.UNIX, Netid.fromUnixType(type), state, 0, 0, new Endpoint(path, inode),
-                new Endpoint("*", 0), inode, -1, 0, false, -1, null, Optional.empty(), Optional.empty(), List.of());
+                new Endpoint("*", 0), inode, -1, 0, false, -1, null, Optional.empty(), Optional.empty(), List.of(), null);
     }
 
     /** Hex words as the kernel printed them (%08X of a network-order word read as a host integer). */

@@ -314,6 +314,8 @@ final class SockDiag implements AutoCloseable {
         long wqueue = NativeBytes.u32(m, at + 60);
         int uid = NativeBytes.s32(m, at + 64);
         long inode = NativeBytes.u32(m, at + 68);
+        SocketEntry.Timer timer = SocketEntry.Timer.of(NativeBytes.u8(m, at + 2), NativeBytes.u32(m, at + 52),
+                NativeBytes.u8(m, at + 3));
         boolean v6only = false;
         int shutdown = -1;
         String congestion = null;
@@ -345,7 +347,7 @@ final class SockDiag implements AutoCloseable {
         }
         return new SocketEntry(v4 ? SocketEntry.Family.INET : SocketEntry.Family.INET6, netid, state, rqueue, wqueue,
                 new Endpoint(src, sport), new Endpoint(dst, dport), inode, uid, cookie, v6only, shutdown, congestion,
-                Optional.ofNullable(tcpInfo), Optional.ofNullable(memory), List.of());
+                Optional.ofNullable(tcpInfo), Optional.ofNullable(memory), List.of(), timer);
     }
 
     /** struct unix_diag_msg (16 bytes: family, type, state, pad, ino u32, cookie u32[2]) and attributes. */
@@ -387,7 +389,7 @@ final class SockDiag implements AutoCloseable {
         }
         return new SocketEntry(SocketEntry.Family.UNIX, netid, state, rqueue, wqueue, new Endpoint(name, inode),
                 new Endpoint("*", peer), inode, uid, cookie, false, shutdown, null, Optional.empty(),
-                Optional.ofNullable(memory), List.of());
+                Optional.ofNullable(memory), List.of(), null);
     }
 
     /** Abstract names start with a NUL byte; ss prints them with a leading '@'. Path names may end in NULs. */

@@ -40,14 +40,60 @@ public record SocketEntry(
         String congestion,
         Optional<TcpInfo> tcpInfo,
         Optional<SocketMemory> memory,
-        List<Owner> owners) {
+        List<Owner> owners,
+        Timer timer) {
 
     /** The address family. */
     public enum Family { INET, INET6, UNIX }
 
     public SocketEntry withOwners(List<Owner> found) {
         return new SocketEntry(family, netid, state, recvQ, sendQ, local, peer, inode, uid, cookie, v6only, shutdown,
-                congestion, tcpInfo, memory, List.copyOf(found));
+                congestion, tcpInfo, memory, List.copyOf(found), timer);
+    }
+
+    /**
+     * A TCP timer as {@code ss -o} shows it: {@code timer:(keepalive,119min,0)}.
+     *
+     * @param name          on (retransmission), keepalive, timewait, persist (zero-window probe) or unknown
+     * @param expiresMillis time until it fires, in milliseconds
+     * @param retransmits   retransmissions (on) or unanswered probes (keepalive, persist) so far
+     */
+    public record Timer(String name, long expiresMillis, int retransmits) {
+        private static final String[] NAMES = {"off", "on", "keepalive", "timewait", "persist", "unknown"};
+
+        /** The timer the kernel reports as {@code kind} (idiag_timer; /proc's "tr"), or null when none runs. */
+        public static Timer of(int kind, long expiresMillis, int retransmits) {
+            if (kind <= 0) {
+                return null;
+            }
+            return new Timer(NAMES[Math.min(kind, 5)], expiresMillis, retransmits);
+        }
+
+        /** ss's print_ms_timer: {@code 119min}, {@code 31sec}, {@code 6.672ms}, {@code 200ms}. */
+        public String text() {
+            long secs = expiresMillis / 1000;
+            long minutes = secs / 60;
+            secs %= 60;
+            long msecs = expiresMillis % 1000;
+            StringBuilder b = new StringBuilder();
+            if (minutes != 0) {
+                msecs = 0;
+                b.append(minutes).append("min");
+                if (minutes > 9) {
+                    secs = 0;
+                }
+            }
+            if (secs != 0) {
+                if (secs > 9) {
+                    msecs = 0;
+                }
+                b.append(secs).append(msecs != 0 ? "." : "sec");
+            }
+            if (msecs != 0) {
+                b.append(String.format("%03dms", msecs));
+            }
+            return "timer:(" + name + "," + b + "," + retransmits + ")";
+        }
     }
 
     /** True for a TCP or UNIX listener, whose queues are the accept queue and the backlog. */

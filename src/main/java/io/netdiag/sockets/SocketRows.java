@@ -22,10 +22,15 @@ import java.util.Locale;
  * @param info          {@code -i}: a second, tab-indented line of tcp_info and skmem
  * @param header        print the header line
  * @param names         {@code -r}: resolve addresses and ports to names
+ * @param timers        {@code -o}: TCP timers, {@code timer:(keepalive,119min,0)}, after the process
  */
 public final class SocketRows {
     public record Layout(boolean netidColumn, boolean stateColumn, boolean extended, boolean info, boolean header,
-                         NameResolver names) {
+                         NameResolver names, boolean timers) {
+        public Layout(boolean netidColumn, boolean stateColumn, boolean extended, boolean info, boolean header,
+                      NameResolver names) {
+            this(netidColumn, stateColumn, extended, info, header, names, false);
+        }
     }
 
     /*
@@ -68,7 +73,8 @@ public final class SocketRows {
         number(e.sendQ());
         endpoint(e, e.local(), true);
         endpoint(e, e.peer(), false);
-        cell(layout.extended() ? process + extended(e) : process);
+        String timer = layout.timers() && e.timer() != null ? " " + e.timer().text() : "";
+        cell(layout.extended() ? process + timer + extended(e) : process + timer);
         if (details != null) {
             details.add(detail(e));
         }
@@ -104,7 +110,7 @@ public final class SocketRows {
 
     /** Whether {@link #addInet} can stand for {@link #add}: no column needs more than the inet_diag message. */
     boolean plain() {
-        return !layout.extended() && !layout.info() && layout.names() == null;
+        return !layout.extended() && !layout.info() && !layout.timers() && layout.names() == null;
     }
 
     /**

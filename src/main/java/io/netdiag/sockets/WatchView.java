@@ -44,7 +44,7 @@ public final class WatchView {
         long intervalMs = Math.max(100, (long) (seconds * 1000));
         query = query.withInfo(true); // zero windows and retransmissions tell who is not reading
         SocketRows.Layout rowsLayout = new SocketRows.Layout(layout.netidColumn(), layout.stateColumn(), layout.extended(),
-                false, layout.header(), layout.names());
+                false, layout.header(), layout.names(), layout.timers());
         OwnerMap owners = null;
         Map<String, SocketEntry> previous = null;
         KernelCounters lastCounters = null;

@@ -198,6 +198,39 @@ class SocketsCliTest {
     }
 
     @Test
+    void timersAsSsOptionsShowsThem() throws Exception {
+        // a keepalive timer on an idle connection, and the TIME-WAIT left by the end that closed first
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+             java.net.Socket keep = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.getLocalPort());
+             java.net.Socket accepted = server.accept()) {
+            keep.setKeepAlive(true);
+            java.net.Socket closing = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.getLocalPort());
+            java.net.Socket closingPeer = server.accept();
+            closing.close();
+            closingPeer.close();
+            String filter = "dport = :" + server.getLocalPort();
+            for (String source : List.of("netlink", "proc")) {
+                Cli.Result ours = Cli.run("sockets", "-tano", "--source", source, filter);
+                Host.Run theirs = Host.run("ss", "-tano", filter);
+                assertEquals(0, ours.exitCode(), ours::toString);
+                // the time left moves between the two reads: compare the timer's kind and count, and its form
+                assertEquals(withoutTimes(words(theirs.out())), withoutTimes(words(ours.out())),
+                        () -> source + "\nss:\n" + theirs.out() + "netdiag:\n" + ours.out());
+                assertTrue(ours.out().contains("timer:(keepalive,"), ours::toString);
+                assertTrue(ours.out().contains("timer:(timewait,"), ours::toString);
+                assertTrue(ours.out().lines().filter(l -> l.contains("timer:(")).allMatch(
+                        l -> l.matches(".*timer:\\((keepalive|timewait),(\\d+min)?(\\d+(sec|\\.))?(\\d{3}ms)?,\\d+\\).*")),
+                        ours::toString);
+            }
+        }
+    }
+
+    private static List<List<String>> withoutTimes(List<List<String>> rows) {
+        return rows.stream().map(r -> r.stream().map(w -> w.replaceAll("^(timer:\\([a-z]+,)[^,]*(,.*)$", "$1T$2")).toList())
+                .toList();
+    }
+
+    @Test
     void summaryCountsAndCounters() throws Exception {
         Cli.Result r = Cli.run("sockets", "-s");
         assertEquals(0, r.exitCode(), r::toString);
