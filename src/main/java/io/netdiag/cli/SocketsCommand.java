@@ -84,7 +84,7 @@ final class SocketsCommand extends BaseCommand {
                 .flag("-r, --resolve", v -> resolve = v, "Resolve addresses to host names and ports to services.")
                 .flag("-p, --processes", v -> processes = v,
                         "Show the processes holding each socket (reads /proc/PID/fd once).")
-                .flag("-e, --extended", v -> extended = v, "Add uid, inode, socket cookie, v6only and shutdown state.")
+                .flag("-e, --extended", v -> extended = v, "Add uid, inode, socket cookie, cgroup, v6only and shutdown state.")
                 .flag("-o, --options", v -> timers = v,
                         "Add TCP timers as ss -o shows them: timer:(on|keepalive|timewait|persist,TIME,RETRANSMITS).")
                 .flag("-i, --info", v -> info = v,

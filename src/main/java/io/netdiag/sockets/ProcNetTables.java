@@ -107,7 +107,7 @@ final class ProcNetTables {
             timer = SocketEntry.Timer.of(kind, (ticks * 1000 + 99) / 100, retransmits);
         }
         return new SocketEntry(v6 ? SocketEntry.Family.INET6 : SocketEntry.Family.INET, netid, state, rx, tx, local, peer,
-                inode, uid, 0, false, -1, null, Optional.empty(), Optional.empty(), List.of(), timer);
+                inode, uid, 0, false, -1, null, Optional.empty(), Optional.empty(), List.of(), timer, 0);
     }
 
     /** Num RefCount Protocol Flags Type St Inode [Path]; no queues, no peer. */
@@ -131,7 +131,7 @@ final class ProcNetTables {
             state = SocketState.LISTEN;
         }
         return new SocketEntry(SocketEntry.Family.UNIX, Netid.fromUnixType(type), state, 0, 0, new Endpoint(path, inode),
-                new Endpoint("*", 0), inode, -1, 0, false, -1, null, Optional.empty(), Optional.empty(), List.of(), null);
+                new Endpoint("*", 0), inode, -1, 0, false, -1, null, Optional.empty(), Optional.empty(), List.of(), null, 0);
     }
 
     /** Hex words as the kernel printed them (%08X of a network-order word read as a host integer). */

@@ -32,6 +32,7 @@ final class SockDiag implements AutoCloseable {
     private static final int INET_DIAG_SKMEMINFO = 7;
     private static final int INET_DIAG_SHUTDOWN = 8;
     private static final int INET_DIAG_SKV6ONLY = 11;
+    private static final int INET_DIAG_CGROUP_ID = 21;
 
     // unix_diag show flags and attribute types
     private static final int UDIAG_SHOW_NAME = 0x01;
@@ -318,6 +319,7 @@ final class SockDiag implements AutoCloseable {
                 NativeBytes.u8(m, at + 3));
         boolean v6only = false;
         int shutdown = -1;
+        long cgroup = 0;
         String congestion = null;
         TcpInfo tcpInfo = null;
         SocketMemory memory = null;
@@ -340,6 +342,7 @@ final class SockDiag implements AutoCloseable {
                 case INET_DIAG_SKMEMINFO -> memory = memory(m, data, size);
                 case INET_DIAG_SHUTDOWN -> shutdown = NativeBytes.u8(m, data);
                 case INET_DIAG_SKV6ONLY -> v6only = m[data] != 0;
+                case INET_DIAG_CGROUP_ID -> cgroup = NativeBytes.s64(m, data);
                 default -> {
                 }
             }
@@ -347,7 +350,7 @@ final class SockDiag implements AutoCloseable {
         }
         return new SocketEntry(v4 ? SocketEntry.Family.INET : SocketEntry.Family.INET6, netid, state, rqueue, wqueue,
                 new Endpoint(src, sport), new Endpoint(dst, dport), inode, uid, cookie, v6only, shutdown, congestion,
-                Optional.ofNullable(tcpInfo), Optional.ofNullable(memory), List.of(), timer);
+                Optional.ofNullable(tcpInfo), Optional.ofNullable(memory), List.of(), timer, cgroup);
     }
 
     /** struct unix_diag_msg (16 bytes: family, type, state, pad, ino u32, cookie u32[2]) and attributes. */
@@ -389,7 +392,7 @@ final class SockDiag implements AutoCloseable {
         }
         return new SocketEntry(SocketEntry.Family.UNIX, netid, state, rqueue, wqueue, new Endpoint(name, inode),
                 new Endpoint("*", peer), inode, uid, cookie, false, shutdown, null, Optional.empty(),
-                Optional.ofNullable(memory), List.of(), null);
+                Optional.ofNullable(memory), List.of(), null, 0);
     }
 
     /** Abstract names start with a NUL byte; ss prints them with a leading '@'. Path names may end in NULs. */

@@ -41,14 +41,15 @@ public record SocketEntry(
         Optional<TcpInfo> tcpInfo,
         Optional<SocketMemory> memory,
         List<Owner> owners,
-        Timer timer) {
+        Timer timer,
+        long cgroup) {
 
     /** The address family. */
     public enum Family { INET, INET6, UNIX }
 
     public SocketEntry withOwners(List<Owner> found) {
         return new SocketEntry(family, netid, state, recvQ, sendQ, local, peer, inode, uid, cookie, v6only, shutdown,
-                congestion, tcpInfo, memory, List.copyOf(found), timer);
+                congestion, tcpInfo, memory, List.copyOf(found), timer, cgroup);
     }
 
     /**

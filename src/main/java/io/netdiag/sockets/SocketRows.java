@@ -532,7 +532,9 @@ public final class SocketRows {
         return b.append(')').toString();
     }
 
-    private static String extended(SocketEntry e) {
+    private final CgroupPaths cgroups = new CgroupPaths();
+
+    private String extended(SocketEntry e) {
         StringBuilder b = new StringBuilder();
         if (e.uid() > 0) {
             b.append(" uid:").append(Integer.toUnsignedString(e.uid()));
@@ -541,7 +543,13 @@ public final class SocketRows {
         if (e.cookie() != 0) {
             b.append(" sk:").append(Long.toHexString(e.cookie()));
         }
-        if (e.family() == SocketEntry.Family.INET6) {
+        if (e.cgroup() != 0) {
+            b.append(" cgroup:").append(cgroups.path(e.cgroup()));
+        }
+        // the kernel sends INET_DIAG_SKV6ONLY for listening and unconnected sockets only, and /proc has no such
+        // field (its entries have no shutdown state either): ss prints v6only when the attribute came
+        if (e.family() == SocketEntry.Family.INET6 && e.shutdown() >= 0
+                && (e.state() == SocketState.LISTEN || e.state() == SocketState.CLOSE)) {
             b.append(" v6only:").append(e.v6only() ? 1 : 0);
         }
         if (e.shutdown() >= 0) {

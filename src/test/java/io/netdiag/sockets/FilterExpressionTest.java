@@ -16,7 +16,7 @@ class FilterExpressionTest {
     private static SocketEntry tcp(String src, int sport, String dst, int dport) {
         SocketEntry.Family f = src.contains(":") ? SocketEntry.Family.INET6 : SocketEntry.Family.INET;
         return new SocketEntry(f, Netid.TCP, SocketState.ESTABLISHED, 0, 0, new Endpoint(src, sport), new Endpoint(dst, dport),
-                1, 0, 0, false, 0, null, Optional.empty(), Optional.empty(), List.of(), null);
+                1, 0, 0, false, 0, null, Optional.empty(), Optional.empty(), List.of(), null, 0);
     }
 
     private static boolean match(String expr, SocketEntry e) {

@@ -17,7 +17,7 @@ class SocketRowsTest {
     private static SocketEntry entry(SocketEntry.Family family, Netid netid, SocketState state, String local, long lport,
                                      String peer, long pport, boolean v6only, List<Owner> owners) {
         return new SocketEntry(family, netid, state, 0, 128, new Endpoint(local, lport), new Endpoint(peer, pport), 42, 1000,
-                0x1001, v6only, 0, null, Optional.empty(), Optional.empty(), owners, null);
+                0x1001, v6only, 0, null, Optional.empty(), Optional.empty(), owners, null, 0);
     }
 
     @Test
@@ -75,13 +75,13 @@ class SocketRowsTest {
 
     private static SocketEntry unix(String path, long inode, long peer, SocketState state, long recvQ) {
         return new SocketEntry(SocketEntry.Family.UNIX, Netid.UNIX_STREAM, state, recvQ, 0, new Endpoint(path, inode),
-                new Endpoint("*", peer), inode, 1000, 0, false, -1, null, Optional.empty(), Optional.empty(), List.of(), null);
+                new Endpoint("*", peer), inode, 1000, 0, false, -1, null, Optional.empty(), Optional.empty(), List.of(), null, 0);
     }
 
     private static SocketEntry tcp(String local, long localPort, String peer, long peerPort, List<Owner> owners) {
         return new SocketEntry(SocketEntry.Family.INET, Netid.TCP, SocketState.ESTABLISHED, 0, 12345678901L,
                 new Endpoint(local, localPort), new Endpoint(peer, peerPort), 7, 0, 0, false, -1, null, Optional.empty(),
-                Optional.empty(), owners, null);
+                Optional.empty(), owners, null, 0);
     }
 
     /**

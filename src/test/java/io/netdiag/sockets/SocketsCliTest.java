@@ -122,6 +122,9 @@ class SocketsCliTest {
         Host.Run ss = Host.run("ss", "-6tlne", "sport = :" + port);
         String ino = ss.out().replaceAll("(?s).*(ino:\\d+).*", "$1").trim();
         assertTrue(r.out().contains(ino), () -> r + "\nss: " + ss.out());
+        // every -e word as ss prints it: uid, ino, sk, cgroup (a path under the cgroup2 mount), v6only, shutdown
+        sameAsSs("-6tlne", "sport = :" + port);
+        sameAsSs("-6tne", "state", "connected", "( sport = :" + port + " or dport = :" + port + " )");
     }
 
     @Test
