@@ -180,7 +180,7 @@ final class SocketsCommand extends BaseCommand {
                 || (query.states().size() == 2 && query.states().contains(SocketState.SYN_RECV)
                 && query.states().contains(SocketState.NEW_SYN_RECV));
         return new SocketRows.Layout(!oneKind, !oneState, extended, info || memory, !noHeader,
-                resolve ? new NameResolver() : null, timers);
+                resolve ? new NameResolver() : null, timers || extended); // ss -e implies -o
     }
 
     SocketQuery query() {

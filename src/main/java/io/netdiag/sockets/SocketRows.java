@@ -536,6 +536,13 @@ public final class SocketRows {
 
     private String extended(SocketEntry e) {
         StringBuilder b = new StringBuilder();
+        if (e.family() == SocketEntry.Family.UNIX) {
+            // ss -e shows a UNIX socket's shutdown state only: its inode is already in the address columns
+            if (e.shutdown() >= 0) {
+                b.append(' ').append((e.shutdown() & 1) != 0 ? '-' : '<').append('-').append((e.shutdown() & 2) != 0 ? '-' : '>');
+            }
+            return b.toString();
+        }
         if (e.uid() > 0) {
             b.append(" uid:").append(Integer.toUnsignedString(e.uid()));
         }
