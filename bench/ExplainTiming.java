@@ -1,0 +1,59 @@
+import io.netdiag.explain.Classifier;
+import io.netdiag.explain.Lookup;
+import io.netdiag.explain.Numbering;
+import io.netdiag.os.Platform;
+import io.netdiag.output.ExplainRenderer;
+
+/**
+ * In-process timing of what {@code netdiag explain ARG} does after parsing its arguments, in a cold JVM:
+ * Classifier.standard(), the first lookup, and the text rendering, each with System.nanoTime. Each further
+ * argument is timed as a second (warmer) lookup in the same JVM. The laps go to stderr; the rendered text to
+ * /dev/null-friendly stdout only with -p. The numbers that matter are those of a cold JVM with the AOT cache,
+ * as the launcher runs it. From the worktree root, after `mvn -q -B -DskipTests package`:
+ *
+ *   J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+ *   O="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1"
+ *   mkdir -p /tmp/et && $J -XX:+UseSerialGC -Xshare:auto -version >/dev/null 2>&1
+ *   /usr/lib/jvm/temurin-25-jdk-amd64/bin/javac -cp target/netdiag.jar -d /tmp/et bench/ExplainTiming.java
+ *   /usr/lib/jvm/temurin-25-jdk-amd64/bin/jar --create --file /tmp/timing.jar -C /tmp/et .
+ *   $J $O -XX:AOTCacheOutput=/tmp/ex.aot -cp target/netdiag.jar:/tmp/timing.jar ExplainTiming EAGAIN   # trains
+ *   $J $O -XX:AOTCache=/tmp/ex.aot -cp target/netdiag.jar:/tmp/timing.jar ExplainTiming EAGAIN         # measures
+ *
+ * (bench/explain-timing.sh does all of this and prints the minimum over several runs.)
+ */
+public final class ExplainTiming {
+    public static void main(String[] args) {
+        boolean print = args.length > 0 && args[0].equals("-p");
+        int first = print ? 1 : 0;
+        String query = args.length > first ? args[first] : "EAGAIN";
+        long t0 = System.nanoTime();
+        Classifier classifier = Classifier.standard();
+        long t1 = System.nanoTime();
+        Lookup lookup = classifier.lookup(query, Numbering.of(Platform.current()));
+        long t2 = System.nanoTime();
+        String text = ExplainRenderer.text(lookup);
+        long t3 = System.nanoTime();
+        StringBuilder laps = new StringBuilder();
+        laps.append("standard ").append(ms(t1 - t0)).append(" ms; lookup ").append(ms(t2 - t1))
+                .append(" ms; render ").append(ms(t3 - t2)).append(" ms; total ").append(ms(t3 - t0))
+                .append(" ms; found ").append(lookup.found()).append('\n');
+        for (int i = first + 1; i < args.length; i++) {
+            long s = System.nanoTime();
+            Lookup next = classifier.lookup(args[i], Numbering.of(Platform.current()));
+            long m = System.nanoTime();
+            ExplainRenderer.text(next);
+            long e = System.nanoTime();
+            laps.append("  then ").append(args[i]).append(": lookup ").append(ms(m - s)).append(" ms; render ")
+                    .append(ms(e - m)).append(" ms\n");
+        }
+        System.err.print(laps);
+        if (print) {
+            System.out.print(text);
+        }
+    }
+
+    private static String ms(long nanos) {
+        long tenths = nanos / 100_000;
+        return tenths / 10 + "." + tenths % 10;
+    }
+}
