@@ -3,7 +3,6 @@ package io.netdiag.explain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Case-specific advice: the same errno means different things for different calls. EACCES on an ICMP datagram
@@ -11,7 +10,7 @@ import java.util.regex.Pattern;
  * The operation text comes from {@link io.netdiag.os.ErrnoException#operation()}.
  */
 final class Advice {
-    private static final Pattern PORT = Pattern.compile(":(\\d{1,5})\\b");
+    private static final LazyPattern PORT = new LazyPattern(":(\\d{1,5})\\b");
 
     private Advice() {
     }

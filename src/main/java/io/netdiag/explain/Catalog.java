@@ -32,10 +32,11 @@ final class Catalog {
     static Explanation winsock(WinsockRow row) {
         Map<String, Integer> numbers = new LinkedHashMap<>();
         put(numbers, "windows", row.code());
-        errnoRow(row.equivalent()).ifPresent(e -> {
-            put(numbers, "linux", e.linux());
-            put(numbers, "macos", e.macos());
-        });
+        Optional<ErrnoRow> mirrored = errnoRow(row.equivalent());
+        if (mirrored.isPresent()) {
+            put(numbers, "linux", mirrored.get().linux());
+            put(numbers, "macos", mirrored.get().macos());
+        }
         String message = row.message().endsWith(".") ? row.message().substring(0, row.message().length() - 1) : row.message();
         String guide = Guides.get(row.name()) != null ? row.name() : row.equivalent();
         return withGuide(row.name(), "winsock", numbers, message, row.category(), row.retryable(), guide);
@@ -66,7 +67,8 @@ final class Catalog {
         List<String> causes = List.of();
         List<String> next = List.of();
         if (!row.linuxErrno().isEmpty()) {
-            String message = errnoRow(row.linuxErrno()).map(e -> e.linuxMessage()).orElse("");
+            Optional<ErrnoRow> errno = errnoRow(row.linuxErrno());
+            String message = errno.isPresent() ? errno.get().linuxMessage() : "";
             text += " The socket that sent the packet gets it as " + row.linuxErrno() + " (" + message + ") on Linux.";
         }
         if (guide != null && row.category() != Category.OTHER) {
@@ -137,32 +139,70 @@ final class Catalog {
         return Optional.empty();
     }
 
+    // Plain loops rather than streams: a cold JVM links and interprets a stream pipeline per call site.
+
     static Optional<WinsockRow> winsockRow(int code) {
-        return Tables.winsock().stream().filter(r -> r.code() == code).findFirst();
+        for (WinsockRow r : Tables.winsock()) {
+            if (r.code() == code) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<WinsockRow> winsockRow(String name) {
-        return Tables.winsock().stream().filter(r -> r.name().equalsIgnoreCase(name)).findFirst();
+        for (WinsockRow r : Tables.winsock()) {
+            if (r.name().equalsIgnoreCase(name)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<EaiRow> eaiRow(String symbol) {
-        return Tables.eai().stream().filter(r -> r.symbol().equalsIgnoreCase(symbol)).findFirst();
+        for (EaiRow r : Tables.eai()) {
+            if (r.symbol().equalsIgnoreCase(symbol)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<EaiRow> eaiRow(int number, Numbering os) {
-        return Tables.eai().stream().filter(r -> r.number(os) != null && r.number(os) == number).findFirst();
+        for (EaiRow r : Tables.eai()) {
+            Integer n = r.number(os);
+            if (n != null && n == number) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<HerrnoRow> herrnoRow(String symbol) {
-        return Tables.herrno().stream().filter(r -> r.symbol().equalsIgnoreCase(symbol)).findFirst();
+        for (HerrnoRow r : Tables.herrno()) {
+            if (r.symbol().equalsIgnoreCase(symbol)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<HerrnoRow> herrnoRow(int number) {
-        return Tables.herrno().stream().filter(r -> r.number() == number).findFirst();
+        for (HerrnoRow r : Tables.herrno()) {
+            if (r.number() == number) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<IcmpRow> icmpRow(int version, int type, int code) {
-        return Tables.icmp().stream().filter(r -> r.version() == version && r.type() == type && r.code() == code).findFirst();
+        for (IcmpRow r : Tables.icmp()) {
+            if (r.version() == version && r.type() == type && r.code() == code) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -173,19 +213,19 @@ final class Catalog {
         String wanted = symbol.toUpperCase(Locale.ROOT);
         Optional<ErrnoRow> errno = errnoRow(wanted);
         if (errno.isPresent()) {
-            return errno.map(r -> errno(r, os));
+            return Optional.of(errno(errno.get(), os));
         }
         Optional<WinsockRow> winsock = winsockRow(wanted);
         if (winsock.isPresent()) {
-            return winsock.map(Catalog::winsock);
+            return Optional.of(winsock(winsock.get()));
         }
         Optional<EaiRow> eai = eaiRow(wanted);
         if (eai.isPresent()) {
-            return eai.map(r -> eai(r, os));
+            return Optional.of(eai(eai.get(), os));
         }
         Optional<HerrnoRow> herrno = herrnoRow(wanted);
         if (herrno.isPresent()) {
-            return herrno.map(Catalog::herrno);
+            return Optional.of(herrno(herrno.get()));
         }
         Guide guide = Guides.get(wanted);
         if (guide != null && guide.message() != null) {

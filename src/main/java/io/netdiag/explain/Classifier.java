@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The socket-error classifier: turns an errno, a Winsock or getaddrinfo code, an ICMP type/code, an exception
@@ -26,13 +25,12 @@ import java.util.regex.Pattern;
 public final class Classifier {
     private static final Classifier STANDARD = new Classifier();
 
-    private static final Pattern ADDRESS = Pattern.compile(
+    // Compiled on first use: a symbol or a plain number (the common queries) needs none of them.
+    private static final LazyPattern ADDRESS = new LazyPattern(
             "(\\[[0-9a-fA-F:.%\\w]+]|\\d{1,3}(?:\\.\\d{1,3}){3}|localhost|[A-Za-z][A-Za-z0-9-]*(?:\\.[A-Za-z0-9-]+)+):(\\d{1,5})\\b");
-    private static final Pattern PREFIXED = Pattern.compile(
+    private static final LazyPattern PREFIXED = new LazyPattern(
             "(?i)^(errno|eai|gai|getaddrinfo|h_errno|herrno|wsa|winsock)\\s*[:=]?\\s*(-?\\d+)$");
-    private static final Pattern ICMP_TYPE = Pattern.compile("(?i)^(icmpv6|icmp6|icmpv4|icmp)\\s*(?:type\\s*)?(\\d{1,3})$");
-    private static final Pattern NUMBER = Pattern.compile("^-?\\d+$");
-    private static final Pattern TOKEN = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+    private static final LazyPattern ICMP_TYPE = new LazyPattern("(?i)^(icmpv6|icmp6|icmpv4|icmp)\\s*(?:type\\s*)?(\\d{1,3})$");
 
     private Classifier() {
     }
@@ -108,13 +106,15 @@ public final class Classifier {
         String q = query.strip();
         List<Match> matches = new ArrayList<>();
         List<Match> alternatives = new ArrayList<>();
-        Matcher prefixed = PREFIXED.matcher(q);
-        Matcher icmpType = ICMP_TYPE.matcher(q);
-        if (prefixed.matches()) {
+        // "errno 11" and "icmp 3" both start with a letter and end with a digit; nothing else can match them.
+        boolean wordThenNumber = !q.isEmpty() && asciiLetter(q.charAt(0)) && digit(q.charAt(q.length() - 1));
+        Matcher prefixed = wordThenNumber ? PREFIXED.matcher(q) : null;
+        Matcher icmpType = wordThenNumber ? ICMP_TYPE.matcher(q) : null;
+        if (prefixed != null && prefixed.matches()) {
             byNumber(Integer.parseInt(prefixed.group(2)), prefixed.group(1).toLowerCase(Locale.ROOT), os, matches, alternatives);
-        } else if (NUMBER.matcher(q).matches()) {
+        } else if (isNumber(q)) {
             byNumber(Integer.parseInt(q), "", os, matches, alternatives);
-        } else if (icmpType.matches()) {
+        } else if (icmpType != null && icmpType.matches()) {
             int version = icmpType.group(1).contains("6") ? 6 : 4;
             int type = Integer.parseInt(icmpType.group(2));
             for (IcmpRow row : Tables.icmp()) {
@@ -123,10 +123,12 @@ public final class Classifier {
                             + " code " + row.code()));
                 }
             }
-        } else if (TOKEN.matcher(q).matches() && Catalog.bySymbol(q, os).isPresent()) {
+        } else if (isToken(q) && Catalog.bySymbol(q, os).isPresent()) {
             bySymbol(q, os, matches, alternatives);
         } else {
-            ErrorText.find(q, os).forEach(m -> matches.add(new Match(Advice.forOperation(m.explanation(), q), m.note())));
+            for (Match m : ErrorText.find(q, os)) {
+                matches.add(new Match(Advice.forOperation(m.explanation(), q), m.note()));
+            }
         }
         if (matches.isEmpty() && !alternatives.isEmpty()) {
             // Not defined in the numbering asked for, but known elsewhere: answer with the other readings.
@@ -135,6 +137,42 @@ public final class Classifier {
         }
         List<String> nearest = matches.isEmpty() ? nearest(q) : List.of();
         return new Lookup(query, os, matches, alternatives, nearest);
+    }
+
+    /** What {@code ^-?\\d+$} matched: an optional minus and ASCII digits. */
+    private static boolean isNumber(String q) {
+        int start = q.startsWith("-") ? 1 : 0;
+        if (q.length() == start) {
+            return false;
+        }
+        for (int i = start; i < q.length(); i++) {
+            if (!digit(q.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What {@code ^[A-Za-z_][A-Za-z0-9_]*$} matched: one word such as a symbol. */
+    private static boolean isToken(String q) {
+        if (q.isEmpty() || !(asciiLetter(q.charAt(0)) || q.charAt(0) == '_')) {
+            return false;
+        }
+        for (int i = 1; i < q.length(); i++) {
+            char c = q.charAt(i);
+            if (!(asciiLetter(c) || digit(c) || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean asciiLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static void byNumber(int n, String kind, Numbering os, List<Match> matches, List<Match> alternatives) {
@@ -248,7 +286,7 @@ public final class Classifier {
     /** Names close to an unknown input: by edit distance for one word, by words in the messages for text. */
     private static List<String> nearest(String q) {
         String upper = q.toUpperCase(Locale.ROOT);
-        if (TOKEN.matcher(q).matches()) {
+        if (isToken(q)) {
             record Scored(String symbol, int distance) {
             }
             List<Scored> scored = new ArrayList<>();
@@ -399,6 +437,15 @@ public final class Classifier {
         return findings;
     }
 
+    private static boolean hasColonDigit(String text) {
+        for (int i = text.indexOf(':'); i >= 0 && i + 1 < text.length(); i = text.indexOf(':', i + 1)) {
+            if (digit(text.charAt(i + 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Replaces the HOST and PORT placeholders in the next steps with the address an operation names. */
     static Explanation withAddress(Explanation e, String operation) {
         if (operation == null) {
@@ -406,7 +453,11 @@ public final class Classifier {
         }
         // Go prints "local->remote"; the remote end is the one to look at.
         int arrow = operation.indexOf("->");
-        Matcher m = ADDRESS.matcher(arrow >= 0 ? operation.substring(arrow + 2) : operation);
+        String remote = arrow >= 0 ? operation.substring(arrow + 2) : operation;
+        if (!hasColonDigit(remote)) {
+            return e; // every address the regex finds ends in ":port"
+        }
+        Matcher m = ADDRESS.matcher(remote);
         if (!m.find()) {
             return e;
         }

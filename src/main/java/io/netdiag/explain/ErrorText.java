@@ -21,18 +21,17 @@ import java.util.regex.Pattern;
  * messages. Each error found is reported once per line, at the position where it starts.
  */
 final class ErrorText {
-    private static final Pattern ICMP = Pattern.compile(
+    // Compiled on first use, and each tried only when the line holds the text it needs (see find): a cold
+    // JVM compiles and runs regexes interpreted, and most lines need none of them.
+    private static final LazyPattern ICMP = new LazyPattern(
             "\\b(icmpv6|icmp6|icmpv4|icmp)\\s*(?:type\\s*)?(\\d{1,3})\\s*(?:/|\\s+code\\s*|\\s+)(\\d{1,3})\\b",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern BRACKETED = Pattern.compile("\\[(Errno|WinError)\\s+(-?\\d+)\\]\\s*([^\\]\\n]*)");
-    private static final Pattern OS_ERROR = Pattern.compile("\\(os error (\\d+)\\)");
-    private static final Pattern SYMBOL = Pattern.compile(
+    private static final LazyPattern BRACKETED = new LazyPattern("\\[(Errno|WinError)\\s+(-?\\d+)\\]\\s*([^\\]\\n]*)");
+    private static final LazyPattern OS_ERROR = new LazyPattern("\\(os error (\\d+)\\)");
+    private static final LazyPattern SYMBOL = new LazyPattern(
             "\\b(E[A-Z0-9]{2,15}|WSA[A-Z_0-9]{3,30}|EAI_[A-Z_]+|HOST_NOT_FOUND|TRY_AGAIN|NO_RECOVERY|NO_DATA)\\b");
-    private static final Pattern EXCEPTION = Pattern.compile(
+    private static final LazyPattern EXCEPTION = new LazyPattern(
             "\\b((?:[a-zA-Z_$][\\w$]*\\.)*)([A-Z][\\w$]*(?:Exception|Error)|timeout|gaierror|herror)\\b(?::\\s*(.*))?");
-
-    /** Phrases that are not a system message but mean a known error (Java, Go, Node, ping, Windows texts). */
-    private static final Map<String, String> PHRASES = phrases();
 
     /** Exception class names that mean one error when their message says nothing more. */
     private static final Map<String, String> EXCEPTIONS = Map.ofEntries(
@@ -65,6 +64,7 @@ final class ErrorText {
     private ErrorText() {
     }
 
+    /** Phrases that are not a system message but mean a known error (Java, Go, Node, ping, Windows texts). */
     private static Map<String, String> phrases() {
         Map<String, String> p = new LinkedHashMap<>();
         // Java's own texts (sun.nio.ch / java.net), beside the strerror texts the JDK passes through.
@@ -111,44 +111,54 @@ final class ErrorText {
         return p;
     }
 
-    /** A phrase and what it stands for, longest first so that "Connection reset by peer" wins over "Connection reset". */
-    private record Phrase(String text, String ref, Numbering numbering) {
+    /**
+     * A phrase and what it stands for, longest first so that "Connection reset by peer" wins over "Connection reset".
+     * {@code lower} is the text in lower case, as the lines are searched.
+     */
+    record Phrase(String text, String lower, String ref, Numbering numbering) {
     }
 
     private static final class PhraseHolder {
-        static final List<Phrase> ALL = build();
+        // Built by buildPhrases() when TableDataTest generates TableData: sorting the ~260 phrases with a
+        // comparator in a cold JVM cost ~10 ms.
+        static final List<Phrase> ALL = TableData.phrases();
+    }
 
-        private static List<Phrase> build() {
-            Map<String, Phrase> byText = new LinkedHashMap<>();
-            for (ErrnoRow row : Tables.errno()) {
-                if (!row.linuxMessage().isEmpty()) {
-                    byText.putIfAbsent(key(row.linuxMessage()), new Phrase(row.linuxMessage(), row.symbol(), Numbering.LINUX));
-                }
+    /** Every phrase, longest first: the system messages from the tables and the phrases above. */
+    static List<Phrase> buildPhrases() {
+        Map<String, Phrase> byText = new LinkedHashMap<>();
+        for (ErrnoRow row : Tables.errno()) {
+            if (!row.linuxMessage().isEmpty()) {
+                byText.putIfAbsent(key(row.linuxMessage()), phrase(row.linuxMessage(), row.symbol(), Numbering.LINUX));
             }
-            for (EaiRow row : Tables.eai()) {
-                if (!row.glibcMessage().isEmpty()) {
-                    byText.putIfAbsent(key(row.glibcMessage()), new Phrase(row.glibcMessage(), row.symbol(), Numbering.LINUX));
-                }
-                if (!row.bsdMessage().isEmpty()) {
-                    byText.putIfAbsent(key(row.bsdMessage()), new Phrase(row.bsdMessage(), row.symbol(), Numbering.MACOS));
-                }
-            }
-            for (ErrnoRow row : Tables.errno()) {
-                if (!row.macosMessage().isEmpty()) {
-                    byText.putIfAbsent(key(row.macosMessage()), new Phrase(row.macosMessage(), row.symbol(), Numbering.MACOS));
-                }
-            }
-            for (WinsockRow row : Tables.winsock()) {
-                String text = row.message().endsWith(".") ? row.message().substring(0, row.message().length() - 1) : row.message();
-                byText.putIfAbsent(key(text), new Phrase(text, row.name(), Numbering.WINDOWS));
-            }
-            PHRASES.forEach((text, ref) -> byText.putIfAbsent(key(text), new Phrase(text, ref, null)));
-            List<Phrase> all = new ArrayList<>(byText.values());
-            // Messages shorter than this ("Reserved", "Bad message") would match ordinary log words.
-            all.removeIf(p -> p.text().length() < 9);
-            all.sort(Comparator.comparingInt((Phrase p) -> p.text().length()).reversed());
-            return List.copyOf(all);
         }
+        for (EaiRow row : Tables.eai()) {
+            if (!row.glibcMessage().isEmpty()) {
+                byText.putIfAbsent(key(row.glibcMessage()), phrase(row.glibcMessage(), row.symbol(), Numbering.LINUX));
+            }
+            if (!row.bsdMessage().isEmpty()) {
+                byText.putIfAbsent(key(row.bsdMessage()), phrase(row.bsdMessage(), row.symbol(), Numbering.MACOS));
+            }
+        }
+        for (ErrnoRow row : Tables.errno()) {
+            if (!row.macosMessage().isEmpty()) {
+                byText.putIfAbsent(key(row.macosMessage()), phrase(row.macosMessage(), row.symbol(), Numbering.MACOS));
+            }
+        }
+        for (WinsockRow row : Tables.winsock()) {
+            String text = row.message().endsWith(".") ? row.message().substring(0, row.message().length() - 1) : row.message();
+            byText.putIfAbsent(key(text), phrase(text, row.name(), Numbering.WINDOWS));
+        }
+        phrases().forEach((text, ref) -> byText.putIfAbsent(key(text), phrase(text, ref, null)));
+        List<Phrase> all = new ArrayList<>(byText.values());
+        // Messages shorter than this ("Reserved", "Bad message") would match ordinary log words.
+        all.removeIf(p -> p.text().length() < 9);
+        all.sort(Comparator.comparingInt((Phrase p) -> p.text().length()).reversed());
+        return List.copyOf(all);
+    }
+
+    private static Phrase phrase(String text, String ref, Numbering numbering) {
+        return new Phrase(text, key(text), ref, numbering);
     }
 
     private static String key(String text) {
@@ -162,16 +172,26 @@ final class ErrorText {
     /** The errors in one line of text, in the order they appear, each once. */
     static List<Match> find(String line, Numbering os) {
         List<Hit> hits = new ArrayList<>();
-        icmp(line, hits);
-        icmpTexts(line, hits);
-        bracketed(line, os, hits);
-        osError(line, os, hits);
-        symbols(line, os, hits);
-        phrases(line, os, hits);
+        String lower = key(line);
+        // Each regex runs only when the line contains what any of its matches must contain.
+        if (lower.contains("icmp")) {
+            icmp(line, hits);
+        }
+        icmpTexts(line, lower, hits);
+        if (line.contains("[Errno") || line.contains("[WinError")) {
+            bracketed(line, os, hits);
+        }
+        if (line.contains("(os error ")) {
+            osError(line, os, hits);
+        }
+        if (mayHoldSymbol(line)) {
+            symbols(line, os, hits);
+        }
+        phrases(line, lower, os, hits);
         if (hits.isEmpty()) {
             exceptions(line, os, hits);
         }
-        hits.sort(Comparator.comparingInt(Hit::start).thenComparing(Comparator.comparingInt((Hit h) -> h.end() - h.start()).reversed()));
+        hits.sort(BY_POSITION);
         List<Match> matches = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         int consumed = -1;
@@ -187,6 +207,30 @@ final class ErrorText {
         return matches;
     }
 
+    /** By start, then the longer hit first (the same order as before; no lambdas to link in a cold JVM). */
+    private static final Comparator<Hit> BY_POSITION = new Comparator<>() {
+        @Override
+        public int compare(Hit a, Hit b) {
+            int byStart = Integer.compare(a.start(), b.start());
+            return byStart != 0 ? byStart : Integer.compare(b.end() - b.start(), a.end() - a.start());
+        }
+    };
+
+    /** Whether SYMBOL can match: every symbol it finds starts with E and two capitals or digits, WSA, or is a netdb name. */
+    private static boolean mayHoldSymbol(String line) {
+        for (int i = line.indexOf('E'); i >= 0 && i + 2 < line.length(); i = line.indexOf('E', i + 1)) {
+            if (upperOrDigit(line.charAt(i + 1)) && upperOrDigit(line.charAt(i + 2))) {
+                return true;
+            }
+        }
+        return line.contains("WSA") || line.contains("HOST_NOT_FOUND") || line.contains("TRY_AGAIN")
+                || line.contains("NO_RECOVERY") || line.contains("NO_DATA");
+    }
+
+    private static boolean upperOrDigit(char c) {
+        return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+    }
+
     private static void icmp(String line, List<Hit> hits) {
         Matcher m = ICMP.matcher(line);
         while (m.find()) {
@@ -200,9 +244,8 @@ final class ErrorText {
     }
 
     /** tshark's "Destination unreachable (Port unreachable)"; exact case first (it tells ICMP from ICMPv6). */
-    private static void icmpTexts(String line, List<Hit> hits) {
-        String lower = line.toLowerCase(Locale.ROOT);
-        boolean v6 = lower.matches(".*\\bicmp(v)?6\\b.*");
+    private static void icmpTexts(String line, String lower, List<Hit> hits) {
+        boolean v6 = mentionsIcmp6(lower);
         IcmpRow best = null;
         int bestScore = -1;
         int at = -1;
@@ -225,6 +268,41 @@ final class ErrorText {
         if (best != null) {
             hits.add(new Hit(at, at + best.text().length(), new Match(Catalog.icmp(best), "\"" + best.text() + "\"")));
         }
+    }
+
+    /** Whether the text holds the word icmp6 or icmpv6 (what {@code .*\\bicmp(v)?6\\b.*} matched). */
+    static boolean mentionsIcmp6(String lower) {
+        if (hasLineTerminator(lower)) {
+            return false; // the regex's dots do not cross lines, so matches() failed on any multi-line text
+        }
+        for (int i = lower.indexOf("icmp"); i >= 0; i = lower.indexOf("icmp", i + 1)) {
+            if (i > 0 && wordChar(lower.charAt(i - 1))) {
+                continue;
+            }
+            int j = i + 4;
+            if (j < lower.length() && lower.charAt(j) == 'v') {
+                j++;
+            }
+            if (j < lower.length() && lower.charAt(j) == '6' && (j + 1 == lower.length() || !wordChar(lower.charAt(j + 1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasLineTerminator(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A regex \\w character (ASCII, as java.util.regex reads \\b without UNICODE_CHARACTER_CLASS). */
+    private static boolean wordChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
     }
 
     private static void bracketed(String line, Numbering os, List<Hit> hits) {
@@ -301,15 +379,14 @@ final class ErrorText {
         }
     }
 
-    private static void phrases(String line, Numbering os, List<Hit> hits) {
-        String lower = key(line);
+    private static void phrases(String line, String lower, Numbering os, List<Hit> hits) {
         // "socket: Operation not permitted" is libpcap's only when a capture is involved; iputils ping prints it too.
         boolean capture = lower.contains("pcap") || lower.contains("capture") || lower.contains("tcpdump") || lower.contains("dumpcap");
         for (Phrase phrase : PhraseHolder.ALL) {
             if (phrase.ref().equals("CAPTURE_PERMISSION") && !capture) {
                 continue;
             }
-            String text = key(phrase.text());
+            String text = phrase.lower();
             int from = 0;
             int at;
             while ((at = lower.indexOf(text, from)) >= 0) {

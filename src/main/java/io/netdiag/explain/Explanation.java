@@ -31,7 +31,9 @@ public record Explanation(
     public Explanation {
         // Ordered (linux, macos, windows as built), so that text and JSON list them the same way every time.
         Map<String, Integer> ordered = new java.util.LinkedHashMap<>();
-        numbers.forEach((k, v) -> ordered.put(java.util.Objects.requireNonNull(k), java.util.Objects.requireNonNull(v)));
+        for (Map.Entry<String, Integer> n : numbers.entrySet()) {
+            ordered.put(java.util.Objects.requireNonNull(n.getKey()), java.util.Objects.requireNonNull(n.getValue()));
+        }
         numbers = java.util.Collections.unmodifiableMap(ordered);
         causes = List.copyOf(causes);
         nextSteps = List.copyOf(nextSteps);
@@ -70,11 +72,19 @@ public record Explanation(
         }
         // "The peer's kernel" reads as "the peer's kernel" after a colon; "TCP" and "ICMP" stay as they are.
         String word = sentence.split(" ", 2)[0];
-        if (!word.isEmpty() && Character.isUpperCase(word.charAt(0)) && word.substring(1).chars().allMatch(Character::isLowerCase)
-                && !word.equals(sentence)) {
+        if (!word.isEmpty() && Character.isUpperCase(word.charAt(0)) && allLowerCase(word, 1) && !word.equals(sentence)) {
             sentence = Character.toLowerCase(sentence.charAt(0)) + sentence.substring(1);
         }
         return sentence;
+    }
+
+    private static boolean allLowerCase(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            if (!Character.isLowerCase(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The same explanation with different causes and next steps (case-specific advice goes first). */
