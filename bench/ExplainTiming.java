@@ -4,11 +4,13 @@ import io.netdiag.explain.Numbering;
 import io.netdiag.os.Platform;
 import io.netdiag.output.ExplainRenderer;
 
+import java.util.List;
+
 /**
  * In-process timing of what {@code netdiag explain ARG} does after parsing its arguments, in a cold JVM:
  * Classifier.standard(), the first lookup, and the text rendering, each with System.nanoTime. Each further
- * argument is timed as a second (warmer) lookup in the same JVM. The laps go to stderr; the rendered text to
- * /dev/null-friendly stdout only with -p. The numbers that matter are those of a cold JVM with the AOT cache,
+ * argument is timed as a second (warmer) lookup in the same JVM. The laps go to stderr; the rendered text goes
+ * to stdout only with -p; --json renders JSON instead of text. The numbers that matter are those of a cold JVM with the AOT cache,
  * as the launcher runs it. From the worktree root, after `mvn -q -B -DskipTests package`:
  *
  *   J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
@@ -23,15 +25,20 @@ import io.netdiag.output.ExplainRenderer;
  */
 public final class ExplainTiming {
     public static void main(String[] args) {
-        boolean print = args.length > 0 && args[0].equals("-p");
-        int first = print ? 1 : 0;
+        int first = 0;
+        boolean print = false;
+        boolean json = false;
+        for (; first < args.length && args[first].startsWith("-") && args[first].length() > 1 && !Character.isDigit(args[first].charAt(1)); first++) {
+            print |= args[first].equals("-p");
+            json |= args[first].equals("--json");
+        }
         String query = args.length > first ? args[first] : "EAGAIN";
         long t0 = System.nanoTime();
         Classifier classifier = Classifier.standard();
         long t1 = System.nanoTime();
         Lookup lookup = classifier.lookup(query, Numbering.of(Platform.current()));
         long t2 = System.nanoTime();
-        String text = ExplainRenderer.text(lookup);
+        String text = json ? ExplainRenderer.json(List.of(lookup), lookup.numbering()) : ExplainRenderer.text(lookup);
         long t3 = System.nanoTime();
         StringBuilder laps = new StringBuilder();
         laps.append("standard ").append(ms(t1 - t0)).append(" ms; lookup ").append(ms(t2 - t1))

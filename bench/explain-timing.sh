@@ -2,7 +2,7 @@
 # Cold-JVM split of `netdiag explain ARG` (bench/ExplainTiming.java): Classifier.standard(), the first lookup and
 # the rendering, with an AOT cache trained on the same query, as the launcher runs it. Prints the minimum of each
 # phase over RUNS runs (the machine is shared; minimums are the steady figure).
-# Usage: bench/explain-timing.sh [ARG...]   (default: EAGAIN 111 'java.net.ConnectException: Connection refused')
+# Usage: bench/explain-timing.sh [--json] [ARG...]   (default: EAGAIN 111 'java.net.ConnectException: Connection refused')
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-9}
@@ -15,12 +15,14 @@ trap 'rm -rf "$work"' EXIT
 "$bin/jar" --create --file "$work/timing.jar" -C "$work/classes" .
 opts=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1)
 cp="target/netdiag.jar:$work/timing.jar"
+flags=()
+if [ "${1:-}" = --json ]; then flags=(--json); shift; fi
 [ $# -gt 0 ] || set -- EAGAIN 111 'java.net.ConnectException: Connection refused'
 for query in "$@"; do
     rm -f "$work/ex.aot"
-    "$java" "${opts[@]}" -XX:AOTCacheOutput="$work/ex.aot" -Xlog:aot=off -Xlog:cds=off -cp "$cp" ExplainTiming "$query" >/dev/null 2>&1
+    "$java" "${opts[@]}" -XX:AOTCacheOutput="$work/ex.aot" -Xlog:aot=off -Xlog:cds=off -cp "$cp" ExplainTiming "${flags[@]}" "$query" >/dev/null 2>&1
     for ((i = 0; i < runs; i++)); do
-        "$java" "${opts[@]}" -XX:AOTCache="$work/ex.aot" -Xlog:aot=off -Xlog:cds=off -cp "$cp" ExplainTiming "$query" 2>&1 >/dev/null
+        "$java" "${opts[@]}" -XX:AOTCache="$work/ex.aot" -Xlog:aot=off -Xlog:cds=off -cp "$cp" ExplainTiming "${flags[@]}" "$query" 2>&1 >/dev/null
     done | awk -v q="$query" '
         { for (i = 1; i < NF; i++) if ($(i+1) == "ms;" || $(i+1) == "ms") { k = $(i-1); v = $i + 0; if (!(k in min) || v < min[k]) min[k] = v } }
         END { printf "%-48s standard %5.1f  lookup %5.1f  render %5.1f  total %5.1f ms (min of runs)\n", q, min["standard"], min["lookup"], min["render"], min["total"] }'

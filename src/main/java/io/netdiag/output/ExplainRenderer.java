@@ -228,8 +228,8 @@ public final class ExplainRenderer {
             r.put("query", lookup.query());
             r.put("numbering", lookup.numbering().key());
             r.put("found", lookup.found());
-            r.put("matches", lookup.matches().stream().map(ExplainRenderer::match).toList());
-            r.put("alternatives", lookup.alternatives().stream().map(ExplainRenderer::match).toList());
+            r.put("matches", matches(lookup.matches()));
+            r.put("alternatives", matches(lookup.alternatives()));
             r.put("nearest", lookup.nearest());
             results.add(r);
         }
@@ -260,6 +260,15 @@ public final class ExplainRenderer {
             list.add(m);
         }
         return Json.pretty(Map.of("findings", list));
+    }
+
+    /** A loop, not a stream: a cold JVM links and interprets each stream pipeline. */
+    private static List<Object> matches(List<Match> matches) {
+        List<Object> list = new ArrayList<>(matches.size());
+        for (Match match : matches) {
+            list.add(match(match));
+        }
+        return List.copyOf(list);
     }
 
     private static Map<String, Object> match(Match match) {
