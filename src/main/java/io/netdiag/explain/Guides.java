@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The hand-written explanations for socket programs ({@code explanations.txt}, compiled into {@link TableData}):
- * what the kernel saw, likely causes and next steps, keyed by symbol. Conditions that are in no system table (EOF, a read timeout) carry
- * their own kind, message and category.
+ * what the kernel saw, likely causes and next steps, keyed by symbol. Conditions that are in no system table
+ * (EOF, a read timeout) carry their own kind, message and category.
  */
 final class Guides {
     /** One block of explanations.txt. Kind, message and category are null for symbols from the tables. */
