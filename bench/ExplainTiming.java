@@ -10,12 +10,11 @@ import java.util.List;
  * In-process timing of what {@code netdiag explain ARG} does after parsing its arguments, in a cold JVM:
  * Classifier.standard(), the first lookup, and the text rendering, each with System.nanoTime. Each further
  * argument is timed as a second (warmer) lookup in the same JVM. The laps go to stderr; the rendered text goes
- * to stdout only with -p; --json renders JSON instead of text. The numbers that matter are those of a cold JVM with the AOT cache,
- * as the launcher runs it. From the worktree root, after `mvn -q -B -DskipTests package`:
+ * to stdout only with -p; --json renders JSON instead of text. The numbers that matter are those of a cold JVM
+ * with the AOT cache, as the launcher runs it. From the worktree root, after `mvn -q -B -DskipTests package`:
  *
  *   J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
  *   O="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:-UsePerfData -XX:TieredStopAtLevel=1"
- *   mkdir -p /tmp/et && $J -XX:+UseSerialGC -Xshare:auto -version >/dev/null 2>&1
  *   /usr/lib/jvm/temurin-25-jdk-amd64/bin/javac -cp target/netdiag.jar -d /tmp/et bench/ExplainTiming.java
  *   /usr/lib/jvm/temurin-25-jdk-amd64/bin/jar --create --file /tmp/timing.jar -C /tmp/et .
  *   $J $O -XX:AOTCacheOutput=/tmp/ex.aot -cp target/netdiag.jar:/tmp/timing.jar ExplainTiming EAGAIN   # trains
@@ -28,7 +27,9 @@ public final class ExplainTiming {
         int first = 0;
         boolean print = false;
         boolean json = false;
-        for (; first < args.length && args[first].startsWith("-") && args[first].length() > 1 && !Character.isDigit(args[first].charAt(1)); first++) {
+        // options come first; "-2" (a negative number) is a query
+        for (; first < args.length && args[first].startsWith("-") && args[first].length() > 1
+                && !Character.isDigit(args[first].charAt(1)); first++) {
             print |= args[first].equals("-p");
             json |= args[first].equals("--json");
         }
