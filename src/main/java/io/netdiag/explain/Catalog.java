@@ -63,19 +63,19 @@ final class Catalog {
         numbers.put("type", row.type());
         numbers.put("code", row.code());
         Guide guide = row.linuxErrno().isEmpty() ? null : Guides.get(row.linuxErrno());
-        String text = capitalize(row.meaning()) + ".";
+        String text = Concat.of(capitalize(row.meaning()), ".");
         List<String> causes = List.of();
         List<String> next = List.of();
         if (!row.linuxErrno().isEmpty()) {
             Optional<ErrnoRow> errno = errnoRow(row.linuxErrno());
             String message = errno.isPresent() ? errno.get().linuxMessage() : "";
-            text += " The socket that sent the packet gets it as " + row.linuxErrno() + " (" + message + ") on Linux.";
+            text = Concat.of(text, " The socket that sent the packet gets it as ", row.linuxErrno(), " (", message, ") on Linux.");
         }
         if (guide != null && row.category() != Category.OTHER) {
             causes = guide.causes();
             next = new ArrayList<>();
             next.add("netdiag ping HOST (which router sends the error)");
-            next.add("netdiag capture -f '" + (row.version() == 6 ? "icmp6" : "icmp") + "' (the error and the packet it quotes)");
+            next.add(Concat.of("netdiag capture -f '", row.version() == 6 ? "icmp6" : "icmp", "' (the error and the packet it quotes)"));
         }
         return new Explanation(row.symbol(), row.version() == 6 ? "icmp6" : "icmp", numbers, row.text(), row.category(),
                 guide != null && guide.retryable() && row.category() != Category.PERMISSION, text, causes, next);
@@ -93,7 +93,7 @@ final class Catalog {
         Guide guide = guideSymbol == null || guideSymbol.isEmpty() ? null : Guides.get(guideSymbol);
         if (guide == null) {
             return new Explanation(symbol, kind, numbers, message, category, retryable,
-                    capitalize(category.meaning()) + ".", List.of(), List.of());
+                    Concat.of(capitalize(category.meaning()), "."), List.of(), List.of());
         }
         return new Explanation(symbol, kind, numbers, message, category, retryable, guide.what(), guide.causes(), guide.next());
     }
@@ -105,7 +105,7 @@ final class Catalog {
     }
 
     static String capitalize(String text) {
-        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+        return text.isEmpty() ? text : Concat.of(Character.toUpperCase(text.charAt(0)), text.substring(1));
     }
 
     // ---- finding rows ----

@@ -42,23 +42,31 @@ public final class Classifier {
     /** Looks an errno number up in the given OS's numbering (Winsock codes for Windows). */
     public Optional<Explanation> classifyErrno(int errno, Platform os) {
         Numbering numbering = Numbering.of(os);
+        // No lambdas on these paths: in a cold JVM each one not linked in the AOT cache costs a class spin.
         if (numbering == Numbering.WINDOWS) {
-            return Catalog.winsockRow(errno).map(Catalog::winsock);
+            Optional<WinsockRow> row = Catalog.winsockRow(errno);
+            return row.isPresent() ? Optional.of(Catalog.winsock(row.get())) : Optional.empty();
         }
-        return Catalog.errnoRow(errno, numbering).map(r -> Catalog.errno(r, numbering));
+        Optional<ErrnoRow> row = Catalog.errnoRow(errno, numbering);
+        return row.isPresent() ? Optional.of(Catalog.errno(row.get(), numbering)) : Optional.empty();
     }
 
     /** Like {@link #classifyErrno(int, Platform)}, but never null: unknown numbers come back in {@link Category#OTHER}. */
     public Explanation classify(int errno, Platform os) {
-        return classifyErrno(errno, os).orElseGet(() -> new Explanation("errno " + errno, "errno",
-                Map.of(Numbering.of(os).key(), errno), "Unknown error " + errno, Category.OTHER, false,
-                "No " + Numbering.of(os).displayName() + " error has this number.", List.of(),
-                List.of("netdiag explain --os linux|macos|windows " + errno)));
+        Optional<Explanation> known = classifyErrno(errno, os);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        return new Explanation(Concat.of("errno ", errno), "errno",
+                Map.of(Numbering.of(os).key(), errno), Concat.of("Unknown error ", errno), Category.OTHER, false,
+                Concat.of("No ", Numbering.of(os).displayName(), " error has this number."), List.of(),
+                List.of(Concat.of("netdiag explain --os linux|macos|windows ", errno)));
     }
 
     /** An ICMP (version 4) or ICMPv6 (version 6) error or message by type and code. */
     public Optional<Explanation> classifyIcmp(int version, int type, int code) {
-        return Catalog.icmpRow(version == 6 ? 6 : 4, type, code).map(Catalog::icmp);
+        Optional<IcmpRow> row = Catalog.icmpRow(version == 6 ? 6 : 4, type, code);
+        return row.isPresent() ? Optional.of(Catalog.icmp(row.get())) : Optional.empty();
     }
 
     /**
@@ -81,7 +89,7 @@ public final class Classifier {
             if (t.getClass().getSimpleName().contains("Pcap") && message.toLowerCase(Locale.ROOT).contains("not permitted")) {
                 return Catalog.bySymbol("CAPTURE_PERMISSION", os).orElseThrow();
             }
-            List<Match> found = ErrorText.find(t.getClass().getName() + ": " + message, os);
+            List<Match> found = ErrorText.find(Concat.of(t.getClass().getName(), ": ", message), os);
             if (!found.isEmpty()) {
                 return Advice.forOperation(found.getFirst().explanation(), message);
             }
@@ -119,8 +127,8 @@ public final class Classifier {
             int type = Integer.parseInt(icmpType.group(2));
             for (IcmpRow row : Tables.icmp()) {
                 if (row.version() == version && row.type() == type) {
-                    matches.add(new Match(Catalog.icmp(row), "ICMP" + (version == 6 ? "v6" : "") + " type " + type
-                            + " code " + row.code()));
+                    matches.add(new Match(Catalog.icmp(row), Concat.of("ICMP", version == 6 ? "v6" : "", " type ", type,
+                            " code ", row.code())));
                 }
             }
         } else if (isToken(q) && Catalog.bySymbol(q, os).isPresent()) {
@@ -179,36 +187,60 @@ public final class Classifier {
         switch (kind) {
             case "eai", "gai", "getaddrinfo" -> {
                 Numbering numbering = n < 0 ? Numbering.LINUX : n >= 10000 ? Numbering.WINDOWS : os == Numbering.LINUX ? Numbering.MACOS : os;
-                Catalog.eaiRow(n, numbering).ifPresent(r -> matches.add(new Match(Catalog.eai(r, numbering),
-                        "getaddrinfo error " + n + " in " + numberingName(numbering) + " numbering")));
+                Optional<EaiRow> found = Catalog.eaiRow(n, numbering);
+                if (found.isPresent()) {
+                    matches.add(new Match(Catalog.eai(found.get(), numbering),
+                            Concat.of("getaddrinfo error ", n, " in ", numberingName(numbering), " numbering")));
+                }
                 for (Numbering other : Numbering.values()) {
                     if (other != numbering) {
-                        Catalog.eaiRow(n, other).filter(r -> matches.stream().noneMatch(m -> m.explanation().symbol().equals(r.symbol())))
-                                .ifPresent(r -> alternatives.add(new Match(Catalog.eai(r, other),
-                                        "getaddrinfo error " + n + " in " + numberingName(other) + " numbering")));
+                        Optional<EaiRow> row = Catalog.eaiRow(n, other);
+                        if (row.isPresent() && !hasSymbol(matches, row.get().symbol())) {
+                            alternatives.add(new Match(Catalog.eai(row.get(), other),
+                                    Concat.of("getaddrinfo error ", n, " in ", numberingName(other), " numbering")));
+                        }
                     }
                 }
             }
-            case "h_errno", "herrno" -> Catalog.herrnoRow(n).ifPresent(r -> matches.add(new Match(Catalog.herrno(r), "h_errno " + n)));
-            case "wsa", "winsock" -> Catalog.winsockRow(n).ifPresent(r -> matches.add(new Match(Catalog.winsock(r), "Winsock error " + n)));
+            case "h_errno", "herrno" -> {
+                Optional<HerrnoRow> row = Catalog.herrnoRow(n);
+                if (row.isPresent()) {
+                    matches.add(new Match(Catalog.herrno(row.get()), Concat.of("h_errno ", n)));
+                }
+            }
+            case "wsa", "winsock" -> {
+                Optional<WinsockRow> row = Catalog.winsockRow(n);
+                if (row.isPresent()) {
+                    matches.add(new Match(Catalog.winsock(row.get()), Concat.of("Winsock error ", n)));
+                }
+            }
             default -> {
                 boolean explicitErrno = kind.equals("errno");
                 if (n < 0 && !explicitErrno) {
-                    Catalog.eaiRow(n, Numbering.LINUX).ifPresent(r -> matches.add(new Match(Catalog.eai(r, Numbering.LINUX),
-                            "getaddrinfo error " + n + " (glibc numbering; errno values are never negative)")));
-                    Catalog.herrnoRow(n).ifPresent(r -> alternatives.add(new Match(Catalog.herrno(r), "h_errno " + n)));
+                    Optional<EaiRow> eai = Catalog.eaiRow(n, Numbering.LINUX);
+                    if (eai.isPresent()) {
+                        matches.add(new Match(Catalog.eai(eai.get(), Numbering.LINUX),
+                                Concat.of("getaddrinfo error ", n, " (glibc numbering; errno values are never negative)")));
+                    }
+                    Optional<HerrnoRow> herrno = Catalog.herrnoRow(n);
+                    if (herrno.isPresent()) {
+                        alternatives.add(new Match(Catalog.herrno(herrno.get()), Concat.of("h_errno ", n)));
+                    }
                     return;
                 }
                 if (!explicitErrno && (n >= 10000 || os == Numbering.WINDOWS)) {
-                    Catalog.winsockRow(n).ifPresent(r -> matches.add(new Match(Catalog.winsock(r), "Winsock error " + n)));
+                    Optional<WinsockRow> winsock = Catalog.winsockRow(n);
+                    if (winsock.isPresent()) {
+                        matches.add(new Match(Catalog.winsock(winsock.get()), Concat.of("Winsock error ", n)));
+                    }
                     for (EaiRow r : Tables.eai()) {
                         if (r.windows() != null && r.windows() == n) {
-                            alternatives.add(new Match(Catalog.eai(r, Numbering.WINDOWS), "getaddrinfo returns " + n + " as " + r.symbol()));
+                            alternatives.add(new Match(Catalog.eai(r, Numbering.WINDOWS), Concat.of("getaddrinfo returns ", n, " as ", r.symbol())));
                         }
                     }
                     for (HerrnoRow r : Tables.herrno()) {
                         if (r.windows() != null && r.windows() == n) {
-                            alternatives.add(new Match(Catalog.herrno(r), "gethostbyname sets " + r.symbol() + " (" + n + ")"));
+                            alternatives.add(new Match(Catalog.herrno(r), Concat.of("gethostbyname sets ", r.symbol(), " (", n, ")")));
                         }
                     }
                     if (n >= 10000) {
@@ -217,25 +249,45 @@ public final class Classifier {
                 }
                 Numbering errnoOs = os == Numbering.WINDOWS ? null : os;
                 if (errnoOs != null) {
-                    Catalog.errnoRow(n, errnoOs).ifPresent(r -> matches.add(new Match(Catalog.errno(r, errnoOs),
-                            "errno " + n + " in " + errnoOs.displayName() + " numbering")));
+                    Optional<ErrnoRow> row = Catalog.errnoRow(n, errnoOs);
+                    if (row.isPresent()) {
+                        matches.add(new Match(Catalog.errno(row.get(), errnoOs),
+                                Concat.of("errno ", n, " in ", errnoOs.displayName(), " numbering")));
+                    }
                 }
                 for (Numbering other : List.of(Numbering.LINUX, Numbering.MACOS)) {
                     if (other == errnoOs) {
                         continue;
                     }
-                    Catalog.errnoRow(n, other).filter(r -> matches.stream().noneMatch(m -> m.explanation().symbol().equals(r.symbol())))
-                            .ifPresent(r -> alternatives.add(new Match(Catalog.errno(r, other),
-                                    "errno " + n + " in " + other.displayName() + " numbering (--os " + other.key() + ")")));
+                    Optional<ErrnoRow> row = Catalog.errnoRow(n, other);
+                    if (row.isPresent() && !hasSymbol(matches, row.get().symbol())) {
+                        alternatives.add(new Match(Catalog.errno(row.get(), other),
+                                Concat.of("errno ", n, " in ", other.displayName(), " numbering (--os ", other.key(), ")")));
+                    }
                 }
                 if (!explicitErrno) {
-                    Catalog.eaiRow(n, Numbering.MACOS).ifPresent(r -> alternatives.add(new Match(Catalog.eai(r, Numbering.MACOS),
-                            "getaddrinfo error " + n + " in macOS/BSD numbering (eai " + n + ")")));
-                    Catalog.herrnoRow(n).filter(r -> n > 0).ifPresent(r -> alternatives.add(new Match(Catalog.herrno(r),
-                            "h_errno " + n)));
+                    Optional<EaiRow> eai = Catalog.eaiRow(n, Numbering.MACOS);
+                    if (eai.isPresent()) {
+                        alternatives.add(new Match(Catalog.eai(eai.get(), Numbering.MACOS),
+                                Concat.of("getaddrinfo error ", n, " in macOS/BSD numbering (eai ", n, ")")));
+                    }
+                    Optional<HerrnoRow> herrno = Catalog.herrnoRow(n);
+                    if (herrno.isPresent() && n > 0) {
+                        alternatives.add(new Match(Catalog.herrno(herrno.get()), Concat.of("h_errno ", n)));
+                    }
                 }
             }
         }
+    }
+
+    /** Whether one of the matches already explains this symbol. */
+    private static boolean hasSymbol(List<Match> matches, String symbol) {
+        for (Match m : matches) {
+            if (m.explanation().symbol().equals(symbol)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String numberingName(Numbering numbering) {
@@ -253,17 +305,17 @@ public final class Classifier {
         Optional<ErrnoRow> errno = Catalog.errnoRow(upper);
         if (errno.isPresent()) {
             ErrnoRow row = errno.get();
-            note = row.symbol().equals(upper) ? "errno symbol" : upper + " is another name for " + row.symbol();
+            note = row.symbol().equals(upper) ? "errno symbol" : Concat.of(upper, " is another name for ", row.symbol());
             Integer n = row.number(os == Numbering.WINDOWS ? Numbering.LINUX : os);
             if (os != Numbering.WINDOWS && row.number(os) == null) {
-                note += "; not defined on " + os.displayName();
+                note = Concat.of(note, "; not defined on ", os.displayName());
             }
             if (n != null) {
                 Numbering numbering = os == Numbering.WINDOWS ? Numbering.LINUX : os;
                 for (ErrnoRow other : Tables.errno()) {
                     if (other != row && n.equals(other.number(numbering))) {
-                        alternatives.add(new Match(Catalog.errno(other, numbering), "the same number (" + n + ") on "
-                                + numbering.displayName()));
+                        alternatives.add(new Match(Catalog.errno(other, numbering), Concat.of("the same number (", n, ") on ",
+                                numbering.displayName())));
                     }
                 }
             }
@@ -271,7 +323,10 @@ public final class Classifier {
             WinsockRow row = Catalog.winsockRow(upper).get();
             note = "Winsock error";
             if (!row.equivalent().isEmpty()) {
-                Catalog.bySymbol(row.equivalent(), os).ifPresent(x -> alternatives.add(new Match(x, "the POSIX error it mirrors")));
+                Optional<Explanation> mirrored = Catalog.bySymbol(row.equivalent(), os);
+                if (mirrored.isPresent()) {
+                    alternatives.add(new Match(mirrored.get(), "the POSIX error it mirrors"));
+                }
             }
         } else if (Catalog.eaiRow(upper).isPresent()) {
             note = "getaddrinfo error";
@@ -463,8 +518,10 @@ public final class Classifier {
         }
         String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
         String port = m.group(2);
-        List<String> steps = e.nextSteps().stream()
-                .map(s -> s.replaceAll("\\bPORT\\b", port).replaceAll("\\bHOST\\b", host)).toList();
+        List<String> steps = new ArrayList<>(e.nextSteps().size());
+        for (String step : e.nextSteps()) {
+            steps.add(step.replaceAll("\\bPORT\\b", port).replaceAll("\\bHOST\\b", host));
+        }
         return e.withAdvice(e.explanation(), e.causes(), steps);
     }
 }

@@ -237,9 +237,11 @@ final class ErrorText {
             int version = m.group(1).toLowerCase(Locale.ROOT).contains("6") ? 6 : 4;
             int type = Integer.parseInt(m.group(2));
             int code = Integer.parseInt(m.group(3));
-            Catalog.icmpRow(version, type, code).ifPresent(row ->
-                    hits.add(new Hit(m.start(), m.end(), new Match(Catalog.icmp(row), "ICMP" + (version == 6 ? "v6" : "")
-                            + " type " + type + " code " + code))));
+            Optional<IcmpRow> row = Catalog.icmpRow(version, type, code);
+            if (row.isPresent()) {
+                hits.add(new Hit(m.start(), m.end(), new Match(Catalog.icmp(row.get()), Concat.of("ICMP", version == 6 ? "v6" : "",
+                        " type ", type, " code ", code))));
+            }
         }
     }
 
@@ -266,7 +268,7 @@ final class ErrorText {
             }
         }
         if (best != null) {
-            hits.add(new Hit(at, at + best.text().length(), new Match(Catalog.icmp(best), "\"" + best.text() + "\"")));
+            hits.add(new Hit(at, at + best.text().length(), new Match(Catalog.icmp(best), Concat.of("\"", best.text(), "\""))));
         }
     }
 
@@ -313,13 +315,18 @@ final class ErrorText {
             boolean gai = line.contains("gaierror") || number < 0 || line.toLowerCase(Locale.ROOT).contains("getaddrinfo");
             Optional<Match> match;
             if (m.group(1).equals("WinError") || number >= 10000) {
-                match = Catalog.winsockRow(number).map(r -> new Match(Catalog.winsock(r), "[" + m.group(1) + " " + number + "]"));
+                Optional<WinsockRow> row = Catalog.winsockRow(number);
+                match = row.isPresent()
+                        ? Optional.of(new Match(Catalog.winsock(row.get()), Concat.of("[", m.group(1), " ", number, "]")))
+                        : Optional.empty();
             } else if (gai) {
                 match = eaiByNumberAndText(number, text, os);
             } else {
                 match = errnoByNumberAndText(number, text, os);
             }
-            match.ifPresent(x -> hits.add(new Hit(m.start(), m.end(), x)));
+            if (match.isPresent()) {
+                hits.add(new Hit(m.start(), m.end(), match.get()));
+            }
         }
     }
 
@@ -329,10 +336,18 @@ final class ErrorText {
         while (m.find()) {
             int number = Integer.parseInt(m.group(1));
             String before = line.substring(0, m.start()).strip();
-            Optional<Match> match = number >= 10000
-                    ? Catalog.winsockRow(number).map(r -> new Match(Catalog.winsock(r), "os error " + number + " (Winsock)"))
-                    : errnoByNumberAndText(number, before, os);
-            match.ifPresent(x -> hits.add(new Hit(m.start(), m.end(), x)));
+            Optional<Match> match;
+            if (number >= 10000) {
+                Optional<WinsockRow> row = Catalog.winsockRow(number);
+                match = row.isPresent()
+                        ? Optional.of(new Match(Catalog.winsock(row.get()), Concat.of("os error ", number, " (Winsock)")))
+                        : Optional.empty();
+            } else {
+                match = errnoByNumberAndText(number, before, os);
+            }
+            if (match.isPresent()) {
+                hits.add(new Hit(m.start(), m.end(), match.get()));
+            }
         }
     }
 
@@ -346,12 +361,13 @@ final class ErrorText {
             Optional<ErrnoRow> row = Catalog.errnoRow(number, candidate);
             if (row.isPresent() && !lower.isEmpty() && lower.startsWith(key(row.get().message(candidate)))) {
                 return Optional.of(new Match(Catalog.errno(row.get(), candidate),
-                        "errno " + number + " in " + candidate.displayName() + " numbering (its message matches)"));
+                        Concat.of("errno ", number, " in ", candidate.displayName(), " numbering (its message matches)")));
             }
         }
         Numbering fallback = os == Numbering.WINDOWS ? Numbering.LINUX : os;
-        return Catalog.errnoRow(number, fallback).map(r -> new Match(Catalog.errno(r, fallback),
-                "errno " + number + " in " + fallback.displayName() + " numbering"));
+        Optional<ErrnoRow> row = Catalog.errnoRow(number, fallback);
+        return row.isPresent() ? Optional.of(new Match(Catalog.errno(row.get(), fallback),
+                Concat.of("errno ", number, " in ", fallback.displayName(), " numbering"))) : Optional.empty();
     }
 
     static Optional<Match> eaiByNumberAndText(int number, String text, Numbering os) {
@@ -360,12 +376,13 @@ final class ErrorText {
             Optional<EaiRow> row = Catalog.eaiRow(number, candidate);
             if (row.isPresent() && !lower.isEmpty() && lower.startsWith(key(row.get().message(candidate)))) {
                 return Optional.of(new Match(Catalog.eai(row.get(), candidate),
-                        "getaddrinfo error " + number + " in " + candidate.displayName() + " numbering (its message matches)"));
+                        Concat.of("getaddrinfo error ", number, " in ", candidate.displayName(), " numbering (its message matches)")));
             }
         }
         Numbering guess = number < 0 ? Numbering.LINUX : number >= 10000 ? Numbering.WINDOWS : Numbering.MACOS;
-        return Catalog.eaiRow(number, guess).map(r -> new Match(Catalog.eai(r, guess),
-                "getaddrinfo error " + number + " in " + guess.displayName() + " numbering"));
+        Optional<EaiRow> row = Catalog.eaiRow(number, guess);
+        return row.isPresent() ? Optional.of(new Match(Catalog.eai(row.get(), guess),
+                Concat.of("getaddrinfo error ", number, " in ", guess.displayName(), " numbering"))) : Optional.empty();
     }
 
     private static void symbols(String line, Numbering os, List<Hit> hits) {
@@ -374,8 +391,11 @@ final class ErrorText {
             String token = m.group(1);
             // libuv (Node) names EAI_NONAME "ENOTFOUND".
             String symbol = token.equals("ENOTFOUND") ? "EAI_NONAME" : token;
-            Catalog.bySymbol(symbol, os).ifPresent(e -> hits.add(new Hit(m.start(), m.end(),
-                    new Match(e, token.equals(symbol) ? "symbol " + token : token + " (Node's name for " + symbol + ")"))));
+            Optional<Explanation> e = Catalog.bySymbol(symbol, os);
+            if (e.isPresent()) {
+                hits.add(new Hit(m.start(), m.end(),
+                        new Match(e.get(), token.equals(symbol) ? Concat.of("symbol ", token) : Concat.of(token, " (Node's name for ", symbol, ")"))));
+            }
         }
     }
 
@@ -396,7 +416,7 @@ final class ErrorText {
                 }
                 Optional<Explanation> explanation = resolve(phrase.ref(), phrase.numbering() == null ? os : phrase.numbering());
                 if (explanation.isPresent()) {
-                    hits.add(new Hit(at, at + text.length(), new Match(explanation.get(), "\"" + line.substring(at, from) + "\"")));
+                    hits.add(new Hit(at, at + text.length(), new Match(explanation.get(), Concat.of("\"", line.substring(at, from), "\""))));
                 }
                 break;
             }
@@ -417,7 +437,7 @@ final class ErrorText {
             if (ref == null) {
                 continue;
             }
-            String qualified = m.group(1) + name;
+            String qualified = Concat.of(m.group(1), name);
             if (name.equals("timeout") && !qualified.equals("socket.timeout")) {
                 continue;
             }
@@ -426,7 +446,10 @@ final class ErrorText {
             if (name.equals("SocketTimeoutException") && message.toLowerCase(Locale.ROOT).contains("connect")) {
                 ref = "CONNECT_TIMEOUT";
             }
-            resolve(ref, os).ifPresent(e -> hits.add(new Hit(m.start(), m.end(), new Match(e, qualified))));
+            Optional<Explanation> e = resolve(ref, os);
+            if (e.isPresent()) {
+                hits.add(new Hit(m.start(), m.end(), new Match(e.get(), qualified)));
+            }
         }
     }
 
@@ -434,7 +457,8 @@ final class ErrorText {
     static Optional<Explanation> resolve(String ref, Numbering os) {
         if (ref.startsWith("ICMP ")) {
             String[] typeCode = ref.substring(5).split("/");
-            return Catalog.icmpRow(4, Integer.parseInt(typeCode[0]), Integer.parseInt(typeCode[1])).map(Catalog::icmp);
+            Optional<IcmpRow> row = Catalog.icmpRow(4, Integer.parseInt(typeCode[0]), Integer.parseInt(typeCode[1]));
+            return row.isPresent() ? Optional.of(Catalog.icmp(row.get())) : Optional.empty();
         }
         return Catalog.bySymbol(ref, os);
     }

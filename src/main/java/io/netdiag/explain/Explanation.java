@@ -47,7 +47,7 @@ public record Explanation(
     public String summary() {
         String head = title();
         String first = firstSentence(explanation);
-        return first.isEmpty() ? head + " [" + category.id() + "]" : head + " [" + category.id() + "]: " + first;
+        return first.isEmpty() ? Concat.of(head, " [", category.id(), "]") : Concat.of(head, " [", category.id(), "]: ", first);
     }
 
     /** {@code ECONNRESET (Connection reset by peer)}; ICMP as tshark names it: {@code ICMP 3/3 Destination unreachable (Port unreachable)}. */
@@ -55,7 +55,7 @@ public record Explanation(
         if (message.isEmpty() || message.equals(symbol)) {
             return symbol;
         }
-        return kind.startsWith("icmp") ? symbol + " " + message : symbol + " (" + message + ")";
+        return kind.startsWith("icmp") ? Concat.of(symbol, " ", message) : Concat.of(symbol, " (", message, ")");
     }
 
     static String firstSentence(String text) {
@@ -73,7 +73,7 @@ public record Explanation(
         // "The peer's kernel" reads as "the peer's kernel" after a colon; "TCP" and "ICMP" stay as they are.
         String word = sentence.split(" ", 2)[0];
         if (!word.isEmpty() && Character.isUpperCase(word.charAt(0)) && allLowerCase(word, 1) && !word.equals(sentence)) {
-            sentence = Character.toLowerCase(sentence.charAt(0)) + sentence.substring(1);
+            sentence = Concat.of(Character.toLowerCase(sentence.charAt(0)), sentence.substring(1));
         }
         return sentence;
     }

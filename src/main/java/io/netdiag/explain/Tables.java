@@ -69,12 +69,12 @@ final class Tables {
     record IcmpRow(int version, int type, int code, String typeName, String codeName, Category category,
                    String linuxErrno, String meaning) {
         String symbol() {
-            return (version == 6 ? "ICMPv6 " : "ICMP ") + type + "/" + code;
+            return Concat.of(version == 6 ? "ICMPv6 " : "ICMP ", type, "/", code);
         }
 
         /** As tshark prints it: {@code Destination unreachable (Port unreachable)}. */
         String text() {
-            return codeName.isEmpty() ? typeName : typeName + " (" + codeName + ")";
+            return codeName.isEmpty() ? typeName : Concat.of(typeName, " (", codeName, ")");
         }
     }
 

@@ -148,9 +148,10 @@ public final class ExplainRenderer {
     /** What an unmatched lookup prints on stderr (after the command name). */
     public static List<String> noMatch(Lookup lookup) {
         List<String> lines = new ArrayList<>();
-        lines.add("no match for \"" + lookup.query() + "\"");
+        // StringBuilder rather than +: an unlinked concatenation site costs a cold JVM a hidden class
+        lines.add(new StringBuilder("no match for \"").append(lookup.query()).append('"').toString());
         if (!lookup.nearest().isEmpty()) {
-            lines.add("nearest: " + String.join(", ", lookup.nearest()));
+            lines.add("nearest: ".concat(String.join(", ", lookup.nearest())));
         }
         return lines;
     }
@@ -185,7 +186,8 @@ public final class ExplainRenderer {
     }
 
     private static String icmpNumber(Explanation e) {
-        return e.kind().startsWith("icmp") ? e.numbers().get("type") + "/" + e.numbers().get("code") : "";
+        return e.kind().startsWith("icmp") ? new StringBuilder().append(e.numbers().get("type")).append('/')
+                .append(e.numbers().get("code")).toString() : "";
     }
 
     /** Search hits the way {@code errno -s} prints them: symbol, number, message. */
