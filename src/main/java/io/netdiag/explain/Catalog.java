@@ -241,10 +241,20 @@ final class Catalog {
             all.add(row.symbol());
             all.addAll(row.aliases());
         }
-        Tables.winsock().forEach(r -> all.add(r.name()));
-        Tables.eai().forEach(r -> all.add(r.symbol()));
-        Tables.herrno().forEach(r -> all.add(r.symbol()));
-        Guides.all().values().stream().filter(g -> g.message() != null).forEach(g -> all.add(g.symbol()));
+        for (WinsockRow r : Tables.winsock()) {
+            all.add(r.name());
+        }
+        for (EaiRow r : Tables.eai()) {
+            all.add(r.symbol());
+        }
+        for (HerrnoRow r : Tables.herrno()) {
+            all.add(r.symbol());
+        }
+        for (Guide g : Guides.all().values()) {
+            if (g.message() != null) {
+                all.add(g.symbol());
+            }
+        }
         return all;
     }
 }

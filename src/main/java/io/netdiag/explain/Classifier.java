@@ -338,12 +338,14 @@ public final class Classifier {
         matches.add(new Match(e, note));
     }
 
-    /** Names close to an unknown input: by edit distance for one word, by words in the messages for text. */
+    /**
+     * Names close to an unknown input: by edit distance for one word, by words in the messages for text. The CLI
+     * computes this for every word of unquoted text before it joins them, so it avoids what is slow in a cold JVM:
+     * streams, lambdas, regex splits and building an explanation for every table row.
+     */
     private static List<String> nearest(String q) {
         String upper = q.toUpperCase(Locale.ROOT);
         if (isToken(q)) {
-            record Scored(String symbol, int distance) {
-            }
             List<Scored> scored = new ArrayList<>();
             for (String symbol : Catalog.allSymbols()) {
                 int d = distance(upper, symbol);
@@ -351,30 +353,118 @@ public final class Classifier {
                     scored.add(new Scored(symbol, d));
                 }
             }
-            return scored.stream().sorted(Comparator.comparingInt(Scored::distance).thenComparing(Scored::symbol))
-                    .map(Scored::symbol).distinct().limit(5).toList();
-        }
-        List<String> words = new ArrayList<>();
-        for (String word : q.toLowerCase(Locale.ROOT).split("[^a-z]+")) {
-            if (word.length() >= 4) {
-                words.add(word);
+            scored.sort(Scored.CLOSEST_FIRST);
+            List<String> names = new ArrayList<>();
+            for (Scored s : scored) {
+                if (names.size() == 5) {
+                    break;
+                }
+                if (!names.contains(s.symbol())) {
+                    names.add(s.symbol());
+                }
             }
+            return names;
+        }
+        List<String> words = lowerCaseWords(q.toLowerCase(Locale.ROOT), 4);
+        if (words.isEmpty()) {
+            return List.of();
         }
         Map<String, Integer> hits = new LinkedHashMap<>();
-        for (Entry entry : entries(Numbering.LINUX)) {
-            String text = entry.searchText();
+        for (SearchText entry : searchTexts()) {
+            String text = entry.text();
             int count = 0;
             for (String word : words) {
                 if (text.contains(word)) {
                     count++;
                 }
             }
-            if (count > 0) {
-                hits.merge(entry.explanation().symbol(), count, Math::max);
+            Integer before = hits.get(entry.symbol());
+            if (count > 0 && (before == null || count > before)) {
+                hits.put(entry.symbol(), count);
             }
         }
-        return hits.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                .map(Map.Entry::getKey).limit(5).toList();
+        List<Map.Entry<String, Integer>> ranked = new ArrayList<>(hits.entrySet());
+        ranked.sort(MOST_HITS_FIRST);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < ranked.size() && i < 5; i++) {
+            names.add(ranked.get(i).getKey());
+        }
+        return names;
+    }
+
+    /** A symbol and its edit distance from the input; closest first, then by name. */
+    private record Scored(String symbol, int distance) {
+        static final Comparator<Scored> CLOSEST_FIRST = new Comparator<>() {
+            @Override
+            public int compare(Scored a, Scored b) {
+                int byDistance = Integer.compare(a.distance(), b.distance());
+                return byDistance != 0 ? byDistance : a.symbol().compareTo(b.symbol());
+            }
+        };
+    }
+
+    /** More words found first; a stable sort keeps table order among equals. */
+    private static final Comparator<Map.Entry<String, Integer>> MOST_HITS_FIRST = new Comparator<>() {
+        @Override
+        public int compare(Map.Entry<String, Integer> a, Map.Entry<String, Integer> b) {
+            return b.getValue().compareTo(a.getValue());
+        }
+    };
+
+    /** The runs of a-z in the text that are at least {@code min} letters long (what split("[^a-z]+") kept). */
+    private static List<String> lowerCaseWords(String lower, int min) {
+        List<String> words = new ArrayList<>();
+        int start = -1;
+        for (int i = 0; i <= lower.length(); i++) {
+            boolean letter = i < lower.length() && lower.charAt(i) >= 'a' && lower.charAt(i) <= 'z';
+            if (letter && start < 0) {
+                start = i;
+            } else if (!letter && start >= 0) {
+                if (i - start >= min) {
+                    words.add(lower.substring(start, i));
+                }
+                start = -1;
+            }
+        }
+        return words;
+    }
+
+    /** One entry of the Linux table as {@link Entry#searchText()} reads it. */
+    record SearchText(String symbol, String text) {
+    }
+
+    /**
+     * The symbol and search text of every entry of {@code list(Numbering.LINUX, null)}, in its order, without
+     * building the explanations (their guides, numbers and advice) that nearest() does not read.
+     */
+    static List<SearchText> searchTexts() {
+        List<SearchText> texts = new ArrayList<>();
+        for (ErrnoRow row : Tables.errno()) {
+            if (row.linux() != null) {
+                texts.add(searchText(row.symbol(), row.message(Numbering.LINUX)));
+            }
+        }
+        for (EaiRow row : Tables.eai()) {
+            if (row.glibc() != null) {
+                texts.add(searchText(row.symbol(), row.message(Numbering.LINUX)));
+            }
+        }
+        for (HerrnoRow row : Tables.herrno()) {
+            texts.add(searchText(row.symbol(), row.message()));
+        }
+        for (IcmpRow row : Tables.icmp()) {
+            texts.add(searchText(row.symbol(), row.text()));
+        }
+        for (Guides.Guide guide : Guides.all().values()) {
+            if (guide.message() != null) {
+                texts.add(searchText(guide.symbol(), guide.message()));
+            }
+        }
+        return texts;
+    }
+
+    private static SearchText searchText(String symbol, String message) {
+        return new SearchText(symbol, Concat.of(symbol, " ", message).toLowerCase(Locale.ROOT));
     }
 
     static int distance(String a, String b) {
@@ -399,7 +489,7 @@ public final class Classifier {
     /** One row of the complete table, with the number it has in the numbering asked for (null if none). */
     public record Entry(Explanation explanation, Integer number) {
         String searchText() {
-            return (explanation.symbol() + " " + explanation.message()).toLowerCase(Locale.ROOT);
+            return Concat.of(explanation.symbol(), " ", explanation.message()).toLowerCase(Locale.ROOT);
         }
     }
 
