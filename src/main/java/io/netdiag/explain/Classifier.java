@@ -347,9 +347,16 @@ public final class Classifier {
         String upper = q.toUpperCase(Locale.ROOT);
         if (isToken(q)) {
             List<Scored> scored = new ArrayList<>();
+            int limit = Math.max(2, upper.length() / 3);
             for (String symbol : Catalog.allSymbols()) {
+                boolean contains = symbol.contains(upper) && upper.length() >= 3;
+                // The edit distance is at least the difference in length: skip the computation when that
+                // alone rules the symbol out (it is most of them).
+                if (!contains && Math.abs(symbol.length() - upper.length()) > limit) {
+                    continue;
+                }
                 int d = distance(upper, symbol);
-                if (d <= Math.max(2, upper.length() / 3) || symbol.contains(upper) && upper.length() >= 3) {
+                if (d <= limit || contains) {
                     scored.add(new Scored(symbol, d));
                 }
             }
