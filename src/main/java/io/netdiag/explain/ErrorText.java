@@ -188,7 +188,9 @@ final class ErrorText {
             symbols(line, os, hits);
         }
         phrases(line, lower, os, hits);
-        if (hits.isEmpty()) {
+        // EXCEPTION's names end in Exception or Error, or are timeout, gaierror or herror.
+        if (hits.isEmpty() && (line.contains("Exception") || line.contains("Error") || line.contains("error")
+                || line.contains("timeout"))) {
             exceptions(line, os, hits);
         }
         hits.sort(BY_POSITION);
