@@ -3,7 +3,6 @@ package io.netdiag.explain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Case-specific advice: the same errno means different things for different calls. EACCES on an ICMP datagram
@@ -11,7 +10,7 @@ import java.util.regex.Pattern;
  * The operation text comes from {@link io.netdiag.os.ErrnoException#operation()}.
  */
 final class Advice {
-    private static final Pattern PORT = Pattern.compile(":(\\d{1,5})\\b");
+    private static final LazyPattern PORT = new LazyPattern(":(\\d{1,5})\\b");
 
     private Advice() {
     }
@@ -47,7 +46,7 @@ final class Advice {
             if (m.find() && Integer.parseInt(m.group(1)) < 1024) {
                 return Classifier.withAddress(first(e, "Ports below 1024 are privileged: binding one needs root or "
                                 + "CAP_NET_BIND_SERVICE (net.ipv4.ip_unprivileged_port_start sets the limit).",
-                        List.of("an unprivileged process binding port " + m.group(1)),
+                        List.of(Concat.of("an unprivileged process binding port ", m.group(1))),
                         List.of("use a port above 1023, or setcap cap_net_bind_service+ep on the runtime")), operation);
             }
         }
@@ -55,7 +54,7 @@ final class Advice {
             Matcher m = PORT.matcher(operation);
             if (m.find()) {
                 List<String> steps = new ArrayList<>();
-                steps.add("netdiag sockets -l --port " + m.group(1) + " (who holds the port, with the owning process)");
+                steps.add(Concat.of("netdiag sockets -l --port ", m.group(1), " (who holds the port, with the owning process)"));
                 for (String step : e.nextSteps()) {
                     if (!step.startsWith("netdiag sockets -l")) {
                         steps.add(step);
@@ -77,6 +76,6 @@ final class Advice {
                 allSteps.add(step);
             }
         }
-        return e.withAdvice(text + " " + e.explanation(), allCauses, allSteps);
+        return e.withAdvice(Concat.of(text, " ", e.explanation()), allCauses, allSteps);
     }
 }

@@ -32,10 +32,11 @@ final class Catalog {
     static Explanation winsock(WinsockRow row) {
         Map<String, Integer> numbers = new LinkedHashMap<>();
         put(numbers, "windows", row.code());
-        errnoRow(row.equivalent()).ifPresent(e -> {
-            put(numbers, "linux", e.linux());
-            put(numbers, "macos", e.macos());
-        });
+        Optional<ErrnoRow> mirrored = errnoRow(row.equivalent());
+        if (mirrored.isPresent()) {
+            put(numbers, "linux", mirrored.get().linux());
+            put(numbers, "macos", mirrored.get().macos());
+        }
         String message = row.message().endsWith(".") ? row.message().substring(0, row.message().length() - 1) : row.message();
         String guide = Guides.get(row.name()) != null ? row.name() : row.equivalent();
         return withGuide(row.name(), "winsock", numbers, message, row.category(), row.retryable(), guide);
@@ -62,18 +63,19 @@ final class Catalog {
         numbers.put("type", row.type());
         numbers.put("code", row.code());
         Guide guide = row.linuxErrno().isEmpty() ? null : Guides.get(row.linuxErrno());
-        String text = capitalize(row.meaning()) + ".";
+        String text = Concat.of(capitalize(row.meaning()), ".");
         List<String> causes = List.of();
         List<String> next = List.of();
         if (!row.linuxErrno().isEmpty()) {
-            String message = errnoRow(row.linuxErrno()).map(e -> e.linuxMessage()).orElse("");
-            text += " The socket that sent the packet gets it as " + row.linuxErrno() + " (" + message + ") on Linux.";
+            Optional<ErrnoRow> errno = errnoRow(row.linuxErrno());
+            String message = errno.isPresent() ? errno.get().linuxMessage() : "";
+            text = Concat.of(text, " The socket that sent the packet gets it as ", row.linuxErrno(), " (", message, ") on Linux.");
         }
         if (guide != null && row.category() != Category.OTHER) {
             causes = guide.causes();
             next = new ArrayList<>();
             next.add("netdiag ping HOST (which router sends the error)");
-            next.add("netdiag capture -f '" + (row.version() == 6 ? "icmp6" : "icmp") + "' (the error and the packet it quotes)");
+            next.add(Concat.of("netdiag capture -f '", row.version() == 6 ? "icmp6" : "icmp", "' (the error and the packet it quotes)"));
         }
         return new Explanation(row.symbol(), row.version() == 6 ? "icmp6" : "icmp", numbers, row.text(), row.category(),
                 guide != null && guide.retryable() && row.category() != Category.PERMISSION, text, causes, next);
@@ -91,7 +93,7 @@ final class Catalog {
         Guide guide = guideSymbol == null || guideSymbol.isEmpty() ? null : Guides.get(guideSymbol);
         if (guide == null) {
             return new Explanation(symbol, kind, numbers, message, category, retryable,
-                    capitalize(category.meaning()) + ".", List.of(), List.of());
+                    Concat.of(capitalize(category.meaning()), "."), List.of(), List.of());
         }
         return new Explanation(symbol, kind, numbers, message, category, retryable, guide.what(), guide.causes(), guide.next());
     }
@@ -103,7 +105,7 @@ final class Catalog {
     }
 
     static String capitalize(String text) {
-        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+        return text.isEmpty() ? text : Concat.of(Character.toUpperCase(text.charAt(0)), text.substring(1));
     }
 
     // ---- finding rows ----
@@ -137,32 +139,70 @@ final class Catalog {
         return Optional.empty();
     }
 
+    // Plain loops rather than streams: a cold JVM links and interprets a stream pipeline per call site.
+
     static Optional<WinsockRow> winsockRow(int code) {
-        return Tables.winsock().stream().filter(r -> r.code() == code).findFirst();
+        for (WinsockRow r : Tables.winsock()) {
+            if (r.code() == code) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<WinsockRow> winsockRow(String name) {
-        return Tables.winsock().stream().filter(r -> r.name().equalsIgnoreCase(name)).findFirst();
+        for (WinsockRow r : Tables.winsock()) {
+            if (r.name().equalsIgnoreCase(name)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<EaiRow> eaiRow(String symbol) {
-        return Tables.eai().stream().filter(r -> r.symbol().equalsIgnoreCase(symbol)).findFirst();
+        for (EaiRow r : Tables.eai()) {
+            if (r.symbol().equalsIgnoreCase(symbol)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<EaiRow> eaiRow(int number, Numbering os) {
-        return Tables.eai().stream().filter(r -> r.number(os) != null && r.number(os) == number).findFirst();
+        for (EaiRow r : Tables.eai()) {
+            Integer n = r.number(os);
+            if (n != null && n == number) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<HerrnoRow> herrnoRow(String symbol) {
-        return Tables.herrno().stream().filter(r -> r.symbol().equalsIgnoreCase(symbol)).findFirst();
+        for (HerrnoRow r : Tables.herrno()) {
+            if (r.symbol().equalsIgnoreCase(symbol)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<HerrnoRow> herrnoRow(int number) {
-        return Tables.herrno().stream().filter(r -> r.number() == number).findFirst();
+        for (HerrnoRow r : Tables.herrno()) {
+            if (r.number() == number) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<IcmpRow> icmpRow(int version, int type, int code) {
-        return Tables.icmp().stream().filter(r -> r.version() == version && r.type() == type && r.code() == code).findFirst();
+        for (IcmpRow r : Tables.icmp()) {
+            if (r.version() == version && r.type() == type && r.code() == code) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -173,19 +213,19 @@ final class Catalog {
         String wanted = symbol.toUpperCase(Locale.ROOT);
         Optional<ErrnoRow> errno = errnoRow(wanted);
         if (errno.isPresent()) {
-            return errno.map(r -> errno(r, os));
+            return Optional.of(errno(errno.get(), os));
         }
         Optional<WinsockRow> winsock = winsockRow(wanted);
         if (winsock.isPresent()) {
-            return winsock.map(Catalog::winsock);
+            return Optional.of(winsock(winsock.get()));
         }
         Optional<EaiRow> eai = eaiRow(wanted);
         if (eai.isPresent()) {
-            return eai.map(r -> eai(r, os));
+            return Optional.of(eai(eai.get(), os));
         }
         Optional<HerrnoRow> herrno = herrnoRow(wanted);
         if (herrno.isPresent()) {
-            return herrno.map(Catalog::herrno);
+            return Optional.of(herrno(herrno.get()));
         }
         Guide guide = Guides.get(wanted);
         if (guide != null && guide.message() != null) {
@@ -201,10 +241,20 @@ final class Catalog {
             all.add(row.symbol());
             all.addAll(row.aliases());
         }
-        Tables.winsock().forEach(r -> all.add(r.name()));
-        Tables.eai().forEach(r -> all.add(r.symbol()));
-        Tables.herrno().forEach(r -> all.add(r.symbol()));
-        Guides.all().values().stream().filter(g -> g.message() != null).forEach(g -> all.add(g.symbol()));
+        for (WinsockRow r : Tables.winsock()) {
+            all.add(r.name());
+        }
+        for (EaiRow r : Tables.eai()) {
+            all.add(r.symbol());
+        }
+        for (HerrnoRow r : Tables.herrno()) {
+            all.add(r.symbol());
+        }
+        for (Guide g : Guides.all().values()) {
+            if (g.message() != null) {
+                all.add(g.symbol());
+            }
+        }
         return all;
     }
 }

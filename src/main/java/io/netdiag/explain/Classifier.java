@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The socket-error classifier: turns an errno, a Winsock or getaddrinfo code, an ICMP type/code, an exception
@@ -26,13 +25,12 @@ import java.util.regex.Pattern;
 public final class Classifier {
     private static final Classifier STANDARD = new Classifier();
 
-    private static final Pattern ADDRESS = Pattern.compile(
+    // Compiled on first use: a symbol or a plain number (the common queries) needs none of them.
+    private static final LazyPattern ADDRESS = new LazyPattern(
             "(\\[[0-9a-fA-F:.%\\w]+]|\\d{1,3}(?:\\.\\d{1,3}){3}|localhost|[A-Za-z][A-Za-z0-9-]*(?:\\.[A-Za-z0-9-]+)+):(\\d{1,5})\\b");
-    private static final Pattern PREFIXED = Pattern.compile(
+    private static final LazyPattern PREFIXED = new LazyPattern(
             "(?i)^(errno|eai|gai|getaddrinfo|h_errno|herrno|wsa|winsock)\\s*[:=]?\\s*(-?\\d+)$");
-    private static final Pattern ICMP_TYPE = Pattern.compile("(?i)^(icmpv6|icmp6|icmpv4|icmp)\\s*(?:type\\s*)?(\\d{1,3})$");
-    private static final Pattern NUMBER = Pattern.compile("^-?\\d+$");
-    private static final Pattern TOKEN = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+    private static final LazyPattern ICMP_TYPE = new LazyPattern("(?i)^(icmpv6|icmp6|icmpv4|icmp)\\s*(?:type\\s*)?(\\d{1,3})$");
 
     private Classifier() {
     }
@@ -44,23 +42,31 @@ public final class Classifier {
     /** Looks an errno number up in the given OS's numbering (Winsock codes for Windows). */
     public Optional<Explanation> classifyErrno(int errno, Platform os) {
         Numbering numbering = Numbering.of(os);
+        // No lambdas on these paths: in a cold JVM each one not linked in the AOT cache costs a class spin.
         if (numbering == Numbering.WINDOWS) {
-            return Catalog.winsockRow(errno).map(Catalog::winsock);
+            Optional<WinsockRow> row = Catalog.winsockRow(errno);
+            return row.isPresent() ? Optional.of(Catalog.winsock(row.get())) : Optional.empty();
         }
-        return Catalog.errnoRow(errno, numbering).map(r -> Catalog.errno(r, numbering));
+        Optional<ErrnoRow> row = Catalog.errnoRow(errno, numbering);
+        return row.isPresent() ? Optional.of(Catalog.errno(row.get(), numbering)) : Optional.empty();
     }
 
     /** Like {@link #classifyErrno(int, Platform)}, but never null: unknown numbers come back in {@link Category#OTHER}. */
     public Explanation classify(int errno, Platform os) {
-        return classifyErrno(errno, os).orElseGet(() -> new Explanation("errno " + errno, "errno",
-                Map.of(Numbering.of(os).key(), errno), "Unknown error " + errno, Category.OTHER, false,
-                "No " + Numbering.of(os).displayName() + " error has this number.", List.of(),
-                List.of("netdiag explain --os linux|macos|windows " + errno)));
+        Optional<Explanation> known = classifyErrno(errno, os);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        return new Explanation(Concat.of("errno ", errno), "errno",
+                Map.of(Numbering.of(os).key(), errno), Concat.of("Unknown error ", errno), Category.OTHER, false,
+                Concat.of("No ", Numbering.of(os).displayName(), " error has this number."), List.of(),
+                List.of(Concat.of("netdiag explain --os linux|macos|windows ", errno)));
     }
 
     /** An ICMP (version 4) or ICMPv6 (version 6) error or message by type and code. */
     public Optional<Explanation> classifyIcmp(int version, int type, int code) {
-        return Catalog.icmpRow(version == 6 ? 6 : 4, type, code).map(Catalog::icmp);
+        Optional<IcmpRow> row = Catalog.icmpRow(version == 6 ? 6 : 4, type, code);
+        return row.isPresent() ? Optional.of(Catalog.icmp(row.get())) : Optional.empty();
     }
 
     /**
@@ -83,7 +89,7 @@ public final class Classifier {
             if (t.getClass().getSimpleName().contains("Pcap") && message.toLowerCase(Locale.ROOT).contains("not permitted")) {
                 return Catalog.bySymbol("CAPTURE_PERMISSION", os).orElseThrow();
             }
-            List<Match> found = ErrorText.find(t.getClass().getName() + ": " + message, os);
+            List<Match> found = ErrorText.find(Concat.of(t.getClass().getName(), ": ", message), os);
             if (!found.isEmpty()) {
                 return Advice.forOperation(found.getFirst().explanation(), message);
             }
@@ -108,25 +114,29 @@ public final class Classifier {
         String q = query.strip();
         List<Match> matches = new ArrayList<>();
         List<Match> alternatives = new ArrayList<>();
-        Matcher prefixed = PREFIXED.matcher(q);
-        Matcher icmpType = ICMP_TYPE.matcher(q);
-        if (prefixed.matches()) {
+        // "errno 11" and "icmp 3" both start with a letter and end with a digit; nothing else can match them.
+        boolean wordThenNumber = !q.isEmpty() && asciiLetter(q.charAt(0)) && digit(q.charAt(q.length() - 1));
+        Matcher prefixed = wordThenNumber ? PREFIXED.matcher(q) : null;
+        Matcher icmpType = wordThenNumber ? ICMP_TYPE.matcher(q) : null;
+        if (prefixed != null && prefixed.matches()) {
             byNumber(Integer.parseInt(prefixed.group(2)), prefixed.group(1).toLowerCase(Locale.ROOT), os, matches, alternatives);
-        } else if (NUMBER.matcher(q).matches()) {
+        } else if (isNumber(q)) {
             byNumber(Integer.parseInt(q), "", os, matches, alternatives);
-        } else if (icmpType.matches()) {
+        } else if (icmpType != null && icmpType.matches()) {
             int version = icmpType.group(1).contains("6") ? 6 : 4;
             int type = Integer.parseInt(icmpType.group(2));
             for (IcmpRow row : Tables.icmp()) {
                 if (row.version() == version && row.type() == type) {
-                    matches.add(new Match(Catalog.icmp(row), "ICMP" + (version == 6 ? "v6" : "") + " type " + type
-                            + " code " + row.code()));
+                    matches.add(new Match(Catalog.icmp(row), Concat.of("ICMP", version == 6 ? "v6" : "", " type ", type,
+                            " code ", row.code())));
                 }
             }
-        } else if (TOKEN.matcher(q).matches() && Catalog.bySymbol(q, os).isPresent()) {
+        } else if (isToken(q) && Catalog.bySymbol(q, os).isPresent()) {
             bySymbol(q, os, matches, alternatives);
         } else {
-            ErrorText.find(q, os).forEach(m -> matches.add(new Match(Advice.forOperation(m.explanation(), q), m.note())));
+            for (Match m : ErrorText.find(q, os)) {
+                matches.add(new Match(Advice.forOperation(m.explanation(), q), m.note()));
+            }
         }
         if (matches.isEmpty() && !alternatives.isEmpty()) {
             // Not defined in the numbering asked for, but known elsewhere: answer with the other readings.
@@ -137,40 +147,100 @@ public final class Classifier {
         return new Lookup(query, os, matches, alternatives, nearest);
     }
 
+    /** What {@code ^-?\\d+$} matched: an optional minus and ASCII digits. */
+    private static boolean isNumber(String q) {
+        int start = q.startsWith("-") ? 1 : 0;
+        if (q.length() == start) {
+            return false;
+        }
+        for (int i = start; i < q.length(); i++) {
+            if (!digit(q.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What {@code ^[A-Za-z_][A-Za-z0-9_]*$} matched: one word such as a symbol. */
+    private static boolean isToken(String q) {
+        if (q.isEmpty() || !(asciiLetter(q.charAt(0)) || q.charAt(0) == '_')) {
+            return false;
+        }
+        for (int i = 1; i < q.length(); i++) {
+            char c = q.charAt(i);
+            if (!(asciiLetter(c) || digit(c) || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean asciiLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
     private static void byNumber(int n, String kind, Numbering os, List<Match> matches, List<Match> alternatives) {
         switch (kind) {
             case "eai", "gai", "getaddrinfo" -> {
                 Numbering numbering = n < 0 ? Numbering.LINUX : n >= 10000 ? Numbering.WINDOWS : os == Numbering.LINUX ? Numbering.MACOS : os;
-                Catalog.eaiRow(n, numbering).ifPresent(r -> matches.add(new Match(Catalog.eai(r, numbering),
-                        "getaddrinfo error " + n + " in " + numberingName(numbering) + " numbering")));
+                Optional<EaiRow> found = Catalog.eaiRow(n, numbering);
+                if (found.isPresent()) {
+                    matches.add(new Match(Catalog.eai(found.get(), numbering),
+                            Concat.of("getaddrinfo error ", n, " in ", numberingName(numbering), " numbering")));
+                }
                 for (Numbering other : Numbering.values()) {
                     if (other != numbering) {
-                        Catalog.eaiRow(n, other).filter(r -> matches.stream().noneMatch(m -> m.explanation().symbol().equals(r.symbol())))
-                                .ifPresent(r -> alternatives.add(new Match(Catalog.eai(r, other),
-                                        "getaddrinfo error " + n + " in " + numberingName(other) + " numbering")));
+                        Optional<EaiRow> row = Catalog.eaiRow(n, other);
+                        if (row.isPresent() && !hasSymbol(matches, row.get().symbol())) {
+                            alternatives.add(new Match(Catalog.eai(row.get(), other),
+                                    Concat.of("getaddrinfo error ", n, " in ", numberingName(other), " numbering")));
+                        }
                     }
                 }
             }
-            case "h_errno", "herrno" -> Catalog.herrnoRow(n).ifPresent(r -> matches.add(new Match(Catalog.herrno(r), "h_errno " + n)));
-            case "wsa", "winsock" -> Catalog.winsockRow(n).ifPresent(r -> matches.add(new Match(Catalog.winsock(r), "Winsock error " + n)));
+            case "h_errno", "herrno" -> {
+                Optional<HerrnoRow> row = Catalog.herrnoRow(n);
+                if (row.isPresent()) {
+                    matches.add(new Match(Catalog.herrno(row.get()), Concat.of("h_errno ", n)));
+                }
+            }
+            case "wsa", "winsock" -> {
+                Optional<WinsockRow> row = Catalog.winsockRow(n);
+                if (row.isPresent()) {
+                    matches.add(new Match(Catalog.winsock(row.get()), Concat.of("Winsock error ", n)));
+                }
+            }
             default -> {
                 boolean explicitErrno = kind.equals("errno");
                 if (n < 0 && !explicitErrno) {
-                    Catalog.eaiRow(n, Numbering.LINUX).ifPresent(r -> matches.add(new Match(Catalog.eai(r, Numbering.LINUX),
-                            "getaddrinfo error " + n + " (glibc numbering; errno values are never negative)")));
-                    Catalog.herrnoRow(n).ifPresent(r -> alternatives.add(new Match(Catalog.herrno(r), "h_errno " + n)));
+                    Optional<EaiRow> eai = Catalog.eaiRow(n, Numbering.LINUX);
+                    if (eai.isPresent()) {
+                        matches.add(new Match(Catalog.eai(eai.get(), Numbering.LINUX),
+                                Concat.of("getaddrinfo error ", n, " (glibc numbering; errno values are never negative)")));
+                    }
+                    Optional<HerrnoRow> herrno = Catalog.herrnoRow(n);
+                    if (herrno.isPresent()) {
+                        alternatives.add(new Match(Catalog.herrno(herrno.get()), Concat.of("h_errno ", n)));
+                    }
                     return;
                 }
                 if (!explicitErrno && (n >= 10000 || os == Numbering.WINDOWS)) {
-                    Catalog.winsockRow(n).ifPresent(r -> matches.add(new Match(Catalog.winsock(r), "Winsock error " + n)));
+                    Optional<WinsockRow> winsock = Catalog.winsockRow(n);
+                    if (winsock.isPresent()) {
+                        matches.add(new Match(Catalog.winsock(winsock.get()), Concat.of("Winsock error ", n)));
+                    }
                     for (EaiRow r : Tables.eai()) {
                         if (r.windows() != null && r.windows() == n) {
-                            alternatives.add(new Match(Catalog.eai(r, Numbering.WINDOWS), "getaddrinfo returns " + n + " as " + r.symbol()));
+                            alternatives.add(new Match(Catalog.eai(r, Numbering.WINDOWS), Concat.of("getaddrinfo returns ", n, " as ", r.symbol())));
                         }
                     }
                     for (HerrnoRow r : Tables.herrno()) {
                         if (r.windows() != null && r.windows() == n) {
-                            alternatives.add(new Match(Catalog.herrno(r), "gethostbyname sets " + r.symbol() + " (" + n + ")"));
+                            alternatives.add(new Match(Catalog.herrno(r), Concat.of("gethostbyname sets ", r.symbol(), " (", n, ")")));
                         }
                     }
                     if (n >= 10000) {
@@ -179,25 +249,45 @@ public final class Classifier {
                 }
                 Numbering errnoOs = os == Numbering.WINDOWS ? null : os;
                 if (errnoOs != null) {
-                    Catalog.errnoRow(n, errnoOs).ifPresent(r -> matches.add(new Match(Catalog.errno(r, errnoOs),
-                            "errno " + n + " in " + errnoOs.displayName() + " numbering")));
+                    Optional<ErrnoRow> row = Catalog.errnoRow(n, errnoOs);
+                    if (row.isPresent()) {
+                        matches.add(new Match(Catalog.errno(row.get(), errnoOs),
+                                Concat.of("errno ", n, " in ", errnoOs.displayName(), " numbering")));
+                    }
                 }
                 for (Numbering other : List.of(Numbering.LINUX, Numbering.MACOS)) {
                     if (other == errnoOs) {
                         continue;
                     }
-                    Catalog.errnoRow(n, other).filter(r -> matches.stream().noneMatch(m -> m.explanation().symbol().equals(r.symbol())))
-                            .ifPresent(r -> alternatives.add(new Match(Catalog.errno(r, other),
-                                    "errno " + n + " in " + other.displayName() + " numbering (--os " + other.key() + ")")));
+                    Optional<ErrnoRow> row = Catalog.errnoRow(n, other);
+                    if (row.isPresent() && !hasSymbol(matches, row.get().symbol())) {
+                        alternatives.add(new Match(Catalog.errno(row.get(), other),
+                                Concat.of("errno ", n, " in ", other.displayName(), " numbering (--os ", other.key(), ")")));
+                    }
                 }
                 if (!explicitErrno) {
-                    Catalog.eaiRow(n, Numbering.MACOS).ifPresent(r -> alternatives.add(new Match(Catalog.eai(r, Numbering.MACOS),
-                            "getaddrinfo error " + n + " in macOS/BSD numbering (eai " + n + ")")));
-                    Catalog.herrnoRow(n).filter(r -> n > 0).ifPresent(r -> alternatives.add(new Match(Catalog.herrno(r),
-                            "h_errno " + n)));
+                    Optional<EaiRow> eai = Catalog.eaiRow(n, Numbering.MACOS);
+                    if (eai.isPresent()) {
+                        alternatives.add(new Match(Catalog.eai(eai.get(), Numbering.MACOS),
+                                Concat.of("getaddrinfo error ", n, " in macOS/BSD numbering (eai ", n, ")")));
+                    }
+                    Optional<HerrnoRow> herrno = Catalog.herrnoRow(n);
+                    if (herrno.isPresent() && n > 0) {
+                        alternatives.add(new Match(Catalog.herrno(herrno.get()), Concat.of("h_errno ", n)));
+                    }
                 }
             }
         }
+    }
+
+    /** Whether one of the matches already explains this symbol. */
+    private static boolean hasSymbol(List<Match> matches, String symbol) {
+        for (Match m : matches) {
+            if (m.explanation().symbol().equals(symbol)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String numberingName(Numbering numbering) {
@@ -215,17 +305,17 @@ public final class Classifier {
         Optional<ErrnoRow> errno = Catalog.errnoRow(upper);
         if (errno.isPresent()) {
             ErrnoRow row = errno.get();
-            note = row.symbol().equals(upper) ? "errno symbol" : upper + " is another name for " + row.symbol();
+            note = row.symbol().equals(upper) ? "errno symbol" : Concat.of(upper, " is another name for ", row.symbol());
             Integer n = row.number(os == Numbering.WINDOWS ? Numbering.LINUX : os);
             if (os != Numbering.WINDOWS && row.number(os) == null) {
-                note += "; not defined on " + os.displayName();
+                note = Concat.of(note, "; not defined on ", os.displayName());
             }
             if (n != null) {
                 Numbering numbering = os == Numbering.WINDOWS ? Numbering.LINUX : os;
                 for (ErrnoRow other : Tables.errno()) {
                     if (other != row && n.equals(other.number(numbering))) {
-                        alternatives.add(new Match(Catalog.errno(other, numbering), "the same number (" + n + ") on "
-                                + numbering.displayName()));
+                        alternatives.add(new Match(Catalog.errno(other, numbering), Concat.of("the same number (", n, ") on ",
+                                numbering.displayName())));
                     }
                 }
             }
@@ -233,7 +323,10 @@ public final class Classifier {
             WinsockRow row = Catalog.winsockRow(upper).get();
             note = "Winsock error";
             if (!row.equivalent().isEmpty()) {
-                Catalog.bySymbol(row.equivalent(), os).ifPresent(x -> alternatives.add(new Match(x, "the POSIX error it mirrors")));
+                Optional<Explanation> mirrored = Catalog.bySymbol(row.equivalent(), os);
+                if (mirrored.isPresent()) {
+                    alternatives.add(new Match(mirrored.get(), "the POSIX error it mirrors"));
+                }
             }
         } else if (Catalog.eaiRow(upper).isPresent()) {
             note = "getaddrinfo error";
@@ -245,43 +338,140 @@ public final class Classifier {
         matches.add(new Match(e, note));
     }
 
-    /** Names close to an unknown input: by edit distance for one word, by words in the messages for text. */
+    /**
+     * Names close to an unknown input: by edit distance for one word, by words in the messages for text. The CLI
+     * computes this for every word of unquoted text before it joins them, so it avoids what is slow in a cold JVM:
+     * streams, lambdas, regex splits and building an explanation for every table row.
+     */
     private static List<String> nearest(String q) {
         String upper = q.toUpperCase(Locale.ROOT);
-        if (TOKEN.matcher(q).matches()) {
-            record Scored(String symbol, int distance) {
-            }
+        if (isToken(q)) {
             List<Scored> scored = new ArrayList<>();
+            int limit = Math.max(2, upper.length() / 3);
             for (String symbol : Catalog.allSymbols()) {
+                boolean contains = symbol.contains(upper) && upper.length() >= 3;
+                // The edit distance is at least the difference in length: skip the computation when that
+                // alone rules the symbol out (it is most of them).
+                if (!contains && Math.abs(symbol.length() - upper.length()) > limit) {
+                    continue;
+                }
                 int d = distance(upper, symbol);
-                if (d <= Math.max(2, upper.length() / 3) || symbol.contains(upper) && upper.length() >= 3) {
+                if (d <= limit || contains) {
                     scored.add(new Scored(symbol, d));
                 }
             }
-            return scored.stream().sorted(Comparator.comparingInt(Scored::distance).thenComparing(Scored::symbol))
-                    .map(Scored::symbol).distinct().limit(5).toList();
-        }
-        List<String> words = new ArrayList<>();
-        for (String word : q.toLowerCase(Locale.ROOT).split("[^a-z]+")) {
-            if (word.length() >= 4) {
-                words.add(word);
+            scored.sort(Scored.CLOSEST_FIRST);
+            List<String> names = new ArrayList<>();
+            for (Scored s : scored) {
+                if (names.size() == 5) {
+                    break;
+                }
+                if (!names.contains(s.symbol())) {
+                    names.add(s.symbol());
+                }
             }
+            return names;
+        }
+        List<String> words = lowerCaseWords(q.toLowerCase(Locale.ROOT), 4);
+        if (words.isEmpty()) {
+            return List.of();
         }
         Map<String, Integer> hits = new LinkedHashMap<>();
-        for (Entry entry : entries(Numbering.LINUX)) {
-            String text = entry.searchText();
+        for (SearchText entry : searchTexts()) {
+            String text = entry.text();
             int count = 0;
             for (String word : words) {
                 if (text.contains(word)) {
                     count++;
                 }
             }
-            if (count > 0) {
-                hits.merge(entry.explanation().symbol(), count, Math::max);
+            Integer before = hits.get(entry.symbol());
+            if (count > 0 && (before == null || count > before)) {
+                hits.put(entry.symbol(), count);
             }
         }
-        return hits.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                .map(Map.Entry::getKey).limit(5).toList();
+        List<Map.Entry<String, Integer>> ranked = new ArrayList<>(hits.entrySet());
+        ranked.sort(MOST_HITS_FIRST);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < ranked.size() && i < 5; i++) {
+            names.add(ranked.get(i).getKey());
+        }
+        return names;
+    }
+
+    /** A symbol and its edit distance from the input; closest first, then by name. */
+    private record Scored(String symbol, int distance) {
+        static final Comparator<Scored> CLOSEST_FIRST = new Comparator<>() {
+            @Override
+            public int compare(Scored a, Scored b) {
+                int byDistance = Integer.compare(a.distance(), b.distance());
+                return byDistance != 0 ? byDistance : a.symbol().compareTo(b.symbol());
+            }
+        };
+    }
+
+    /** More words found first; a stable sort keeps table order among equals. */
+    private static final Comparator<Map.Entry<String, Integer>> MOST_HITS_FIRST = new Comparator<>() {
+        @Override
+        public int compare(Map.Entry<String, Integer> a, Map.Entry<String, Integer> b) {
+            return b.getValue().compareTo(a.getValue());
+        }
+    };
+
+    /** The runs of a-z in the text that are at least {@code min} letters long (what split("[^a-z]+") kept). */
+    private static List<String> lowerCaseWords(String lower, int min) {
+        List<String> words = new ArrayList<>();
+        int start = -1;
+        for (int i = 0; i <= lower.length(); i++) {
+            boolean letter = i < lower.length() && lower.charAt(i) >= 'a' && lower.charAt(i) <= 'z';
+            if (letter && start < 0) {
+                start = i;
+            } else if (!letter && start >= 0) {
+                if (i - start >= min) {
+                    words.add(lower.substring(start, i));
+                }
+                start = -1;
+            }
+        }
+        return words;
+    }
+
+    /** One entry of the Linux table as {@link Entry#searchText()} reads it. */
+    record SearchText(String symbol, String text) {
+    }
+
+    /**
+     * The symbol and search text of every entry of {@code list(Numbering.LINUX, null)}, in its order, without
+     * building the explanations (their guides, numbers and advice) that nearest() does not read.
+     */
+    static List<SearchText> searchTexts() {
+        List<SearchText> texts = new ArrayList<>();
+        for (ErrnoRow row : Tables.errno()) {
+            if (row.linux() != null) {
+                texts.add(searchText(row.symbol(), row.message(Numbering.LINUX)));
+            }
+        }
+        for (EaiRow row : Tables.eai()) {
+            if (row.glibc() != null) {
+                texts.add(searchText(row.symbol(), row.message(Numbering.LINUX)));
+            }
+        }
+        for (HerrnoRow row : Tables.herrno()) {
+            texts.add(searchText(row.symbol(), row.message()));
+        }
+        for (IcmpRow row : Tables.icmp()) {
+            texts.add(searchText(row.symbol(), row.text()));
+        }
+        for (Guides.Guide guide : Guides.all().values()) {
+            if (guide.message() != null) {
+                texts.add(searchText(guide.symbol(), guide.message()));
+            }
+        }
+        return texts;
+    }
+
+    private static SearchText searchText(String symbol, String message) {
+        return new SearchText(symbol, Concat.of(symbol, " ", message).toLowerCase(Locale.ROOT));
     }
 
     static int distance(String a, String b) {
@@ -306,7 +496,7 @@ public final class Classifier {
     /** One row of the complete table, with the number it has in the numbering asked for (null if none). */
     public record Entry(Explanation explanation, Integer number) {
         String searchText() {
-            return (explanation.symbol() + " " + explanation.message()).toLowerCase(Locale.ROOT);
+            return Concat.of(explanation.symbol(), " ", explanation.message()).toLowerCase(Locale.ROOT);
         }
     }
 
@@ -399,6 +589,15 @@ public final class Classifier {
         return findings;
     }
 
+    private static boolean hasColonDigit(String text) {
+        for (int i = text.indexOf(':'); i >= 0 && i + 1 < text.length(); i = text.indexOf(':', i + 1)) {
+            if (digit(text.charAt(i + 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Replaces the HOST and PORT placeholders in the next steps with the address an operation names. */
     static Explanation withAddress(Explanation e, String operation) {
         if (operation == null) {
@@ -406,14 +605,20 @@ public final class Classifier {
         }
         // Go prints "local->remote"; the remote end is the one to look at.
         int arrow = operation.indexOf("->");
-        Matcher m = ADDRESS.matcher(arrow >= 0 ? operation.substring(arrow + 2) : operation);
+        String remote = arrow >= 0 ? operation.substring(arrow + 2) : operation;
+        if (!hasColonDigit(remote)) {
+            return e; // every address the regex finds ends in ":port"
+        }
+        Matcher m = ADDRESS.matcher(remote);
         if (!m.find()) {
             return e;
         }
         String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
         String port = m.group(2);
-        List<String> steps = e.nextSteps().stream()
-                .map(s -> s.replaceAll("\\bPORT\\b", port).replaceAll("\\bHOST\\b", host)).toList();
+        List<String> steps = new ArrayList<>(e.nextSteps().size());
+        for (String step : e.nextSteps()) {
+            steps.add(step.replaceAll("\\bPORT\\b", port).replaceAll("\\bHOST\\b", host));
+        }
         return e.withAdvice(e.explanation(), e.causes(), steps);
     }
 }

@@ -21,18 +21,17 @@ import java.util.regex.Pattern;
  * messages. Each error found is reported once per line, at the position where it starts.
  */
 final class ErrorText {
-    private static final Pattern ICMP = Pattern.compile(
+    // Compiled on first use, and each tried only when the line holds the text it needs (see find): a cold
+    // JVM compiles and runs regexes interpreted, and most lines need none of them.
+    private static final LazyPattern ICMP = new LazyPattern(
             "\\b(icmpv6|icmp6|icmpv4|icmp)\\s*(?:type\\s*)?(\\d{1,3})\\s*(?:/|\\s+code\\s*|\\s+)(\\d{1,3})\\b",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern BRACKETED = Pattern.compile("\\[(Errno|WinError)\\s+(-?\\d+)\\]\\s*([^\\]\\n]*)");
-    private static final Pattern OS_ERROR = Pattern.compile("\\(os error (\\d+)\\)");
-    private static final Pattern SYMBOL = Pattern.compile(
+    private static final LazyPattern BRACKETED = new LazyPattern("\\[(Errno|WinError)\\s+(-?\\d+)\\]\\s*([^\\]\\n]*)");
+    private static final LazyPattern OS_ERROR = new LazyPattern("\\(os error (\\d+)\\)");
+    private static final LazyPattern SYMBOL = new LazyPattern(
             "\\b(E[A-Z0-9]{2,15}|WSA[A-Z_0-9]{3,30}|EAI_[A-Z_]+|HOST_NOT_FOUND|TRY_AGAIN|NO_RECOVERY|NO_DATA)\\b");
-    private static final Pattern EXCEPTION = Pattern.compile(
+    private static final LazyPattern EXCEPTION = new LazyPattern(
             "\\b((?:[a-zA-Z_$][\\w$]*\\.)*)([A-Z][\\w$]*(?:Exception|Error)|timeout|gaierror|herror)\\b(?::\\s*(.*))?");
-
-    /** Phrases that are not a system message but mean a known error (Java, Go, Node, ping, Windows texts). */
-    private static final Map<String, String> PHRASES = phrases();
 
     /** Exception class names that mean one error when their message says nothing more. */
     private static final Map<String, String> EXCEPTIONS = Map.ofEntries(
@@ -65,6 +64,7 @@ final class ErrorText {
     private ErrorText() {
     }
 
+    /** Phrases that are not a system message but mean a known error (Java, Go, Node, ping, Windows texts). */
     private static Map<String, String> phrases() {
         Map<String, String> p = new LinkedHashMap<>();
         // Java's own texts (sun.nio.ch / java.net), beside the strerror texts the JDK passes through.
@@ -111,44 +111,54 @@ final class ErrorText {
         return p;
     }
 
-    /** A phrase and what it stands for, longest first so that "Connection reset by peer" wins over "Connection reset". */
-    private record Phrase(String text, String ref, Numbering numbering) {
+    /**
+     * A phrase and what it stands for, longest first so that "Connection reset by peer" wins over "Connection reset".
+     * {@code lower} is the text in lower case, as the lines are searched.
+     */
+    record Phrase(String text, String lower, String ref, Numbering numbering) {
     }
 
     private static final class PhraseHolder {
-        static final List<Phrase> ALL = build();
+        // Built by buildPhrases() when TableDataTest generates TableData: sorting the ~260 phrases with a
+        // comparator in a cold JVM cost ~10 ms.
+        static final List<Phrase> ALL = TableData.phrases();
+    }
 
-        private static List<Phrase> build() {
-            Map<String, Phrase> byText = new LinkedHashMap<>();
-            for (ErrnoRow row : Tables.errno()) {
-                if (!row.linuxMessage().isEmpty()) {
-                    byText.putIfAbsent(key(row.linuxMessage()), new Phrase(row.linuxMessage(), row.symbol(), Numbering.LINUX));
-                }
+    /** Every phrase, longest first: the system messages from the tables and the phrases above. */
+    static List<Phrase> buildPhrases() {
+        Map<String, Phrase> byText = new LinkedHashMap<>();
+        for (ErrnoRow row : Tables.errno()) {
+            if (!row.linuxMessage().isEmpty()) {
+                byText.putIfAbsent(key(row.linuxMessage()), phrase(row.linuxMessage(), row.symbol(), Numbering.LINUX));
             }
-            for (EaiRow row : Tables.eai()) {
-                if (!row.glibcMessage().isEmpty()) {
-                    byText.putIfAbsent(key(row.glibcMessage()), new Phrase(row.glibcMessage(), row.symbol(), Numbering.LINUX));
-                }
-                if (!row.bsdMessage().isEmpty()) {
-                    byText.putIfAbsent(key(row.bsdMessage()), new Phrase(row.bsdMessage(), row.symbol(), Numbering.MACOS));
-                }
-            }
-            for (ErrnoRow row : Tables.errno()) {
-                if (!row.macosMessage().isEmpty()) {
-                    byText.putIfAbsent(key(row.macosMessage()), new Phrase(row.macosMessage(), row.symbol(), Numbering.MACOS));
-                }
-            }
-            for (WinsockRow row : Tables.winsock()) {
-                String text = row.message().endsWith(".") ? row.message().substring(0, row.message().length() - 1) : row.message();
-                byText.putIfAbsent(key(text), new Phrase(text, row.name(), Numbering.WINDOWS));
-            }
-            PHRASES.forEach((text, ref) -> byText.putIfAbsent(key(text), new Phrase(text, ref, null)));
-            List<Phrase> all = new ArrayList<>(byText.values());
-            // Messages shorter than this ("Reserved", "Bad message") would match ordinary log words.
-            all.removeIf(p -> p.text().length() < 9);
-            all.sort(Comparator.comparingInt((Phrase p) -> p.text().length()).reversed());
-            return List.copyOf(all);
         }
+        for (EaiRow row : Tables.eai()) {
+            if (!row.glibcMessage().isEmpty()) {
+                byText.putIfAbsent(key(row.glibcMessage()), phrase(row.glibcMessage(), row.symbol(), Numbering.LINUX));
+            }
+            if (!row.bsdMessage().isEmpty()) {
+                byText.putIfAbsent(key(row.bsdMessage()), phrase(row.bsdMessage(), row.symbol(), Numbering.MACOS));
+            }
+        }
+        for (ErrnoRow row : Tables.errno()) {
+            if (!row.macosMessage().isEmpty()) {
+                byText.putIfAbsent(key(row.macosMessage()), phrase(row.macosMessage(), row.symbol(), Numbering.MACOS));
+            }
+        }
+        for (WinsockRow row : Tables.winsock()) {
+            String text = row.message().endsWith(".") ? row.message().substring(0, row.message().length() - 1) : row.message();
+            byText.putIfAbsent(key(text), phrase(text, row.name(), Numbering.WINDOWS));
+        }
+        phrases().forEach((text, ref) -> byText.putIfAbsent(key(text), phrase(text, ref, null)));
+        List<Phrase> all = new ArrayList<>(byText.values());
+        // Messages shorter than this ("Reserved", "Bad message") would match ordinary log words.
+        all.removeIf(p -> p.text().length() < 9);
+        all.sort(Comparator.comparingInt((Phrase p) -> p.text().length()).reversed());
+        return List.copyOf(all);
+    }
+
+    private static Phrase phrase(String text, String ref, Numbering numbering) {
+        return new Phrase(text, key(text), ref, numbering);
     }
 
     private static String key(String text) {
@@ -162,16 +172,28 @@ final class ErrorText {
     /** The errors in one line of text, in the order they appear, each once. */
     static List<Match> find(String line, Numbering os) {
         List<Hit> hits = new ArrayList<>();
-        icmp(line, hits);
-        icmpTexts(line, hits);
-        bracketed(line, os, hits);
-        osError(line, os, hits);
-        symbols(line, os, hits);
-        phrases(line, os, hits);
-        if (hits.isEmpty()) {
+        String lower = key(line);
+        // Each regex runs only when the line contains what any of its matches must contain.
+        if (lower.contains("icmp")) {
+            icmp(line, hits);
+        }
+        icmpTexts(line, lower, hits);
+        if (line.contains("[Errno") || line.contains("[WinError")) {
+            bracketed(line, os, hits);
+        }
+        if (line.contains("(os error ")) {
+            osError(line, os, hits);
+        }
+        if (mayHoldSymbol(line)) {
+            symbols(line, os, hits);
+        }
+        phrases(line, lower, os, hits);
+        // EXCEPTION's names end in Exception or Error, or are timeout, gaierror or herror.
+        if (hits.isEmpty() && (line.contains("Exception") || line.contains("Error") || line.contains("error")
+                || line.contains("timeout"))) {
             exceptions(line, os, hits);
         }
-        hits.sort(Comparator.comparingInt(Hit::start).thenComparing(Comparator.comparingInt((Hit h) -> h.end() - h.start()).reversed()));
+        hits.sort(BY_POSITION);
         List<Match> matches = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         int consumed = -1;
@@ -187,22 +209,47 @@ final class ErrorText {
         return matches;
     }
 
+    /** By start, then the longer hit first (the same order as before; no lambdas to link in a cold JVM). */
+    private static final Comparator<Hit> BY_POSITION = new Comparator<>() {
+        @Override
+        public int compare(Hit a, Hit b) {
+            int byStart = Integer.compare(a.start(), b.start());
+            return byStart != 0 ? byStart : Integer.compare(b.end() - b.start(), a.end() - a.start());
+        }
+    };
+
+    /** Whether SYMBOL can match: every symbol it finds starts with E and two capitals or digits, WSA, or is a netdb name. */
+    private static boolean mayHoldSymbol(String line) {
+        for (int i = line.indexOf('E'); i >= 0 && i + 2 < line.length(); i = line.indexOf('E', i + 1)) {
+            if (upperOrDigit(line.charAt(i + 1)) && upperOrDigit(line.charAt(i + 2))) {
+                return true;
+            }
+        }
+        return line.contains("WSA") || line.contains("HOST_NOT_FOUND") || line.contains("TRY_AGAIN")
+                || line.contains("NO_RECOVERY") || line.contains("NO_DATA");
+    }
+
+    private static boolean upperOrDigit(char c) {
+        return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+    }
+
     private static void icmp(String line, List<Hit> hits) {
         Matcher m = ICMP.matcher(line);
         while (m.find()) {
             int version = m.group(1).toLowerCase(Locale.ROOT).contains("6") ? 6 : 4;
             int type = Integer.parseInt(m.group(2));
             int code = Integer.parseInt(m.group(3));
-            Catalog.icmpRow(version, type, code).ifPresent(row ->
-                    hits.add(new Hit(m.start(), m.end(), new Match(Catalog.icmp(row), "ICMP" + (version == 6 ? "v6" : "")
-                            + " type " + type + " code " + code))));
+            Optional<IcmpRow> row = Catalog.icmpRow(version, type, code);
+            if (row.isPresent()) {
+                hits.add(new Hit(m.start(), m.end(), new Match(Catalog.icmp(row.get()), Concat.of("ICMP", version == 6 ? "v6" : "",
+                        " type ", type, " code ", code))));
+            }
         }
     }
 
     /** tshark's "Destination unreachable (Port unreachable)"; exact case first (it tells ICMP from ICMPv6). */
-    private static void icmpTexts(String line, List<Hit> hits) {
-        String lower = line.toLowerCase(Locale.ROOT);
-        boolean v6 = lower.matches(".*\\bicmp(v)?6\\b.*");
+    private static void icmpTexts(String line, String lower, List<Hit> hits) {
+        boolean v6 = mentionsIcmp6(lower);
         IcmpRow best = null;
         int bestScore = -1;
         int at = -1;
@@ -223,8 +270,43 @@ final class ErrorText {
             }
         }
         if (best != null) {
-            hits.add(new Hit(at, at + best.text().length(), new Match(Catalog.icmp(best), "\"" + best.text() + "\"")));
+            hits.add(new Hit(at, at + best.text().length(), new Match(Catalog.icmp(best), Concat.of("\"", best.text(), "\""))));
         }
+    }
+
+    /** Whether the text holds the word icmp6 or icmpv6 (what {@code .*\\bicmp(v)?6\\b.*} matched). */
+    static boolean mentionsIcmp6(String lower) {
+        if (hasLineTerminator(lower)) {
+            return false; // the regex's dots do not cross lines, so matches() failed on any multi-line text
+        }
+        for (int i = lower.indexOf("icmp"); i >= 0; i = lower.indexOf("icmp", i + 1)) {
+            if (i > 0 && wordChar(lower.charAt(i - 1))) {
+                continue;
+            }
+            int j = i + 4;
+            if (j < lower.length() && lower.charAt(j) == 'v') {
+                j++;
+            }
+            if (j < lower.length() && lower.charAt(j) == '6' && (j + 1 == lower.length() || !wordChar(lower.charAt(j + 1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasLineTerminator(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A regex \\w character (ASCII, as java.util.regex reads \\b without UNICODE_CHARACTER_CLASS). */
+    private static boolean wordChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
     }
 
     private static void bracketed(String line, Numbering os, List<Hit> hits) {
@@ -235,13 +317,18 @@ final class ErrorText {
             boolean gai = line.contains("gaierror") || number < 0 || line.toLowerCase(Locale.ROOT).contains("getaddrinfo");
             Optional<Match> match;
             if (m.group(1).equals("WinError") || number >= 10000) {
-                match = Catalog.winsockRow(number).map(r -> new Match(Catalog.winsock(r), "[" + m.group(1) + " " + number + "]"));
+                Optional<WinsockRow> row = Catalog.winsockRow(number);
+                match = row.isPresent()
+                        ? Optional.of(new Match(Catalog.winsock(row.get()), Concat.of("[", m.group(1), " ", number, "]")))
+                        : Optional.empty();
             } else if (gai) {
                 match = eaiByNumberAndText(number, text, os);
             } else {
                 match = errnoByNumberAndText(number, text, os);
             }
-            match.ifPresent(x -> hits.add(new Hit(m.start(), m.end(), x)));
+            if (match.isPresent()) {
+                hits.add(new Hit(m.start(), m.end(), match.get()));
+            }
         }
     }
 
@@ -251,10 +338,18 @@ final class ErrorText {
         while (m.find()) {
             int number = Integer.parseInt(m.group(1));
             String before = line.substring(0, m.start()).strip();
-            Optional<Match> match = number >= 10000
-                    ? Catalog.winsockRow(number).map(r -> new Match(Catalog.winsock(r), "os error " + number + " (Winsock)"))
-                    : errnoByNumberAndText(number, before, os);
-            match.ifPresent(x -> hits.add(new Hit(m.start(), m.end(), x)));
+            Optional<Match> match;
+            if (number >= 10000) {
+                Optional<WinsockRow> row = Catalog.winsockRow(number);
+                match = row.isPresent()
+                        ? Optional.of(new Match(Catalog.winsock(row.get()), Concat.of("os error ", number, " (Winsock)")))
+                        : Optional.empty();
+            } else {
+                match = errnoByNumberAndText(number, before, os);
+            }
+            if (match.isPresent()) {
+                hits.add(new Hit(m.start(), m.end(), match.get()));
+            }
         }
     }
 
@@ -268,12 +363,13 @@ final class ErrorText {
             Optional<ErrnoRow> row = Catalog.errnoRow(number, candidate);
             if (row.isPresent() && !lower.isEmpty() && lower.startsWith(key(row.get().message(candidate)))) {
                 return Optional.of(new Match(Catalog.errno(row.get(), candidate),
-                        "errno " + number + " in " + candidate.displayName() + " numbering (its message matches)"));
+                        Concat.of("errno ", number, " in ", candidate.displayName(), " numbering (its message matches)")));
             }
         }
         Numbering fallback = os == Numbering.WINDOWS ? Numbering.LINUX : os;
-        return Catalog.errnoRow(number, fallback).map(r -> new Match(Catalog.errno(r, fallback),
-                "errno " + number + " in " + fallback.displayName() + " numbering"));
+        Optional<ErrnoRow> row = Catalog.errnoRow(number, fallback);
+        return row.isPresent() ? Optional.of(new Match(Catalog.errno(row.get(), fallback),
+                Concat.of("errno ", number, " in ", fallback.displayName(), " numbering"))) : Optional.empty();
     }
 
     static Optional<Match> eaiByNumberAndText(int number, String text, Numbering os) {
@@ -282,12 +378,13 @@ final class ErrorText {
             Optional<EaiRow> row = Catalog.eaiRow(number, candidate);
             if (row.isPresent() && !lower.isEmpty() && lower.startsWith(key(row.get().message(candidate)))) {
                 return Optional.of(new Match(Catalog.eai(row.get(), candidate),
-                        "getaddrinfo error " + number + " in " + candidate.displayName() + " numbering (its message matches)"));
+                        Concat.of("getaddrinfo error ", number, " in ", candidate.displayName(), " numbering (its message matches)")));
             }
         }
         Numbering guess = number < 0 ? Numbering.LINUX : number >= 10000 ? Numbering.WINDOWS : Numbering.MACOS;
-        return Catalog.eaiRow(number, guess).map(r -> new Match(Catalog.eai(r, guess),
-                "getaddrinfo error " + number + " in " + guess.displayName() + " numbering"));
+        Optional<EaiRow> row = Catalog.eaiRow(number, guess);
+        return row.isPresent() ? Optional.of(new Match(Catalog.eai(row.get(), guess),
+                Concat.of("getaddrinfo error ", number, " in ", guess.displayName(), " numbering"))) : Optional.empty();
     }
 
     private static void symbols(String line, Numbering os, List<Hit> hits) {
@@ -296,20 +393,22 @@ final class ErrorText {
             String token = m.group(1);
             // libuv (Node) names EAI_NONAME "ENOTFOUND".
             String symbol = token.equals("ENOTFOUND") ? "EAI_NONAME" : token;
-            Catalog.bySymbol(symbol, os).ifPresent(e -> hits.add(new Hit(m.start(), m.end(),
-                    new Match(e, token.equals(symbol) ? "symbol " + token : token + " (Node's name for " + symbol + ")"))));
+            Optional<Explanation> e = Catalog.bySymbol(symbol, os);
+            if (e.isPresent()) {
+                hits.add(new Hit(m.start(), m.end(),
+                        new Match(e.get(), token.equals(symbol) ? Concat.of("symbol ", token) : Concat.of(token, " (Node's name for ", symbol, ")"))));
+            }
         }
     }
 
-    private static void phrases(String line, Numbering os, List<Hit> hits) {
-        String lower = key(line);
+    private static void phrases(String line, String lower, Numbering os, List<Hit> hits) {
         // "socket: Operation not permitted" is libpcap's only when a capture is involved; iputils ping prints it too.
         boolean capture = lower.contains("pcap") || lower.contains("capture") || lower.contains("tcpdump") || lower.contains("dumpcap");
         for (Phrase phrase : PhraseHolder.ALL) {
             if (phrase.ref().equals("CAPTURE_PERMISSION") && !capture) {
                 continue;
             }
-            String text = key(phrase.text());
+            String text = phrase.lower();
             int from = 0;
             int at;
             while ((at = lower.indexOf(text, from)) >= 0) {
@@ -319,7 +418,7 @@ final class ErrorText {
                 }
                 Optional<Explanation> explanation = resolve(phrase.ref(), phrase.numbering() == null ? os : phrase.numbering());
                 if (explanation.isPresent()) {
-                    hits.add(new Hit(at, at + text.length(), new Match(explanation.get(), "\"" + line.substring(at, from) + "\"")));
+                    hits.add(new Hit(at, at + text.length(), new Match(explanation.get(), Concat.of("\"", line.substring(at, from), "\""))));
                 }
                 break;
             }
@@ -340,7 +439,7 @@ final class ErrorText {
             if (ref == null) {
                 continue;
             }
-            String qualified = m.group(1) + name;
+            String qualified = Concat.of(m.group(1), name);
             if (name.equals("timeout") && !qualified.equals("socket.timeout")) {
                 continue;
             }
@@ -349,7 +448,10 @@ final class ErrorText {
             if (name.equals("SocketTimeoutException") && message.toLowerCase(Locale.ROOT).contains("connect")) {
                 ref = "CONNECT_TIMEOUT";
             }
-            resolve(ref, os).ifPresent(e -> hits.add(new Hit(m.start(), m.end(), new Match(e, qualified))));
+            Optional<Explanation> e = resolve(ref, os);
+            if (e.isPresent()) {
+                hits.add(new Hit(m.start(), m.end(), new Match(e.get(), qualified)));
+            }
         }
     }
 
@@ -357,7 +459,8 @@ final class ErrorText {
     static Optional<Explanation> resolve(String ref, Numbering os) {
         if (ref.startsWith("ICMP ")) {
             String[] typeCode = ref.substring(5).split("/");
-            return Catalog.icmpRow(4, Integer.parseInt(typeCode[0]), Integer.parseInt(typeCode[1])).map(Catalog::icmp);
+            Optional<IcmpRow> row = Catalog.icmpRow(4, Integer.parseInt(typeCode[0]), Integer.parseInt(typeCode[1]));
+            return row.isPresent() ? Optional.of(Catalog.icmp(row.get())) : Optional.empty();
         }
         return Catalog.bySymbol(ref, os);
     }

@@ -31,7 +31,9 @@ public record Explanation(
     public Explanation {
         // Ordered (linux, macos, windows as built), so that text and JSON list them the same way every time.
         Map<String, Integer> ordered = new java.util.LinkedHashMap<>();
-        numbers.forEach((k, v) -> ordered.put(java.util.Objects.requireNonNull(k), java.util.Objects.requireNonNull(v)));
+        for (Map.Entry<String, Integer> n : numbers.entrySet()) {
+            ordered.put(java.util.Objects.requireNonNull(n.getKey()), java.util.Objects.requireNonNull(n.getValue()));
+        }
         numbers = java.util.Collections.unmodifiableMap(ordered);
         causes = List.copyOf(causes);
         nextSteps = List.copyOf(nextSteps);
@@ -45,7 +47,7 @@ public record Explanation(
     public String summary() {
         String head = title();
         String first = firstSentence(explanation);
-        return first.isEmpty() ? head + " [" + category.id() + "]" : head + " [" + category.id() + "]: " + first;
+        return first.isEmpty() ? Concat.of(head, " [", category.id(), "]") : Concat.of(head, " [", category.id(), "]: ", first);
     }
 
     /** {@code ECONNRESET (Connection reset by peer)}; ICMP as tshark names it: {@code ICMP 3/3 Destination unreachable (Port unreachable)}. */
@@ -53,7 +55,7 @@ public record Explanation(
         if (message.isEmpty() || message.equals(symbol)) {
             return symbol;
         }
-        return kind.startsWith("icmp") ? symbol + " " + message : symbol + " (" + message + ")";
+        return kind.startsWith("icmp") ? Concat.of(symbol, " ", message) : Concat.of(symbol, " (", message, ")");
     }
 
     static String firstSentence(String text) {
@@ -70,11 +72,19 @@ public record Explanation(
         }
         // "The peer's kernel" reads as "the peer's kernel" after a colon; "TCP" and "ICMP" stay as they are.
         String word = sentence.split(" ", 2)[0];
-        if (!word.isEmpty() && Character.isUpperCase(word.charAt(0)) && word.substring(1).chars().allMatch(Character::isLowerCase)
-                && !word.equals(sentence)) {
-            sentence = Character.toLowerCase(sentence.charAt(0)) + sentence.substring(1);
+        if (!word.isEmpty() && Character.isUpperCase(word.charAt(0)) && allLowerCase(word, 1) && !word.equals(sentence)) {
+            sentence = Concat.of(Character.toLowerCase(sentence.charAt(0)), sentence.substring(1));
         }
         return sentence;
+    }
+
+    private static boolean allLowerCase(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            if (!Character.isLowerCase(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The same explanation with different causes and next steps (case-specific advice goes first). */

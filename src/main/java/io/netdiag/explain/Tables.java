@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The error tables, transcribed as facts into TSV resources next to this class. They load on first use
- * (holder classes), so that {@code netdiag explain EAGAIN} reads only what it needs and the other
- * commands pay nothing until they fail.
+ * The error tables, transcribed as facts into TSV resources next to this class and compiled into
+ * {@link TableData}. They load on first use (holder classes), so that {@code netdiag explain EAGAIN} builds
+ * only what it needs and the other commands pay nothing until they fail.
  */
 final class Tables {
     private Tables() {
@@ -69,12 +69,12 @@ final class Tables {
     record IcmpRow(int version, int type, int code, String typeName, String codeName, Category category,
                    String linuxErrno, String meaning) {
         String symbol() {
-            return (version == 6 ? "ICMPv6 " : "ICMP ") + type + "/" + code;
+            return Concat.of(version == 6 ? "ICMPv6 " : "ICMP ", type, "/", code);
         }
 
         /** As tshark prints it: {@code Destination unreachable (Port unreachable)}. */
         String text() {
-            return codeName.isEmpty() ? typeName : typeName + " (" + codeName + ")";
+            return codeName.isEmpty() ? typeName : Concat.of(typeName, " (", codeName, ")");
         }
     }
 
@@ -98,29 +98,54 @@ final class Tables {
         return IcmpHolder.ROWS;
     }
 
+    // The rows come from TableData, which TableDataTest generates from the TSV resources: parsing the text
+    // at start-up (the jar: URL machinery, split, lambdas) cost a cold `netdiag explain EAGAIN` ~15 ms.
+
     private static final class ErrnoHolder {
-        static final List<ErrnoRow> ROWS = read("errno.tsv", f -> new ErrnoRow(f[0], number(f[1]), number(f[2]),
+        static final List<ErrnoRow> ROWS = TableData.errno();
+    }
+
+    private static final class WinsockHolder {
+        static final List<WinsockRow> ROWS = TableData.winsock();
+    }
+
+    private static final class EaiHolder {
+        static final List<EaiRow> ROWS = TableData.eai();
+    }
+
+    private static final class HerrnoHolder {
+        static final List<HerrnoRow> ROWS = TableData.herrno();
+    }
+
+    private static final class IcmpHolder {
+        static final List<IcmpRow> ROWS = TableData.icmp();
+    }
+
+    // ---- the TSV sources, parsed; only the generator of TableData and its up-to-date check read them ----
+
+    static List<ErrnoRow> parseErrno() {
+        return read("errno.tsv", f -> new ErrnoRow(f[0], number(f[1]), number(f[2]),
                 number(f[3]), f[4].isEmpty() ? List.of() : List.of(f[4].split(",")), Category.fromId(f[5]),
                 "yes".equals(f[6]), f[7], f[8]));
     }
 
-    private static final class WinsockHolder {
-        static final List<WinsockRow> ROWS = read("winsock.tsv", f -> new WinsockRow(Integer.parseInt(f[0]), f[1], f[2],
+    static List<WinsockRow> parseWinsock() {
+        return read("winsock.tsv", f -> new WinsockRow(Integer.parseInt(f[0]), f[1], f[2],
                 Category.fromId(f[3]), "yes".equals(f[4]), f[5]));
     }
 
-    private static final class EaiHolder {
-        static final List<EaiRow> ROWS = read("eai.tsv", f -> new EaiRow(f[0], number(f[1]), number(f[2]), number(f[3]),
+    static List<EaiRow> parseEai() {
+        return read("eai.tsv", f -> new EaiRow(f[0], number(f[1]), number(f[2]), number(f[3]),
                 Category.fromId(f[4]), "yes".equals(f[5]), f[6], f[7]));
     }
 
-    private static final class HerrnoHolder {
-        static final List<HerrnoRow> ROWS = read("herrno.tsv", f -> new HerrnoRow(f[0], Integer.parseInt(f[1]),
+    static List<HerrnoRow> parseHerrno() {
+        return read("herrno.tsv", f -> new HerrnoRow(f[0], Integer.parseInt(f[1]),
                 number(f[2]), Category.fromId(f[3]), "yes".equals(f[4]), f[5]));
     }
 
-    private static final class IcmpHolder {
-        static final List<IcmpRow> ROWS = read("icmp.tsv", f -> new IcmpRow(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
+    static List<IcmpRow> parseIcmp() {
+        return read("icmp.tsv", f -> new IcmpRow(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
                 Integer.parseInt(f[2]), f[3], f[4], Category.fromId(f[5]), f[6], f[7]));
     }
 
