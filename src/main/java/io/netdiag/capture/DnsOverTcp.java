@@ -16,7 +16,7 @@ final class DnsOverTcp {
     }
 
     private static final class Direction {
-        long nextSeq = -1;
+        final StreamPosition position = new StreamPosition();
         final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     }
 
@@ -38,7 +38,7 @@ final class DnsOverTcp {
         Direction d = directions.get(src + ">" + dst);
         if (d != null) {
             d.pending.reset();
-            d.nextSeq = -1;
+            d.position.reset();
         }
     }
 
@@ -48,13 +48,12 @@ final class DnsOverTcp {
         long length = Math.max(0, end - off);
         if (syn) {
             d.pending.reset();
-            d.nextSeq = (seq + 1) & 0xffffffffL;
+            d.position.advance(seq, 0, true, false);
             return null;
         }
-        if (length > 0 && d.nextSeq >= 0 && seq != d.nextSeq) {
+        if (!d.position.advance(seq, length, false, fin)) {
             d.pending.reset();
         }
-        d.nextSeq = (seq + length + (fin ? 1 : 0)) & 0xffffffffL;
         if (length == 0) {
             return null;
         }

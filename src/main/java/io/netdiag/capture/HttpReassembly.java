@@ -57,7 +57,7 @@ final class HttpReassembly {
 
     /** One direction of one connection. */
     private static final class Direction {
-        long nextSeq = -1;
+        final StreamPosition position = new StreamPosition();
         Body body = Body.NONE;
         final ByteArrayOutputStream head = new ByteArrayOutputStream();
         String firstLine;
@@ -107,7 +107,7 @@ final class HttpReassembly {
         Direction d = directions.get(src + ">" + dst);
         if (d != null) {
             d.endMessage();
-            d.nextSeq = -1;
+            d.position.reset();
         }
     }
 
@@ -122,15 +122,14 @@ final class HttpReassembly {
         long length = Math.max(0, end - off);
         if (syn) {
             d.endMessage();
-            d.nextSeq = (seq + 1) & 0xffffffffL;
+            d.position.advance(seq, 0, true, false);
             methods.remove(connection(src, dst));
             seen.remove(connection(src, dst));
             return null;
         }
-        if (length > 0 && d.nextSeq >= 0 && seq != d.nextSeq) {
+        if (!d.position.advance(seq, length, false, fin)) {
             d.endMessage();
         }
-        d.nextSeq = (seq + length + (fin ? 1 : 0)) & 0xffffffffL;
         if (length == 0 && !(fin && d.body == Body.CLOSE)) {
             return null;
         }

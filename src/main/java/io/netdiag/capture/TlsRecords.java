@@ -25,7 +25,7 @@ final class TlsRecords {
     static final String SEGMENT_OF_PDU = "[TCP segment of a reassembled PDU]";
 
     private static final class Direction {
-        long nextSeq = -1;
+        final StreamPosition position = new StreamPosition();
         final ByteArrayOutputStream pending = new ByteArrayOutputStream();
         boolean encrypted;
     }
@@ -46,7 +46,7 @@ final class TlsRecords {
         Direction d = directions.get(src + ">" + dst);
         if (d != null) {
             d.pending.reset();
-            d.nextSeq = -1;
+            d.position.reset();
         }
     }
 
@@ -59,15 +59,14 @@ final class TlsRecords {
         if (syn) {
             d.pending.reset();
             d.encrypted = false;
-            d.nextSeq = (seq + 1) & 0xffffffffL;
+            d.position.advance(seq, 0, true, false);
             tls.remove(connection);
             versions.remove(connection);
             return null;
         }
-        if (length > 0 && d.nextSeq >= 0 && seq != d.nextSeq) {
+        if (!d.position.advance(seq, length, false, fin)) {
             d.pending.reset();
         }
-        d.nextSeq = (seq + length + (fin ? 1 : 0)) & 0xffffffffL;
         if (length == 0) {
             return null;
         }

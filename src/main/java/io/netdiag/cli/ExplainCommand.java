@@ -124,7 +124,12 @@ final class ExplainCommand extends BaseCommand {
                 }
             }
         }
-        return lookups.stream().allMatch(Lookup::found) ? ExitCodes.OK : ExitCodes.NEGATIVE;
+        for (Lookup lookup : lookups) {
+            if (!lookup.found()) {
+                return ExitCodes.NEGATIVE;
+            }
+        }
+        return ExitCodes.OK;
     }
 
     /**
@@ -136,14 +141,42 @@ final class ExplainCommand extends BaseCommand {
         for (String argument : request.arguments()) {
             each.add(classifier.lookup(argument, request.os()));
         }
-        boolean codeMissed = each.stream().anyMatch(l -> !l.found() && l.query().matches("-?\\d+|[A-Z][A-Z0-9_]{2,}"));
-        if (request.arguments().size() > 1 && !codeMissed && !each.stream().allMatch(Lookup::found)) {
+        // loops and a hand-written test rather than streams and a regex: each costs a cold start milliseconds
+        boolean codeMissed = false;
+        boolean allFound = true;
+        for (Lookup l : each) {
+            allFound &= l.found();
+            codeMissed |= !l.found() && looksLikeCode(l.query());
+        }
+        if (request.arguments().size() > 1 && !codeMissed && !allFound) {
             Lookup joined = classifier.lookup(String.join(" ", request.arguments()), request.os());
             if (joined.found()) {
                 return List.of(joined);
             }
         }
         return each;
+    }
+
+    /** A number ({@code -?\\d+}) or an all-caps name of three or more ({@code [A-Z][A-Z0-9_]{2,}}). */
+    static boolean looksLikeCode(String word) {
+        int start = word.startsWith("-") ? 1 : 0;
+        boolean digits = word.length() > start;
+        for (int i = start; i < word.length(); i++) {
+            digits &= word.charAt(i) >= '0' && word.charAt(i) <= '9';
+        }
+        if (digits) {
+            return true;
+        }
+        if (word.length() < 3 || word.charAt(0) < 'A' || word.charAt(0) > 'Z') {
+            return false;
+        }
+        for (int i = 1; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private ExplainRequest request() {

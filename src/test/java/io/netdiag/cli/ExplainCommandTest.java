@@ -17,6 +17,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code netdiag explain} as a user sees it: exact text, exit codes, JSON. */
 class ExplainCommandTest {
     @Test
+    void codesAreNumbersOrCapitalNamesAsTheRegexSaid() {
+        java.util.regex.Pattern code = java.util.regex.Pattern.compile("-?\\d+|[A-Z][A-Z0-9_]{2,}");
+        for (String w : new String[] {"111", "-2", "-", "", "EAGAIN", "EAI_NONAME", "E2BIG", "AB", "Eagain", "icmp",
+                "3/3", "WSAECONNRESET", "_X", "ABC-", "12a", "--1"}) {
+            org.junit.jupiter.api.Assertions.assertEquals(code.matcher(w).matches(), ExplainCommand.looksLikeCode(w), w);
+        }
+    }
+
+    @Test
     void aMacosNumberPrintsTheBlockAndTheLinuxReading() {
         Cli.Result r = Cli.run("explain", "--os", "macos", "35");
         assertEquals(0, r.exitCode(), r::toString);
