@@ -11,10 +11,6 @@ import java.util.Map;
  * {@code [TCP segment of a reassembled PDU]}.
  */
 final class DnsOverTcp {
-    /** What a segment shows: DNS with {@code info}, or (info null) the TCP line marked as part of a message. */
-    record Outcome(String protocol, String info, boolean malformed, java.util.List<PacketSummary.Source> sources) {
-    }
-
     private static final class Direction {
         final StreamPosition position = new StreamPosition();
         final ByteArrayOutputStream pending = new ByteArrayOutputStream();
@@ -43,7 +39,7 @@ final class DnsOverTcp {
     }
 
     /** Follows the payload {@code b[off, end)} of a segment with raw sequence number {@code seq}; null: plain TCP. */
-    Outcome segment(String src, String dst, long seq, boolean syn, boolean fin, byte[] b, int off, int end) {
+    StreamOutcome segment(String src, String dst, long seq, boolean syn, boolean fin, byte[] b, int off, int end) {
         Direction d = directions.computeIfAbsent(src + ">" + dst, k -> new Direction());
         long length = Math.max(0, end - off);
         if (syn) {
@@ -78,8 +74,8 @@ final class DnsOverTcp {
         d.pending.reset();
         d.pending.write(data, pos, data.length - pos);
         if (last == null) {
-            return new Outcome("TCP", null, false, sources);
+            return new StreamOutcome("TCP", null, sources);
         }
-        return new Outcome("DNS", last.text(), !last.complete(), sources);
+        return new StreamOutcome("DNS", last.text(), sources, !last.complete());
     }
 }

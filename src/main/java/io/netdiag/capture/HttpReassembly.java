@@ -21,7 +21,6 @@ import java.util.Set;
  * first line, as tshark's heuristic recognises it.
  */
 final class HttpReassembly {
-    static final String SEGMENT_OF_PDU = " [TCP segment of a reassembled PDU]";
 
     /** tshark 4.0's http.tcp.port range. */
     private static final Set<Integer> HTTP_PORTS = Set.of(80, 1900, 2710, 2869, 3128, 3132, 5985, 8080, 8088, 11371);
@@ -36,20 +35,6 @@ final class HttpReassembly {
             "application/xcap-caps+xml", "application/resource-lists+xml", "application/rls-services+xml",
             "application/reginfo+xml", "application/conference-info+xml", "application/simple-filter+xml",
             "application/watcherinfo+xml", "application/vnd.wv.csp+xml", "text/vnd.wap.wml");
-
-    /**
-     * What one segment shows, or null when HTTP has nothing to say about it (the TCP line stands).
-     *
-     * @param protocol "HTTP", "HTTP/JSON" or "HTTP/XML" when a message ended here, "TCP" for part of one,
-     *                 null when the TCP line stands as it is (text that turned out not to be HTTP)
-     * @param info     the Info text; null means "the TCP line, then {@link #SEGMENT_OF_PDU}"
-     * @param sources  with keepBytes, the reassembled or de-chunked data completed here
-     */
-    record Outcome(String protocol, String info, java.util.List<PacketSummary.Source> sources) {
-        Outcome(String protocol, String info) {
-            this(protocol, info, java.util.List.of());
-        }
-    }
 
     private enum Body { NONE, PROBE, HEAD, LENGTH, CHUNKED, CLOSE }
 
@@ -115,7 +100,7 @@ final class HttpReassembly {
      * Follows one segment's payload {@code b[off, end)}; {@code seq} is the raw sequence number, used to
      * notice a gap (the message in progress is then given up, as tshark cannot finish it either).
      */
-    Outcome segment(String src, String dst, int srcPort, int dstPort, long seq, boolean syn, boolean fin,
+    StreamOutcome segment(String src, String dst, int srcPort, int dstPort, long seq, boolean syn, boolean fin,
                     byte[] b, int off, int end) {
         String key = src + ">" + dst;
         Direction d = directions.computeIfAbsent(key, k -> new Direction());
@@ -123,8 +108,8 @@ final class HttpReassembly {
         if (syn) {
             d.endMessage();
             d.position.advance(seq, 0, true, false);
-            methods.remove(connection(src, dst));
-            seen.remove(connection(src, dst));
+            methods.remove(StreamPosition.connection(src, dst));
+            seen.remove(StreamPosition.connection(src, dst));
             return null;
         }
         if (!d.position.advance(seq, length, false, fin)) {
@@ -148,15 +133,15 @@ final class HttpReassembly {
                 boolean starts = HttpFirstLine.startsLikeHttp(b, pos, end);
                 if (!starts || (lineEnd < 0 && !httpPort)) {
                     if (done.isEmpty() && httpPort && pos == off) {
-                        if (seen.contains(connection(src, dst))) {
-                            return new Outcome("HTTP", "Continuation");
+                        if (seen.contains(StreamPosition.connection(src, dst))) {
+                            return new StreamOutcome("HTTP", "Continuation");
                         }
                         // a new connection: printable text without a line end may still become a request
                         if (lineEnd < 0 && printable(b, pos, end)) {
                             d.body = Body.PROBE;
                             d.head.write(b, pos, end - pos);
                             keep(d, b, pos, end);
-                            return new Outcome("TCP", null);
+                            return new StreamOutcome("TCP", null);
                         }
                     }
                     break;
@@ -171,12 +156,12 @@ final class HttpReassembly {
                 byte[] text = d.head.toByteArray();
                 int lineEnd = lineEnd(text, 0, text.length);
                 if (lineEnd < 0 && printable(b, pos, end)) {
-                    return new Outcome("TCP", null);
+                    return new StreamOutcome("TCP", null);
                 }
                 if (lineEnd < 0 || !HttpFirstLine.startsLikeHttp(text, 0, text.length)) {
                     // not HTTP after all: the segment stays plain TCP, though tshark did reassemble the text
                     d.endMessage();
-                    return keepBytes ? new Outcome(null, null,
+                    return keepBytes ? new StreamOutcome(null, null,
                             java.util.List.of(new PacketSummary.Source("Reassembled TCP", text))) : null;
                 }
                 // the request line is complete: read it again as the start of a message
@@ -198,7 +183,8 @@ final class HttpReassembly {
             int from = pos;
             pos = readBody(d, b, pos, end);
             keep(d, b, from, pos);
-            if (d.body == Body.NONE || messageEnded(d)) {
+            // a chunked body ends as an empty LENGTH one once its last chunk and trailer are read
+            if (d.body == Body.LENGTH && d.remaining == 0) {
                 protocol = complete(d, done);
             }
         }
@@ -209,12 +195,12 @@ final class HttpReassembly {
             if (d.body != Body.NONE && d.firstLine != null) {
                 done.append(d.firstLine);
             }
-            return new Outcome(protocol, done.toString(), sources);
+            return new StreamOutcome(protocol, done.toString(), sources);
         }
         if (d.body == Body.NONE) {
             return null;
         }
-        return new Outcome("TCP", d.firstLineHere && d.firstLine != null ? d.firstLine + SEGMENT_OF_PDU : null);
+        return new StreamOutcome("TCP", d.firstLineHere && d.firstLine != null ? d.firstLine + " " + StreamOutcome.SEGMENT_OF_PDU : null);
     }
 
     private void keep(Direction d, byte[] b, int from, int to) {
@@ -252,13 +238,6 @@ final class HttpReassembly {
         }
         d.endMessage();
         return protocol;
-    }
-
-    private static boolean messageEnded(Direction d) {
-        return switch (d.body) {
-            case LENGTH -> d.remaining == 0;
-            default -> false;
-        };
     }
 
     /** Collects header bytes up to the blank line; then decides how the body is delimited. */
@@ -311,7 +290,7 @@ final class HttpReassembly {
                 }
             }
         }
-        String connection = connection(src, dst);
+        String connection = StreamPosition.connection(src, dst);
         seen.add(connection);
         String first = lines[0];
         boolean response = first.startsWith("HTTP/");
@@ -326,7 +305,8 @@ final class HttpReassembly {
             noBody = contentLength < 0 && !chunked;
         }
         if (noBody || (!chunked && contentLength == 0)) {
-            d.body = Body.NONE;
+            d.body = Body.LENGTH; // an empty body: the message ends with its head
+            d.remaining = 0;
         } else if (chunked) {
             d.body = Body.CHUNKED;
             d.chunked = true;
@@ -335,10 +315,6 @@ final class HttpReassembly {
             d.remaining = contentLength;
         } else {
             d.body = Body.CLOSE;
-        }
-        if (d.body == Body.NONE) {
-            d.body = Body.LENGTH; // an empty body: the message ends with its head
-            d.remaining = 0;
         }
         return pos + used;
     }
@@ -437,10 +413,6 @@ final class HttpReassembly {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static String connection(String a, String b) {
-        return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
     }
 
     private static int lineEnd(byte[] b, int from, int end) {

@@ -22,6 +22,11 @@ final class StreamPosition {
         return follows;
     }
 
+    /** One key for both directions of the connection between endpoints {@code a} and {@code b}. */
+    static String connection(String a, String b) {
+        return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
+    }
+
     /** Forgets the position: the next segment starts the stream afresh. */
     void reset() {
         next = -1;

@@ -192,35 +192,28 @@ final class TcpDecoder {
             }
             return;
         }
+        long rawSeq = Integer.toUnsignedLong(seq);
+        int payloadEnd = Math.min(end, off + Math.max(hlen, 20) + seglen);
+        // DNS owns ports 53 and 5353; elsewhere a connection that starts like TLS is TLS, then HTTP is tried
+        StreamOutcome o;
         if (DnsOverTcp.applies(sport, dport)) {
-            DnsOverTcp.Outcome o = dns.segment(srcKey, dstKey, Integer.toUnsignedLong(seq), syn, fin, b, payload,
-                    Math.min(end, off + Math.max(hlen, 20) + seglen));
-            if (o != null) {
-                d.protocol = o.protocol();
-                d.info = o.info() == null ? d.info + HttpReassembly.SEGMENT_OF_PDU : info.substring(0, prefix) + o.info();
-                o.sources().forEach(s -> d.source(s.name(), s.bytes()));
-                if (o.malformed()) {
-                    d.malformed("DNS");
-                }
+            o = dns.segment(srcKey, dstKey, rawSeq, syn, fin, b, payload, payloadEnd);
+        } else {
+            o = tls.segment(srcKey, dstKey, sport, dport, rawSeq, syn, fin, b, payload, payloadEnd);
+            if (o == null) {
+                o = http.segment(srcKey, dstKey, sport, dport, rawSeq, syn, fin, b, payload, payloadEnd);
             }
+        }
+        if (o == null) {
             return;
         }
-        TlsRecords.Outcome t = tls.segment(srcKey, dstKey, sport, dport, Integer.toUnsignedLong(seq), syn, fin, b, payload,
-                Math.min(end, off + Math.max(hlen, 20) + seglen));
-        if (t != null) {
-            d.protocol = t.protocol();
-            d.info = info.substring(0, prefix) + t.info();
-            t.sources().forEach(s -> d.source(s.name(), s.bytes()));
-            return;
+        if (o.protocol() != null) {
+            d.protocol = o.protocol();
+            d.info = o.info() == null ? d.info + " " + StreamOutcome.SEGMENT_OF_PDU : info.substring(0, prefix) + o.info();
         }
-        HttpReassembly.Outcome o = http.segment(srcKey, dstKey, sport, dport, Integer.toUnsignedLong(seq), syn, fin, b,
-                payload, Math.min(end, off + Math.max(hlen, 20) + seglen));
-        if (o != null) {
-            if (o.protocol() != null) {
-                d.protocol = o.protocol();
-                d.info = o.info() == null ? d.info + HttpReassembly.SEGMENT_OF_PDU : info.substring(0, prefix) + o.info();
-            }
-            o.sources().forEach(s -> d.source(s.name(), s.bytes()));
+        o.sources().forEach(s -> d.source(s.name(), s.bytes()));
+        if (o.malformed()) {
+            d.malformed(o.protocol());
         }
     }
 

@@ -17,12 +17,6 @@ import java.util.Set;
  * Cipher Spec are encrypted: "Encrypted Handshake Message".
  */
 final class TlsRecords {
-    /** What a segment shows: {@code protocol} and {@code info}. */
-    record Outcome(String protocol, String info, java.util.List<PacketSummary.Source> sources) {
-    }
-
-    /** A segment holding only part of a record: TLS leaves tshark's Info column with just this. */
-    static final String SEGMENT_OF_PDU = "[TCP segment of a reassembled PDU]";
 
     private static final class Direction {
         final StreamPosition position = new StreamPosition();
@@ -51,9 +45,9 @@ final class TlsRecords {
     }
 
     /** Follows a segment's payload {@code b[off, end)}; null when the connection is not TLS. */
-    Outcome segment(String src, String dst, int srcPort, int dstPort, long seq, boolean syn, boolean fin,
+    StreamOutcome segment(String src, String dst, int srcPort, int dstPort, long seq, boolean syn, boolean fin,
                     byte[] b, int off, int end) {
-        String connection = src.compareTo(dst) < 0 ? src + "|" + dst : dst + "|" + src;
+        String connection = StreamPosition.connection(src, dst);
         Direction d = directions.computeIfAbsent(src + ">" + dst, k -> new Direction());
         long length = Math.max(0, end - off);
         if (syn) {
@@ -91,7 +85,7 @@ final class TlsRecords {
             if (type < 20 || type > 24 || (recordVersion >> 8) != 3) {
                 // not a record after all: show the rest as TCP and stop following this direction
                 d.pending.reset();
-                return info.isEmpty() ? null : new Outcome(versionName(connection, lastRecordVersion), info.toString(), sources);
+                return info.isEmpty() ? null : new StreamOutcome(versionName(connection, lastRecordVersion), info.toString(), sources);
             }
             if (data.length - pos - 5 < size) {
                 break;
@@ -107,9 +101,10 @@ final class TlsRecords {
         d.pending.reset();
         d.pending.write(data, pos, data.length - pos);
         if (info.isEmpty()) {
-            return new Outcome("TCP", SEGMENT_OF_PDU, sources);
+            // a part of a record: TLS leaves tshark's Info column with just the marker
+            return new StreamOutcome("TCP", StreamOutcome.SEGMENT_OF_PDU, sources);
         }
-        return new Outcome(versionName(connection, lastRecordVersion), info.toString(), sources);
+        return new StreamOutcome(versionName(connection, lastRecordVersion), info.toString(), sources);
     }
 
     private void describe(String connection, Direction d, int type, byte[] b, int off, int end, StringBuilder info) {

@@ -538,9 +538,7 @@ public final class SocketRows {
         StringBuilder b = new StringBuilder();
         if (e.family() == SocketEntry.Family.UNIX) {
             // ss -e shows a UNIX socket's shutdown state only: its inode is already in the address columns
-            if (e.shutdown() >= 0) {
-                b.append(' ').append((e.shutdown() & 1) != 0 ? '-' : '<').append('-').append((e.shutdown() & 2) != 0 ? '-' : '>');
-            }
+            appendShutdown(b, e);
             return b.toString();
         }
         if (e.uid() > 0) {
@@ -559,10 +557,15 @@ public final class SocketRows {
                 && (e.state() == SocketState.LISTEN || e.state() == SocketState.CLOSE)) {
             b.append(" v6only:").append(e.v6only() ? 1 : 0);
         }
+        appendShutdown(b, e);
+        return b.toString();
+    }
+
+    /** ss's shutdown mark: {@code <->} open, {@code -->} receiving shut down, {@code <--} sending, {@code ---} both. */
+    private static void appendShutdown(StringBuilder b, SocketEntry e) {
         if (e.shutdown() >= 0) {
             b.append(' ').append((e.shutdown() & 1) != 0 ? '-' : '<').append('-').append((e.shutdown() & 2) != 0 ? '-' : '>');
         }
-        return b.toString();
     }
 
     /** The -i line: skmem, then tcp_info in ss's order and units (times in ms, rates in bits/s). */
