@@ -410,6 +410,22 @@ public final class Netlink implements AutoCloseable {
         return (length + 3) & ~3;
     }
 
+    /**
+     * Walks the attributes (struct rtattr: u16 length, u16 type, data) of a {@code length}-byte message at
+     * {@code at}: the offset of the attribute after the one at {@code offset}, or -1 when no whole attribute
+     * stands at {@code offset}. Its type is the u16 at {@code at + offset + 2}, its data follows at + 4.
+     */
+    public static int nextAttribute(byte[] m, int at, int offset, int length) {
+        if (offset + 4 > length) {
+            return -1;
+        }
+        int len = NativeBytes.u16(m, at + offset);
+        if (len < 4 || offset + len > length) {
+            return -1;
+        }
+        return offset + align(len);
+    }
+
     @Override
     public void close() {
         try {

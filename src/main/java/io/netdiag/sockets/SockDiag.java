@@ -151,17 +151,10 @@ final class SockDiag implements AutoCloseable {
     /** The INET_DIAG_SKV6ONLY attribute of an inet_diag message; false when absent, as {@link #decodeInet} reads it. */
     private static boolean v6only(byte[] m, int at, int length) {
         boolean v6only = false;
-        int offset = 72;
-        while (offset + 4 <= length) {
-            int len = NativeBytes.u16(m, at + offset);
-            int type = NativeBytes.u16(m, at + offset + 2);
-            if (len < 4 || offset + len > length) {
-                break;
-            }
-            if (type == INET_DIAG_SKV6ONLY) {
+        for (int offset = 72, next; (next = Netlink.nextAttribute(m, at, offset, length)) >= 0; offset = next) {
+            if (NativeBytes.u16(m, at + offset + 2) == INET_DIAG_SKV6ONLY) {
                 v6only = m[at + offset + 4] != 0;
             }
-            offset += Netlink.align(len);
         }
         return v6only;
     }
@@ -323,15 +316,10 @@ final class SockDiag implements AutoCloseable {
         String congestion = null;
         TcpInfo tcpInfo = null;
         SocketMemory memory = null;
-        int offset = 72;
-        while (offset + 4 <= length) {
-            int len = NativeBytes.u16(m, at + offset);
+        for (int offset = 72, next; (next = Netlink.nextAttribute(m, at, offset, length)) >= 0; offset = next) {
             int type = NativeBytes.u16(m, at + offset + 2);
-            if (len < 4 || offset + len > length) {
-                break;
-            }
             int data = at + offset + 4;
-            int size = len - 4;
+            int size = NativeBytes.u16(m, at + offset) - 4;
             switch (type) {
                 case INET_DIAG_INFO -> {
                     if (netid == Netid.TCP) {
@@ -346,7 +334,6 @@ final class SockDiag implements AutoCloseable {
                 default -> {
                 }
             }
-            offset += Netlink.align(len);
         }
         return new SocketEntry(v4 ? SocketEntry.Family.INET : SocketEntry.Family.INET6, netid, state, rqueue, wqueue,
                 new Endpoint(src, sport), new Endpoint(dst, dport), inode, uid, cookie, v6only, shutdown, congestion,
@@ -366,15 +353,10 @@ final class SockDiag implements AutoCloseable {
         int uid = -1;
         int shutdown = -1;
         SocketMemory memory = null;
-        int offset = 16;
-        while (offset + 4 <= length) {
-            int len = NativeBytes.u16(m, at + offset);
+        for (int offset = 16, next; (next = Netlink.nextAttribute(m, at, offset, length)) >= 0; offset = next) {
             int type = NativeBytes.u16(m, at + offset + 2);
-            if (len < 4 || offset + len > length) {
-                break;
-            }
             int data = at + offset + 4;
-            int size = len - 4;
+            int size = NativeBytes.u16(m, at + offset) - 4;
             switch (type) {
                 case UNIX_DIAG_NAME -> name = unixName(m, data, size);
                 case UNIX_DIAG_PEER -> peer = NativeBytes.u32(m, data);
@@ -388,7 +370,6 @@ final class SockDiag implements AutoCloseable {
                 default -> {
                 }
             }
-            offset += Netlink.align(len);
         }
         return new SocketEntry(SocketEntry.Family.UNIX, netid, state, rqueue, wqueue, new Endpoint(name, inode),
                 new Endpoint("*", peer), inode, uid, cookie, false, shutdown, null, Optional.empty(),
