@@ -1,5 +1,7 @@
 package io.netdiag.ping;
 
+import io.netdiag.os.NativeBytes;
+
 /**
  * ICMP echo requests and replies on the wire (RFC 792, RFC 4443), and the quoted probe inside ICMP
  * errors. Decoding follows the bytes in order and returns null for anything too short to be ours,
@@ -149,8 +151,8 @@ public final class EchoCodec {
         if (packet.length - offset < 8) {
             return null;
         }
-        return new Echo(packet[offset] & 0xff, packet[offset + 1] & 0xff, u16(packet, offset + 4), u16(packet, offset + 6),
-                packet.length - offset);
+        return new Echo(packet[offset] & 0xff, packet[offset + 1] & 0xff, NativeBytes.be16(packet, offset + 4),
+                NativeBytes.be16(packet, offset + 6), packet.length - offset);
     }
 
     /**
@@ -165,7 +167,7 @@ public final class EchoCodec {
         }
         int type = p[offset] & 0xff;
         int code = p[offset + 1] & 0xff;
-        long word = ((long) u16(p, offset + 4) << 16) | u16(p, offset + 6);
+        long word = ((long) NativeBytes.be16(p, offset + 4) << 16) | NativeBytes.be16(p, offset + 6);
         int inner = offset + 8;
         if (!v6) {
             if (!IcmpTexts.isError(false, type) || p.length - inner < 20) {
@@ -206,9 +208,5 @@ public final class EchoCodec {
         }
         long info = type == 2 || type == 4 ? word : 0;
         return new QuotedError(type, code, info, e.identifier(), e.sequence(), dst);
-    }
-
-    static int u16(byte[] p, int at) {
-        return ((p[at] & 0xff) << 8) | (p[at + 1] & 0xff);
     }
 }
