@@ -52,6 +52,8 @@ public final class PcapLibrary {
      * file, or empty when none was found (pcap4j's own search is then the last resort).
      */
     public static synchronized Optional<Path> configure() {
+        // JNA may leave its extracted native library to File.deleteOnExit, which runs from a shutdown hook
+        io.netdiag.os.ProcessExit.hooksRegistered();
         Optional<Path> path = locate();
         path.ifPresent(p -> System.setProperty(PCAP4J_PROPERTY, p.toString()));
         return path;

@@ -20,11 +20,13 @@ public final class AotTraining {
     /** The workload for one cache, named by {@code args[0]}: a subcommand, or "netdiag" for everything else. */
     public static void main(String[] args) {
         for (String[] run : workload(args.length > 0 ? args[0] : "netdiag")) {
-            PrintWriter sink = new PrintWriter(new StringWriter());
-            Main.run(sink, sink, run);
+            // standard output as Main.main makes it, so that the byte-stream paths (sockets) are trained too
+            PrintWriter out = new ProcessOutput(java.io.OutputStream.nullOutputStream());
+            PrintWriter err = new PrintWriter(new StringWriter());
+            Main.run(out, err, run);
         }
-        // Main exits through System.exit, whose exit logging (JDK 21+) loads the System.Logger classes.
-        System.exit(0);
+        // Main.main ends the same way (System.exit, and its logging classes, where a shutdown hook needs it)
+        io.netdiag.os.ProcessExit.exit(0);
     }
 
     static String[][] workload(String cache) {

@@ -140,6 +140,7 @@ final class CaptureCommand extends BaseCommand {
             err().flush();
             Runtime.getRuntime().halt(ExitCodes.OK);
         }, "netdiag-capture-stop");
+        io.netdiag.os.ProcessExit.hooksRegistered();
         Runtime.getRuntime().addShutdownHook(hook);
         Findings findings = new Findings(conversations);
         try {

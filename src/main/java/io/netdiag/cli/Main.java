@@ -7,6 +7,22 @@ import java.nio.charset.StandardCharsets;
 
 /** netdiag's entry point: builds the command line, runs it, and exits with its code. */
 public final class Main {
+    /*
+     * Two of picocli's own switches, set unless the caller set them. picocli registers converters for java.sql
+     * and java.time types through reflection whenever it builds a command line, loading and initialising those
+     * classes (java.time's formatters among them): ~4 ms of every start. No netdiag option has such a type
+     * (durations are parsed by netdiag itself). And it looks for Groovy's Closure class, which a miss makes
+     * the class loader open and index the jar for (~2 ms); netdiag has no Groovy.
+     */
+    static {
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");
+        }
+        if (System.getProperty("picocli.disable.closures") == null) {
+            System.setProperty("picocli.disable.closures", "true");
+        }
+    }
+
     private Main() {
     }
 
@@ -19,7 +35,7 @@ public final class Main {
         int code = run(out, err, args);
         out.flush();
         err.flush();
-        System.exit(code);
+        io.netdiag.os.ProcessExit.exit(code); // after the flushes above
     }
 
     /** Runs one command line with the given writers and returns its exit code; never exits the JVM. */

@@ -28,6 +28,7 @@ final class ShellCommand extends BaseCommand {
 
     @Override
     int execute() throws Exception {
+        io.netdiag.os.ProcessExit.hooksRegistered(); // JLine restores the terminal from a shutdown hook
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             return loop(terminal, Path.of(System.getProperty("user.home"), ".netdiag_history"));
         }

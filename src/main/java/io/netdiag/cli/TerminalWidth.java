@@ -13,6 +13,7 @@ final class TerminalWidth {
         }
         try {
             if (terminal == null) {
+                io.netdiag.os.ProcessExit.hooksRegistered(); // JLine restores the terminal from a shutdown hook
                 terminal = org.jline.terminal.TerminalBuilder.builder().system(true).dumb(true).build();
             }
             int width = terminal.getWidth();

@@ -51,6 +51,9 @@ public final class WatchView {
         long totalOpened = 0;
         long totalClosed = 0;
         AtomicBoolean stop = new AtomicBoolean();
+        if (terminal && !json) {
+            io.netdiag.os.ProcessExit.hooksRegistered(); // JLine restores the terminal from a shutdown hook
+        }
         Terminal term = terminal && !json ? TerminalBuilder.builder().system(true).build() : null;
         Display display = null;
         if (term != null) {
