@@ -40,7 +40,11 @@ public final class Main {
 
     /** Runs one command line with the given writers and returns its exit code; never exits the JVM. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = commandLine(out, err, Subcommands.requested(args));
+        String subcommand = Subcommands.requested(args);
+        if ("sockets".equals(subcommand)) {
+            io.netdiag.sockets.SocketInventory.prepareInBackground(); // overlaps parsing the command line
+        }
+        CommandLine commandLine = commandLine(out, err, subcommand);
         int code = commandLine.execute(args);
         out.flush();
         err.flush();

@@ -37,6 +37,13 @@ public final class NativeBytes {
         return LITTLE ? lo | hi << 32 : lo << 32 | hi;
     }
 
+    /** Writes a 32-bit field in the machine's byte order (the writing side of {@link #s32}). */
+    public static void putS32(byte[] b, int at, int value) {
+        for (int i = 0; i < 4; i++) {
+            b[at + i] = (byte) (LITTLE ? value >>> (8 * i) : value >>> (24 - 8 * i));
+        }
+    }
+
     /** A network-order (big-endian) 16-bit field such as a port. */
     public static int be16(byte[] b, int at) {
         return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);

@@ -35,6 +35,8 @@ public final class Netlink implements AutoCloseable {
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment buffer = arena.allocate(RECEIVE_BUFFER, 8);
     private final byte[] heap = new byte[RECEIVE_BUFFER];
+    /** {@link #heap} as a segment: a segment-to-segment copy, unlike one into an array, spins no class on first use. */
+    private final MemorySegment heapView = MemorySegment.ofArray(heap);
     private final String protocolName;
     private int sequence = (int) (System.nanoTime() & 0x7fffffff);
 
@@ -126,6 +128,19 @@ public final class Netlink implements AutoCloseable {
             return (int) syscall(3, state, fd, 0, 0);
         }
         return (int) ByName.CLOSE.invokeExact(state, fd);
+    }
+
+    /**
+     * Links the system calls a dump makes and calls them once (close(-1), which fails with EBADF), so that a
+     * command can do it on another thread while it parses its command line: in a cold JVM linking costs ~20 ms
+     * of generated classes, the largest fixed cost of a listing. Harmless when it runs twice or not at all.
+     */
+    public static void prepare() {
+        try (Arena local = Arena.ofConfined()) {
+            int ignored = closeCall(local.allocate(Calls.CAPTURE), -1);
+        } catch (Throwable t) {
+            // linking failed: the real call reports it
+        }
     }
 
     private final MemorySegment errno = arena.allocate(Calls.CAPTURE);
@@ -233,31 +248,20 @@ public final class Netlink implements AutoCloseable {
         return offset + align(len);
     }
 
-    /** True when a batch holds the message that ends dump {@code seq} (DONE or ERROR), or is malformed. */
-    private static boolean ends(byte[] batch, int total, int seq) {
-        int offset = 0;
-        while (offset + HEADER <= total) {
-            int len = NativeBytes.s32(batch, offset);
-            if (len < HEADER || offset + len > total) {
-                return true;
-            }
-            int msgType = NativeBytes.u16(batch, offset + 4);
-            if (NativeBytes.s32(batch, offset + 8) == seq && (msgType == NLMSG_DONE || msgType == NLMSG_ERROR)) {
-                return true;
-            }
-            offset += align(len);
-        }
-        return false;
-    }
-
     /**
      * A dump that runs on its own netlink socket and thread while the caller decodes: the thread receives
-     * batches (the kernel does its dump work inside those recv calls) and queues copies of them, at most
-     * {@link #QUEUED} at a time, so that memory stays flat however large the table; {@link #drain} hands their
-     * messages to the caller in order. Several dumps can run at once (one socket holds one dump at a time).
+     * batches (the kernel does its dump work inside those recv calls) and queues copies of them in chunks, at
+     * most {@link #QUEUED} chunks at a time, so that memory stays flat however large the table; {@link #drain}
+     * hands their messages to the caller in order. Several dumps can run at once (one socket holds one dump at a time).
      */
     public static final class Dump implements AutoCloseable {
         private static final int QUEUED = 16;
+        /**
+         * Batches are handed to the decoding thread in chunks of up to this many bytes (about eight recv calls'
+         * worth): each hand-over may wake that thread, which on a small machine costs the reader more than the
+         * copy. A small dump is one chunk.
+         */
+        private static final int CHUNK = 256 * 1024;
         private static final Object END = new Object();
 
         private final java.util.concurrent.ArrayBlockingQueue<Object> batches = new java.util.concurrent.ArrayBlockingQueue<>(QUEUED);
@@ -278,13 +282,22 @@ public final class Netlink implements AutoCloseable {
             try (Netlink netlink = Netlink.open(protocol, protocolName)) {
                 int s = netlink.send(type, (short) (NLM_F_REQUEST | NLM_F_DUMP), request, operation);
                 seq = s;
+                MemorySegment chunk = netlink.arena.allocate(CHUNK, 8);
+                int used = 0;
                 while (!cancelled) {
-                    int total = netlink.receive(operation);
-                    if (total == 0) {
-                        break;
+                    int total = netlink.receiveInto(chunk, used, operation);
+                    boolean end = total == 0 || endsDump(chunk, used, total, s);
+                    used += total;
+                    if (end || used + RECEIVE_BUFFER > CHUNK) {
+                        byte[] batch = new byte[used];
+                        MemorySegment.copy(chunk, 0, MemorySegment.ofArray(batch), 0, used);
+                        boolean ok = put(batch);
+                        used = 0;
+                        if (!ok) {
+                            break;
+                        }
                     }
-                    byte[] batch = java.util.Arrays.copyOf(netlink.heap, total);
-                    if (!put(batch) || ends(batch, total, s)) {
+                    if (end) {
                         break;
                     }
                 }
@@ -292,6 +305,25 @@ public final class Netlink implements AutoCloseable {
                 last = e;
             }
             put(last);
+        }
+
+        /**
+         * True when the batch of {@code length} bytes at {@code at} of {@code chunk} ends dump {@code seq}: it starts
+         * with the request's NLMSG_ERROR (a dump refused at once), or it ends with NLMSG_DONE, which the kernel always
+         * appends as the last message of the last batch (netlink_dump_done in net/netlink/af_netlink.c), 20 bytes long
+         * on a socket without NETLINK_EXT_ACK. Looking at two places instead of walking every message keeps the reader
+         * thread, on which a dump's pace depends, in the kernel. {@link #drain} checks every message anyway.
+         */
+        private static boolean endsDump(MemorySegment chunk, int at, int length, int seq) {
+            if (length < HEADER) {
+                return true; // malformed: the kernel never sends this
+            }
+            if (chunk.get(JAVA_SHORT_UNALIGNED, at + 4) == NLMSG_ERROR && chunk.get(JAVA_INT_UNALIGNED, at + 8) == seq) {
+                return true;
+            }
+            int done = at + length - (HEADER + 4);
+            return length >= HEADER + 4 && chunk.get(JAVA_INT_UNALIGNED, done) == HEADER + 4
+                    && chunk.get(JAVA_SHORT_UNALIGNED, done + 4) == NLMSG_DONE && chunk.get(JAVA_INT_UNALIGNED, done + 8) == seq;
         }
 
         private boolean put(Object item) {
@@ -317,18 +349,20 @@ public final class Netlink implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while reading " + operation, e);
                 }
-                switch (item) {
-                    case byte[] batch -> {
-                        if (deliver(batch, batch.length, seq, false, operation, handler)) {
-                            return;
-                        }
+                // an instanceof chain rather than a pattern switch: the switch's bootstrap generates a class at
+                // run time (~2 ms in a cold JVM), which no AOT cache keeps
+                if (item instanceof byte[] batch) {
+                    if (deliver(batch, batch.length, seq, false, operation, handler)) {
+                        return;
                     }
-                    case ErrnoException e -> throw new ErrnoException(e.operation(), e.errno());
-                    case RuntimeException e -> throw e;
-                    case Error e -> throw e;
-                    default -> {
-                        return; // END: the socket had nothing more
-                    }
+                } else if (item instanceof ErrnoException e) {
+                    throw new ErrnoException(e.operation(), e.errno());
+                } else if (item instanceof RuntimeException e) {
+                    throw e;
+                } else if (item instanceof Error e) {
+                    throw e;
+                } else {
+                    return; // END: the socket had nothing more
                 }
             }
         }
@@ -339,7 +373,9 @@ public final class Netlink implements AutoCloseable {
             cancelled = true;
             batches.clear();
             try {
-                reader.join();
+                // the reader stops at the batch that ends the dump; the bound only guards against a kernel
+                // that ended one differently, which would leave the (daemon) reader waiting in recv
+                reader.join(1000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -385,23 +421,31 @@ public final class Netlink implements AutoCloseable {
 
     /** Receives one batch into {@link #heap}; returns its length (0: the socket has nothing more). */
     private int receive(String operation) throws ErrnoException {
+        int total = receiveInto(buffer, 0, operation);
+        MemorySegment.copy(buffer, 0, heapView, 0, total);
+        return total;
+    }
+
+    /**
+     * Receives one batch into {@code target} at {@code at} (room for {@link #RECEIVE_BUFFER} bytes needed); returns
+     * its length (0: the socket has nothing more).
+     */
+    private int receiveInto(MemorySegment target, int at, String operation) throws ErrnoException {
+        MemorySegment slice = target.asSlice(at, RECEIVE_BUFFER);
         while (true) {
             long received;
             try {
-                received = recvCall(errno, fd, buffer);
+                received = recvCall(errno, fd, slice);
             } catch (Throwable t) {
                 throw new IllegalStateException(t);
             }
-            if (received < 0) {
-                int e = Libc.errnoOf(errno);
-                if (e == 4) { // EINTR
-                    continue;
-                }
+            if (received >= 0) {
+                return (int) received;
+            }
+            int e = Libc.errnoOf(errno);
+            if (e != 4) { // EINTR: again
                 throw new ErrnoException("recv(" + protocolName + ", " + operation + ")", e);
             }
-            int total = (int) received;
-            MemorySegment.copy(buffer, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, heap, 0, total);
-            return total;
         }
     }
 

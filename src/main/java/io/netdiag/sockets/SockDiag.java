@@ -197,31 +197,32 @@ final class SockDiag implements AutoCloseable {
         };
         // struct inet_diag_req_v2: family u8, protocol u8, ext u8, pad u8 (raw: the raw protocol), states u32,
         // struct inet_diag_sockid (48 bytes, zero = any)
-        MemorySegment req = MemorySegment.ofArray(new byte[56]);
-        req.set(JAVA_BYTE, 0, (byte) family);
-        req.set(JAVA_BYTE, 1, (byte) protocol);
+        // built as plain bytes: a MemorySegment's toArray costs a cold JVM a generated class (~3 ms)
+        byte[] req = new byte[56];
+        req[0] = (byte) family;
+        req[1] = (byte) protocol;
         int ext = 0;
         if (info) {
             ext |= 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) | 1 << (INET_DIAG_SKMEMINFO - 1);
         }
-        req.set(JAVA_BYTE, 2, (byte) ext);
+        req[2] = (byte) ext;
         // pad (sdiag_raw_protocol for raw) stays 0 in a dump, as ss sends it: the kernel only compares it
         // when looking up one socket
-        req.set(JAVA_INT_UNALIGNED, 4, stateBits);
-        return req.toArray(JAVA_BYTE);
+        NativeBytes.putS32(req, 4, stateBits);
+        return req;
     }
 
     private static byte[] unixRequest(int stateBits, boolean info) {
         // struct unix_diag_req: family u8, protocol u8, pad u16, states u32, ino u32, show u32, cookie u32[2]
-        MemorySegment req = MemorySegment.ofArray(new byte[24]);
-        req.set(JAVA_BYTE, 0, (byte) Libc.AF_UNIX);
-        req.set(JAVA_INT_UNALIGNED, 4, stateBits);
+        byte[] req = new byte[24];
+        req[0] = (byte) Libc.AF_UNIX;
+        NativeBytes.putS32(req, 4, stateBits);
         int show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
         if (info) {
             show |= UDIAG_SHOW_MEMINFO;
         }
-        req.set(JAVA_INT_UNALIGNED, 12, show);
-        return req.toArray(JAVA_BYTE);
+        NativeBytes.putS32(req, 12, show);
+        return req;
     }
 
     /**

@@ -3,7 +3,6 @@ package io.netdiag.sockets;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -278,23 +277,48 @@ public final class SocketRows {
      * {@link #print(PrintWriter)}, which encodes every char again. Flushes {@code out}.
      */
     public void print(OutputStream out) throws IOException {
-        try {
-            lay((buffer, length) -> {
+        StreamChunks sink = new StreamChunks(out);
+        lay(sink);
+        if (sink.failure != null) {
+            throw sink.failure;
+        }
+        out.flush();
+    }
+
+    /**
+     * Writes chunks to a byte stream, keeping the first failure. A named class rather than a lambda: a lambda
+     * the AOT training never ran (it prints to a StringWriter) is generated at run time, ~1 ms in a cold JVM.
+     */
+    private static final class StreamChunks implements Chunks {
+        private final OutputStream out;
+        private IOException failure;
+
+        StreamChunks(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(byte[] buffer, int length) {
+            if (failure == null) {
                 try {
                     out.write(buffer, 0, length);
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    failure = e;
                 }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+            }
         }
-        out.flush();
     }
 
     private interface Chunks {
         void write(byte[] buffer, int length);
     }
+
+    /**
+     * From this many rows on, a second thread lays out the second half of the listing while this one lays out
+     * and writes the first: with the dump over, the machine's other core is idle, and the layout of 40,000 rows
+     * takes several milliseconds.
+     */
+    private static final int PARALLEL_ROWS = 8192;
 
     /** Lays the listing out into a reused buffer, handing it to {@code sink} whenever it is nearly full. */
     private void lay(Chunks sink) {
@@ -305,12 +329,75 @@ public final class SocketRows {
             System.arraycopy(head, 0, out.buffer, 0, head.length);
             out.at = head.length;
         }
+        int split = count >= PARALLEL_ROWS && Runtime.getRuntime().availableProcessors() > 1 ? count / 2 : count;
+        SecondHalf second = new SecondHalf(split); // empty, and no thread, for a short listing
+        second.start();
+        lines(out, 0, split);
+        sink.write(out.buffer, out.at);
+        second.writeTo(sink);
+    }
+
+    /** Lays out rows {@code from} to {@code to} at the end of {@code out}. */
+    private void lines(Output out, int from, int to) {
         // the loop only calls: a loop run once stays interpreted for all 40,000 rows of a listing, while line(),
         // called per row, is compiled after a few hundred
-        for (int r = 0; r < count; r++) {
+        for (int r = from; r < to; r++) {
             line(out, r);
         }
-        sink.write(out.buffer, out.at);
+    }
+
+    /** Rows from {@code from} to the end, laid out by a thread of their own into chunks kept until written. */
+    private final class SecondHalf implements Runnable, Chunks {
+        private final int from;
+        private final List<byte[]> chunks = new ArrayList<>();
+        private Thread thread;
+        private RuntimeException failure;
+
+        SecondHalf(int from) {
+            this.from = from;
+        }
+
+        void start() {
+            if (from < count) {
+                thread = new Thread(this, "netdiag-layout");
+                thread.setDaemon(true);
+                thread.start();
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                Output out = new Output(this);
+                lines(out, from, count);
+                write(out.buffer, out.at);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+
+        @Override
+        public void write(byte[] buffer, int length) {
+            chunks.add(Arrays.copyOf(buffer, length));
+        }
+
+        void writeTo(Chunks sink) {
+            if (thread == null) {
+                return;
+            }
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while laying out the listing", e);
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            for (byte[] chunk : chunks) {
+                sink.write(chunk, chunk.length);
+            }
+        }
     }
 
     /** The output buffer of one {@link #lay}: where the next line goes, flushed to the sink when nearly full. */
