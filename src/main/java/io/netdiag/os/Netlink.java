@@ -286,7 +286,8 @@ public final class Netlink implements AutoCloseable {
                 int used = 0;
                 while (!cancelled) {
                     int total = netlink.receiveInto(chunk, used, operation);
-                    boolean end = total == 0 || endsDump(chunk, used, total, s);
+                    boolean end = total == 0 || endsDump(chunk, used, total, s)
+                            || total < FULL_BATCH && walkEnds(chunk, used, total, s);
                     used += total;
                     if (end || used + RECEIVE_BUFFER > CHUNK) {
                         byte[] batch = new byte[used];
@@ -324,6 +325,31 @@ public final class Netlink implements AutoCloseable {
             int done = at + length - (HEADER + 4);
             return length >= HEADER + 4 && chunk.get(JAVA_INT_UNALIGNED, done) == HEADER + 4
                     && chunk.get(JAVA_SHORT_UNALIGNED, done + 4) == NLMSG_DONE && chunk.get(JAVA_INT_UNALIGNED, done + 8) == seq;
+        }
+
+        /**
+         * The kernel fills every batch of a dump to about 32 KiB (the message that does not fit opens the next
+         * one), except the last ones. A batch smaller than this is walked message by message as well, so that a
+         * dump whose end {@link #endsDump} did not recognise (a kernel that adds extended-ack attributes to
+         * NLMSG_DONE, say) still ends instead of leaving the reader waiting for a batch that never comes.
+         */
+        private static final int FULL_BATCH = 30 * 1024;
+
+        /** True when a message of the batch at {@code at} ends dump {@code seq} (DONE or ERROR), or is malformed. */
+        private static boolean walkEnds(MemorySegment chunk, int at, int length, int seq) {
+            int offset = 0;
+            while (offset + HEADER <= length) {
+                int len = chunk.get(JAVA_INT_UNALIGNED, at + offset);
+                if (len < HEADER || offset + len > length) {
+                    return true;
+                }
+                short type = chunk.get(JAVA_SHORT_UNALIGNED, at + offset + 4);
+                if (chunk.get(JAVA_INT_UNALIGNED, at + offset + 8) == seq && (type == NLMSG_DONE || type == NLMSG_ERROR)) {
+                    return true;
+                }
+                offset += align(len);
+            }
+            return false;
         }
 
         private boolean put(Object item) {

@@ -112,6 +112,39 @@ class SocketRowsTest {
         assertEquals(5, rows.size());
     }
 
+    /**
+     * From 8,192 rows a second thread lays out the second half: the bytes must be those of the one-row-at-a-time
+     * path ({@link SocketRows#lines}), in the order the rows were added, header first, with the widest cell
+     * (here the last row's) setting its column for both halves.
+     */
+    @Test
+    void aLongListingLaidOutByTwoThreadsIsTheSameTextInTheSameOrder() throws Exception {
+        SocketRows rows = new SocketRows(new SocketRows.Layout(false, true, false, false, true, null));
+        byte[] loopback = "127.0.0.1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] wide = "[2001:db8::1234:5678]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int n = 20_001;
+        for (int i = 0; i < n; i++) {
+            rows.addInet(Netid.TCP, i % 7 == 0 ? SocketState.LISTEN : SocketState.ESTABLISHED, i % 3, i % 11 * 1000,
+                    loopback, 1024 + i, i == n - 1 ? wide : loopback, i % 5 == 0 ? 0 : 40_000 + i);
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        rows.print(bytes);
+        String printed = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(String.join("\n", rows.lines(false)) + "\n", printed);
+        String[] lines = printed.split("\n");
+        assertEquals(n + 1, lines.length);
+        assertEquals("ESTAB 1 1000 127.0.0.1:1025 127.0.0.1:40001", String.join(" ", lines[2].split(" +")));
+        assertEquals("ESTAB 2 2000 127.0.0.1:21024 [2001:db8::1234:5678]:*", String.join(" ", lines[n].split(" +")));
+        // addresses are right-aligned against their port: one column for the colon, in both halves
+        int colon = lines[1].indexOf(':');
+        for (int i = 1; i <= n; i++) {
+            assertEquals(colon, lines[i].indexOf(':'), "line " + i);
+        }
+        StringWriter text = new StringWriter();
+        rows.print(new PrintWriter(text));
+        assertEquals(printed, text.toString());
+    }
+
     @Test
     void timesAndRatesLikeSs() {
         assertEquals("0.022", SocketRows.ms(22));
