@@ -61,7 +61,7 @@ final class SocketsCommand extends BaseCommand {
         return Declare.command(this, "sockets")
                 .header("List sockets with their queues and owners, and find the stuck ones.")
                 .description(
-                        "Lists TCP, UDP, raw and UNIX sockets with state, Recv-Q, Send-Q, local and peer address and "
+                        "Lists TCP, UDP, raw, UNIX and netlink sockets with state, Recv-Q, Send-Q, local and peer address and "
                                 + "(with -p) the owning process, the way ss(8) prints them, read through netlink sock_diag as "
                                 + "ss reads them (with a /proc/net fallback when netlink is refused).",
                         "",

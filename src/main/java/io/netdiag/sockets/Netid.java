@@ -9,7 +9,8 @@ public enum Netid {
     RAW("raw"),
     UNIX_STREAM("u_str"),
     UNIX_DGRAM("u_dgr"),
-    UNIX_SEQPACKET("u_seq");
+    UNIX_SEQPACKET("u_seq"),
+    NETLINK("nl");
 
     private final String ssName;
 
@@ -17,7 +18,7 @@ public enum Netid {
         this.ssName = ssName;
     }
 
-    /** The name ss prints: tcp, udp, raw, u_str, u_dgr, u_seq. */
+    /** The name ss prints: tcp, udp, raw, u_str, u_dgr, u_seq, nl. */
     public String ssName() {
         return ssName;
     }

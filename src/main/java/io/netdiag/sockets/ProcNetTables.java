@@ -40,13 +40,28 @@ final class ProcNetTables {
             case UDP -> "udp";
             default -> "raw";
         } + (v6 ? "6" : "");
+        rows(name, line -> parseInet(netid, v6, line), sink);
+    }
+
+    void unix(Consumer<SocketEntry> sink) throws IOException {
+        rows("unix", ProcNetTables::parseUnix, sink);
+    }
+
+    /** Reads /proc/net/netlink; it has no peers, so every socket shows as unconnected. */
+    void netlink(Consumer<SocketEntry> sink) throws IOException {
+        rows("netlink", ProcNetTables::parseNetlink, sink);
+    }
+
+    /** Hands every row of /proc/net/{@code name} after its header that {@code parse} makes sense of to {@code sink}. */
+    private void rows(String name, java.util.function.Function<String, SocketEntry> parse, Consumer<SocketEntry> sink)
+            throws IOException {
         try (BufferedReader in = open(name)) {
             if (in == null) {
                 return;
             }
             in.readLine(); // header
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                SocketEntry e = parseInet(netid, v6, line);
+                SocketEntry e = parse.apply(line);
                 if (e != null) {
                     sink.accept(e);
                 }
@@ -54,18 +69,21 @@ final class ProcNetTables {
         }
     }
 
-    void unix(Consumer<SocketEntry> sink) throws IOException {
-        try (BufferedReader in = open("unix")) {
-            if (in == null) {
-                return;
-            }
-            in.readLine();
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                SocketEntry e = parseUnix(line);
-                if (e != null) {
-                    sink.accept(e);
-                }
-            }
+    /**
+     * {@code sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode}: protocol, port id (unsigned here, signed as ss and
+     * sock_diag show it), groups in hex, memory in bytes.
+     */
+    static SocketEntry parseNetlink(String line) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length < 10) {
+            return null;
+        }
+        try {
+            return new SocketEntry(SocketEntry.Family.NETLINK, Netid.NETLINK, SocketState.CLOSE, Long.parseLong(f[4]),
+                    Long.parseLong(f[5]), new Endpoint(f[1], (int) Long.parseLong(f[2])), new Endpoint("*", -1), Long.parseLong(f[9]),
+                    -1, Long.parseLong(f[3], 16), false, -1, null, Optional.empty(), Optional.empty(), List.of(), null, 0);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

@@ -109,6 +109,9 @@ public final class QueueDiagnosis {
             }
             SocketEntry first = history.getFirst();
             SocketEntry now = history.getLast();
+            if (now.family() == SocketEntry.Family.NETLINK && now.local().port() == 0) {
+                continue; // the kernel's end of a netlink protocol: requests in flight, not an application's queue
+            }
             List<Long> recv = history.stream().map(SocketEntry::recvQ).toList();
             List<Long> send = history.stream().map(SocketEntry::sendQ).toList();
             String kind = null;

@@ -47,6 +47,14 @@ final class SockDiag implements AutoCloseable {
     private static final int UNIX_DIAG_SHUTDOWN = 6;
     private static final int UNIX_DIAG_UID = 7;
 
+    // netlink_diag (include/uapi/linux/netlink_diag.h)
+    private static final int NDIAG_PROTO_ALL = 255;
+    private static final int NDIAG_SHOW_MEMINFO = 0x1;
+    private static final int NDIAG_SHOW_GROUPS = 0x2;
+    private static final int NETLINK_DIAG_MEMINFO = 0;
+    private static final int NETLINK_DIAG_GROUPS = 1;
+    private static final int NETLINK_CONNECTED = 1;
+
 
     private final Netlink netlink;
 
@@ -75,6 +83,17 @@ final class SockDiag implements AutoCloseable {
                 unixRequest(stateBits, info), "SOCK_DIAG_BY_FAMILY AF_UNIX"), null);
     }
 
+    /** As {@link #startInet} for netlink sockets, every protocol (netlink_diag, as {@code ss -a} asks for them). */
+    static Pending startNetlink() {
+        // struct netlink_diag_req: family u8, protocol u8, pad u16, ino u32, show u32, cookie u32[2]
+        byte[] req = new byte[24];
+        req[0] = (byte) Libc.AF_NETLINK;
+        req[1] = (byte) NDIAG_PROTO_ALL;
+        NativeBytes.putS32(req, 12, NDIAG_SHOW_MEMINFO | NDIAG_SHOW_GROUPS);
+        return new Pending(Netlink.startDump(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", SOCK_DIAG_BY_FAMILY, req,
+                "SOCK_DIAG_BY_FAMILY AF_NETLINK"), Netid.NETLINK);
+    }
+
     /**
      * A table's dump under way; {@code netid} null for the UNIX table. A dump repeats few addresses (127.0.0.1
      * on both ends of 40,000 loopback sockets): the cache formats each about once.
@@ -93,6 +112,8 @@ final class SockDiag implements AutoCloseable {
         void drain(Consumer<SocketEntry> sink) throws ErrnoException {
             if (netid == null) {
                 dump.drain((type, bytes, at, length) -> sink.accept(decodeUnix(bytes, at, length)));
+            } else if (netid == Netid.NETLINK) {
+                dump.drain((type, bytes, at, length) -> sink.accept(decodeNetlink(bytes, at, length)));
             } else {
                 dump.drain((type, bytes, at, length) -> sink.accept(decodeInet(netid, bytes, at, length, addresses)));
             }
@@ -374,6 +395,44 @@ final class SockDiag implements AutoCloseable {
         }
         return new SocketEntry(SocketEntry.Family.UNIX, netid, state, rqueue, wqueue, new Endpoint(name, inode),
                 new Endpoint("*", peer), inode, uid, cookie, false, shutdown, null, Optional.empty(),
+                Optional.ofNullable(memory), List.of(), null, 0);
+    }
+
+    /**
+     * One netlink socket, as ss shows it: always UNCONN (ss does not tell connected ones apart in the State
+     * column), Recv-Q and Send-Q the receive and send memory in use, the local end {@code PROTOCOL:PORTID}, the
+     * peer {@code GROUP:PORTID} when connected and {@code *} otherwise. The multicast groups go in the cookie field.
+     */
+    static SocketEntry decodeNetlink(byte[] m, int at, int length) {
+        // struct netlink_diag_msg: family u8, type u8, protocol u8, state u8, portid u32, dst_portid u32,
+        // dst_group u32, ino u32, cookie u32[2]
+        int protocol = NativeBytes.u8(m, at + 2);
+        int state = NativeBytes.u8(m, at + 3);
+        // port ids as ss prints them, signed: the kernel gives an autobound socket a negative one when the
+        // process's id is taken, and -1 means none
+        long portid = NativeBytes.s32(m, at + 4);
+        long dstPortid = NativeBytes.s32(m, at + 8);
+        long dstGroup = NativeBytes.u32(m, at + 12);
+        long inode = NativeBytes.u32(m, at + 16);
+        long rmem = 0;
+        long wmem = 0;
+        long groups = 0;
+        SocketMemory memory = null;
+        for (int offset = 24, next; (next = Netlink.nextAttribute(m, at, offset, length)) >= 0; offset = next) {
+            int type = NativeBytes.u16(m, at + offset + 2);
+            int data = at + offset + 4;
+            int size = NativeBytes.u16(m, at + offset) - 4;
+            if (type == NETLINK_DIAG_MEMINFO && size >= 12) {
+                rmem = NativeBytes.u32(m, data); // SK_MEMINFO_RMEM_ALLOC
+                wmem = NativeBytes.u32(m, data + 8); // SK_MEMINFO_WMEM_ALLOC
+                memory = memory(m, data, size);
+            } else if (type == NETLINK_DIAG_GROUPS && size >= 4) {
+                groups = NativeBytes.u32(m, data);
+            }
+        }
+        Endpoint peer = state == NETLINK_CONNECTED ? new Endpoint(Long.toString(dstGroup), dstPortid) : new Endpoint("*", -1);
+        return new SocketEntry(SocketEntry.Family.NETLINK, Netid.NETLINK, SocketState.CLOSE, rmem, wmem,
+                new Endpoint(Integer.toString(protocol), portid), peer, inode, -1, groups, false, -1, null, Optional.empty(),
                 Optional.ofNullable(memory), List.of(), null, 0);
     }
 

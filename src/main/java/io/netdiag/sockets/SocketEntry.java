@@ -13,12 +13,13 @@ import java.util.Optional;
  * socket memory in bytes (payload plus per-datagram overhead), not payload bytes. For a UNIX listener
  * they are the accept queue and backlog; for other UNIX sockets bytes (stream) or memory queued.
  *
- * @param family    inet, inet6 or unix
- * @param netid     tcp, udp, raw, u_str, u_dgr, u_seq
+ * @param family    inet, inet6, unix or netlink
+ * @param netid     tcp, udp, raw, u_str, u_dgr, u_seq, nl
  * @param state     the kernel's state; UNCONN (CLOSE) for unconnected datagram sockets
  * @param inode     the socket's inode, the key into /proc/PID/fd ({@code socket:[INODE]}); 0 for TIME-WAIT
  * @param uid       the owning user id, -1 when unknown
- * @param cookie    the kernel's socket cookie (ss's {@code sk:}), 0 when unknown
+ * @param cookie    the kernel's socket cookie (ss's {@code sk:}), 0 when unknown; for a netlink socket, whose
+ *                  cookie ss never shows, the multicast groups it joined (ss -e's {@code groups=})
  * @param v6only    whether an IPv6 socket refuses IPv4 (IPV6_V6ONLY): a dual-stack {@code ::} prints as {@code *}
  * @param shutdown  the shutdown mask (1 = receive side shut, 2 = send side shut), -1 when unknown
  * @param congestion the congestion-control algorithm, with {@code --info}
@@ -45,7 +46,7 @@ public record SocketEntry(
         long cgroup) {
 
     /** The address family. */
-    public enum Family { INET, INET6, UNIX }
+    public enum Family { INET, INET6, UNIX, NETLINK }
 
     public SocketEntry withOwners(List<Owner> found) {
         return new SocketEntry(family, netid, state, recvQ, sendQ, local, peer, inode, uid, cookie, v6only, shutdown,

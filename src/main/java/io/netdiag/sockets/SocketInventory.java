@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The socket inventory: every TCP, UDP, raw and UNIX socket the kernel reports, with queues and
+ * The socket inventory: every TCP, UDP, raw, UNIX and netlink socket the kernel reports, with queues and
  * (optionally) tcp_info, socket memory and owners. Reads netlink sock_diag as ss does and falls back to
  * /proc per table when netlink is refused; the {@link Report} says which source served.
  *
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * Rows are streamed ({@link #stream}): nothing is held per socket unless the caller keeps it. Output
- * order is ss's: UNIX, raw, UDP, TCP; IPv4 before IPv6.
+ * order is ss's: netlink, UNIX, raw, UDP, TCP; IPv4 before IPv6.
  */
 public final class SocketInventory {
     /** System property that forces a source (netlink, proc, auto), for tests and for users behind seccomp. */
@@ -183,7 +183,7 @@ public final class SocketInventory {
                 boolean done = false;
                 if (diag != null) {
                     try {
-                        if (direct != null && t.family() != SocketEntry.Family.UNIX) {
+                        if (direct != null && (t.family() == SocketEntry.Family.INET || t.family() == SocketEntry.Family.INET6)) {
                             pending.get(i).drainRows(direct, accepted,
                                     query.families().contains(SocketEntry.Family.INET),
                                     query.families().contains(SocketEntry.Family.INET6));
@@ -243,16 +243,21 @@ public final class SocketInventory {
     /** One kernel table: one netlink dump, one /proc file. */
     private record Table(Netid netid, SocketEntry.Family family) {
         String module() {
-            return family == SocketEntry.Family.UNIX ? "unix_diag" : switch (netid) {
-                case TCP -> "tcp_diag";
-                case UDP -> "udp_diag";
-                default -> "raw_diag";
+            return switch (family) {
+                case UNIX -> "unix_diag";
+                case NETLINK -> "netlink_diag";
+                case INET, INET6 -> switch (netid) {
+                    case TCP -> "tcp_diag";
+                    case UDP -> "udp_diag";
+                    default -> "raw_diag";
+                };
             };
         }
 
         String name() {
             return switch (family) {
                 case UNIX -> "UNIX sockets";
+                case NETLINK -> "netlink sockets";
                 case INET -> netid.ssName() + " IPv4";
                 case INET6 -> netid.ssName() + " IPv6";
             };
@@ -260,23 +265,30 @@ public final class SocketInventory {
 
         SockDiag.Pending start(SocketQuery q) {
             int bits = q.stateBits();
-            if (family == SocketEntry.Family.UNIX) {
-                return SockDiag.startUnix(bits, q.info());
-            }
-            return SockDiag.startInet(netid, family == SocketEntry.Family.INET ? Libc.AF_INET : Libc.AF_INET6, bits, q.info());
+            return switch (family) {
+                case UNIX -> SockDiag.startUnix(bits, q.info());
+                case NETLINK -> SockDiag.startNetlink();
+                case INET, INET6 -> SockDiag.startInet(netid, family == SocketEntry.Family.INET ? Libc.AF_INET : Libc.AF_INET6,
+                        bits, q.info());
+            };
         }
 
         void proc(ProcNetTables tables, Consumer<SocketEntry> out) throws IOException {
-            if (family == SocketEntry.Family.UNIX) {
-                tables.unix(out);
-            } else {
-                tables.inet(netid, family == SocketEntry.Family.INET6, out);
+            switch (family) {
+                case UNIX -> tables.unix(out);
+                case NETLINK -> tables.netlink(out);
+                case INET, INET6 -> tables.inet(netid, family == SocketEntry.Family.INET6, out);
             }
         }
     }
 
     private static List<Table> tables(SocketQuery q) {
         List<Table> tables = new ArrayList<>();
+        // ss's order: netlink, (packet,) UNIX, raw, UDP, TCP
+        // netlink sockets are all UNCONN: without that state (no -a or -l) there is nothing to ask for, as in ss
+        if (q.wants(Netid.NETLINK) && q.families().contains(SocketEntry.Family.NETLINK) && q.states().contains(SocketState.CLOSE)) {
+            tables.add(new Table(Netid.NETLINK, SocketEntry.Family.NETLINK));
+        }
         if (q.wantsUnix()) {
             tables.add(new Table(Netid.UNIX_STREAM, SocketEntry.Family.UNIX));
         }

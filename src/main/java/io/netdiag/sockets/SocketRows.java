@@ -41,6 +41,7 @@ public final class SocketRows {
     private static final int CELLS = 9;
     private static final byte UNIX_DELIMITER = 1; // ss separates a UNIX path from its inode by a blank
     private static final byte NON_ASCII = 2;
+    private static final byte PEER_STAR = 4; // an unconnected netlink peer, which ss prints as a lone star
 
     private final Layout layout;
     private byte[] text = new byte[1 << 16];
@@ -82,6 +83,19 @@ public final class SocketRows {
 
     /** The address and port cells of one end, as {@link #endpoint(SocketEntry, Endpoint, boolean, NameResolver)}. */
     private void endpoint(SocketEntry e, Endpoint end, boolean local) {
+        if (e.family() == SocketEntry.Family.NETLINK) {
+            if (unconnectedNetlinkPeer(e, end, local)) {
+                // ss prints its address field as "*" and an empty port: the star stands where the colon would
+                flags[count] |= PEER_STAR;
+                cell("");
+                cell("");
+            } else {
+                String[] cells = endpoint(e, end, local, layout.names());
+                cell(cells[0]);
+                cell(cells[1]);
+            }
+            return;
+        }
         if (layout.names() != null) {
             String[] cells = endpoint(e, end, local, layout.names());
             cell(cells[0]);
@@ -526,7 +540,7 @@ public final class SocketRows {
         at = left(b, at, e[base + 4], e[base + 5], widths[5], wide);
         b[at++] = ' ';
         at = right(b, at, e[base + 5], e[base + 6], widths[6], wide);
-        b[at++] = delimiter;
+        b[at++] = (flags[r] & PEER_STAR) != 0 ? (byte) '*' : delimiter;
         int processFrom = e[base + 7];
         int processTo = e[base + 8];
         if (processFrom == processTo) {
@@ -586,6 +600,19 @@ public final class SocketRows {
         if (e.family() == SocketEntry.Family.UNIX) {
             return new String[] {end.address(), Long.toString(end.port())};
         }
+        if (e.family() == SocketEntry.Family.NETLINK) {
+            // ss: PROTOCOL:PORTID (rtnl:kernel, tcpdiag:ss/4496 with names), GROUP:PORTID for a connected peer
+            if (unconnectedNetlinkPeer(e, end, local)) {
+                return new String[] {"*", ""};
+            }
+            if (!local) {
+                return new String[] {end.address(), Long.toString(end.port())};
+            }
+            String port = end.port() == -1 ? "*" : names != null ? NameResolver.netlinkPort(end.port())
+                    : Long.toString(end.port());
+            String protocol = names != null ? NameResolver.netlinkProtocol(Integer.parseInt(end.address())) : end.address();
+            return new String[] {protocol, port};
+        }
         String address = end.address();
         String host;
         if (e.family() == SocketEntry.Family.INET6 && !e.v6only() && address.equals("::")) {
@@ -600,6 +627,10 @@ public final class SocketRows {
         }
         String port = end.port() == 0 ? "*" : names != null ? names.service(e.netid(), (int) end.port()) : Long.toString(end.port());
         return new String[] {host, port};
+    }
+
+    private static boolean unconnectedNetlinkPeer(SocketEntry e, Endpoint end, boolean local) {
+        return !local && end.port() == -1 && end.address().equals("*");
     }
 
     /** {@code users:(("name",pid=N,fd=N),...)}. */
@@ -623,6 +654,10 @@ public final class SocketRows {
 
     private String extended(SocketEntry e) {
         StringBuilder b = new StringBuilder();
+        if (e.family() == SocketEntry.Family.NETLINK) {
+            // ss -e for netlink: kernel pointers it no longer gets (0), and the multicast groups
+            return " sk=0 cb=0 groups=0x" + String.format(Locale.ROOT, "%08x", e.cookie());
+        }
         if (e.family() == SocketEntry.Family.UNIX) {
             // ss -e shows a UNIX socket's shutdown state only: its inode is already in the address columns
             appendShutdown(b, e);

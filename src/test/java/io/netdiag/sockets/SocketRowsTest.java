@@ -145,6 +145,33 @@ class SocketRowsTest {
         assertEquals(printed, text.toString());
     }
 
+    /** ss's netlink rows: PROTOCOL:PORTID, a lone '*' for an unconnected peer, GROUP:PORTID for a connected one. */
+    @Test
+    void netlinkRowsAsSsPrintsThem() {
+        SocketEntry kernel = SockDiagFixtures.netlink(0, 0, new Endpoint("*", -1), 0);
+        SocketEntry user = SockDiagFixtures.netlink(4, -4097, new Endpoint("*", -1), 4352);
+        SocketEntry connected = SockDiagFixtures.netlink(16, 77, new Endpoint("0", 0), 0);
+        SocketRows rows = new SocketRows(new SocketRows.Layout(true, true, false, false, true, null));
+        rows.add(kernel);
+        rows.add(user);
+        rows.add(connected);
+        StringWriter text = new StringWriter();
+        rows.print(new PrintWriter(text));
+        assertEquals("Netid State  Recv-Q Send-Q Local Address:Port  Peer Address:Port Process\n"
+                + "nl    UNCONN 0      0                  0:0                 *\n"
+                + "nl    UNCONN 4352   0                  4:-4097             *\n"
+                + "nl    UNCONN 0      0                 16:77               0:0\n", text.toString());
+        assertArrayEquals(new String[] {"rtnl", "kernel"}, SocketRows.endpoint(kernel, kernel.local(), true, new NameResolver()));
+        assertArrayEquals(new String[] {"*", ""}, SocketRows.endpoint(kernel, kernel.peer(), false, null));
+        SocketEntry fromProc = ProcNetTables.parseNetlink(
+                "0000000000000000 4   4294963199 00000001 832      0        0     2        0        4845025");
+        assertEquals(832, fromProc.recvQ());
+        assertEquals("4", fromProc.local().address());
+        assertEquals(-4097, fromProc.local().port(), "unsigned in /proc, signed as ss prints it");
+        assertEquals(1, fromProc.cookie(), "the groups");
+        assertEquals(4845025, fromProc.inode());
+    }
+
     @Test
     void timesAndRatesLikeSs() {
         assertEquals("0.022", SocketRows.ms(22));

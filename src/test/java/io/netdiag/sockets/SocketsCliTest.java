@@ -87,6 +87,38 @@ class SocketsCliTest {
         assertTrue(r.out().contains("[::1]:" + sockets.port(sockets.v6Listener)), r::toString);
     }
 
+    /** The kernel's own netlink sockets (port id 0), "nl" rows without their Recv-Q (which moves while ss dumps). */
+    private static List<List<String>> kernelNetlink(String out) {
+        List<List<String>> rows = new ArrayList<>();
+        for (List<String> row : words(out)) {
+            if (row.getFirst().equals("nl") && row.size() >= 5 && row.get(4).endsWith(":0")) {
+                rows.add(List.of(row.get(0), row.get(1), row.get(3), row.get(4), row.get(5)));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Netlink sockets, which ss -a lists first: the kernel's (port id 0) are the same rows on both sides, in the same
+     * order; each tool also sees its own sock_diag socket, under its own port id. With -r, names as ss has them.
+     */
+    @Test
+    void netlinkSocketsAsSsListsThem() {
+        Cli.Result ours = Cli.run("sockets", "-a");
+        assertEquals(0, ours.exitCode(), ours::toString);
+        Host.Run theirs = Host.run(List.of("ss", "-an"), 30);
+        assertEquals(0, theirs.exitCode(), theirs::toString);
+        List<List<String>> kernel = kernelNetlink(theirs.out());
+        assertTrue(kernel.stream().anyMatch(r -> r.get(3).equals("0:0")), () -> "no rtnl socket in ss -an:\n" + theirs.out());
+        assertEquals(kernel, kernelNetlink(ours.out()), () -> "ss:\n" + theirs.out() + "netdiag:\n" + ours.out());
+        assertTrue(ours.out().lines().skip(1).findFirst().orElse("").startsWith("nl "), ours.out());
+        assertTrue(Cli.run("sockets", "-l").out().contains("0:0"), "UNCONN netlink sockets count as listening, as in ss -l");
+        assertTrue(!Cli.run("sockets").out().contains("\nnl "), "not connected: not shown by default");
+        Cli.Result named = Cli.run("sockets", "-ar");
+        assertTrue(named.out().contains(" rtnl:kernel "), named.out());
+        assertTrue(Host.run(List.of("ss", "-a"), 30).out().contains(" rtnl:kernel "), "ss names it so too");
+    }
+
     @Test
     void unixSockets() throws Exception {
         sameAsSs("-xa", "src " + sockets.unixPath);
