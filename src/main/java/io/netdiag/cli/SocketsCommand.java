@@ -32,6 +32,7 @@ final class SocketsCommand extends BaseCommand {
     boolean udp;
     boolean unix;
     boolean raw;
+    boolean packet;
     boolean ipv4;
     boolean ipv6;
     boolean listening;
@@ -61,7 +62,7 @@ final class SocketsCommand extends BaseCommand {
         return Declare.command(this, "sockets")
                 .header("List sockets with their queues and owners, and find the stuck ones.")
                 .description(
-                        "Lists TCP, UDP, raw, UNIX and netlink sockets with state, Recv-Q, Send-Q, local and peer address and "
+                        "Lists TCP, UDP, raw, UNIX, netlink and packet sockets with state, Recv-Q, Send-Q, local and peer address and "
                                 + "(with -p) the owning process, the way ss(8) prints them, read through netlink sock_diag as "
                                 + "ss reads them (with a /proc/net fallback when netlink is refused).",
                         "",
@@ -75,6 +76,7 @@ final class SocketsCommand extends BaseCommand {
                 .flag("-u, --udp", v -> udp = v, "UDP sockets.")
                 .flag("-x, --unix", v -> unix = v, "UNIX domain sockets (stream, datagram, seqpacket).")
                 .flag("-w, --raw", v -> raw = v, "Raw sockets.")
+                .flag("-0, --packet", v -> packet = v, "Packet sockets (AF_PACKET, as tcpdump and DHCP clients open).")
                 .flag("-4, --ipv4", v -> ipv4 = v, "Only IPv4 sockets.")
                 .flag("-6, --ipv6", v -> ipv6 = v, "Only IPv6 sockets.")
                 .flag("-l, --listening", v -> listening = v,
@@ -196,6 +198,9 @@ final class SocketsCommand extends BaseCommand {
         }
         if (unix) {
             kinds.addAll(EnumSet.of(Netid.UNIX_STREAM, Netid.UNIX_DGRAM, Netid.UNIX_SEQPACKET));
+        }
+        if (packet) {
+            kinds.addAll(EnumSet.of(Netid.PACKET_RAW, Netid.PACKET_DGRAM));
         }
         Set<SocketEntry.Family> families = EnumSet.allOf(SocketEntry.Family.class);
         if (ipv4 || ipv6) {

@@ -115,7 +115,7 @@ public final class SockDiagQueueProbe implements QueueProbe {
             case INET -> "tcp";
             case INET6 -> "tcp6";
             case UNIX -> "unix";
-            case NETLINK -> "netlink"; // fill samples TCP and UNIX pairs only
+            case NETLINK, PACKET -> e.family().name().toLowerCase(java.util.Locale.ROOT); // fill samples TCP and UNIX pairs only
         };
         String state = e.family() == SocketEntry.Family.UNIX
                 ? (e.state() == SocketState.ESTABLISHED ? "CONNECTED" : e.state().name())

@@ -63,6 +63,36 @@ public final class NameResolver {
         return Long.toString(portid);
     }
 
+    /** iproute2's names for link-layer protocols (lib/ll_proto.c), for packet sockets with -r. */
+    private static final java.util.Map<Integer, String> LINK_PROTOCOLS = java.util.Map.ofEntries(
+            java.util.Map.entry(0x0060, "loop"), java.util.Map.entry(0x0200, "pup"), java.util.Map.entry(0x0800, "ip"),
+            java.util.Map.entry(0x0805, "x25"), java.util.Map.entry(0x0806, "arp"), java.util.Map.entry(0x8035, "rarp"),
+            java.util.Map.entry(0x809B, "atalk"), java.util.Map.entry(0x80F3, "aarp"), java.util.Map.entry(0x8137, "ipx"),
+            java.util.Map.entry(0x86DD, "ipv6"), java.util.Map.entry(0x8863, "ppp_disc"), java.util.Map.entry(0x8864, "ppp_ses"),
+            java.util.Map.entry(0x8100, "802.1Q"), java.util.Map.entry(0x88A8, "802.1ad"), java.util.Map.entry(0x8847, "mpls_uc"),
+            java.util.Map.entry(0x8848, "mpls_mc"), java.util.Map.entry(0x6558, "teb"), java.util.Map.entry(0x88CC, "LLDP"),
+            java.util.Map.entry(0x0001, "802_3"), java.util.Map.entry(0x0002, "ax25"), java.util.Map.entry(0x0003, "all"),
+            java.util.Map.entry(0x0004, "802_2"));
+
+    /** A link-layer protocol's name as ss prints it for a packet socket, or {@code [NUMBER]}. */
+    static String linkProtocol(int protocol) {
+        String name = LINK_PROTOCOLS.get(protocol);
+        return name != null ? name : "[" + protocol + "]";
+    }
+
+    /** An interface's name by index, as ss prints it for a packet socket (numeric or not); the index when it is gone. */
+    static String interfaceName(int index) {
+        try {
+            java.net.NetworkInterface nif = java.net.NetworkInterface.getByIndex(index);
+            if (nif != null) {
+                return nif.getName();
+            }
+        } catch (java.net.SocketException | RuntimeException e) {
+            // the index then
+        }
+        return Integer.toString(index);
+    }
+
     String service(Netid netid, int port) {
         String proto = netid == Netid.UDP ? "udp" : "tcp";
         return services.getOrDefault(port + "/" + proto, Integer.toString(port));

@@ -10,7 +10,9 @@ public enum Netid {
     UNIX_STREAM("u_str"),
     UNIX_DGRAM("u_dgr"),
     UNIX_SEQPACKET("u_seq"),
-    NETLINK("nl");
+    NETLINK("nl"),
+    PACKET_RAW("p_raw"),
+    PACKET_DGRAM("p_dgr");
 
     private final String ssName;
 
@@ -18,7 +20,7 @@ public enum Netid {
         this.ssName = ssName;
     }
 
-    /** The name ss prints: tcp, udp, raw, u_str, u_dgr, u_seq, nl. */
+    /** The name ss prints: tcp, udp, raw, u_str, u_dgr, u_seq, nl, p_raw, p_dgr. */
     public String ssName() {
         return ssName;
     }

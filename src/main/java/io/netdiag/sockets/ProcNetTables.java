@@ -52,6 +52,28 @@ final class ProcNetTables {
         rows("netlink", ProcNetTables::parseNetlink, sink);
     }
 
+    /** Reads /proc/net/packet. */
+    void packet(Consumer<SocketEntry> sink) throws IOException {
+        rows("packet", ProcNetTables::parsePacket, sink);
+    }
+
+    /** {@code sk RefCnt Type Proto Iface R Rmem User Inode}: type 2 datagram, 3 raw; protocol in hex. */
+    static SocketEntry parsePacket(String line) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length < 9) {
+            return null;
+        }
+        try {
+            Netid netid = f[2].equals("2") ? Netid.PACKET_DGRAM : Netid.PACKET_RAW;
+            return new SocketEntry(SocketEntry.Family.PACKET, netid, SocketState.CLOSE, Long.parseLong(f[6]), 0,
+                    new Endpoint(Integer.toString(Integer.parseInt(f[3], 16)), Long.parseLong(f[4])), new Endpoint("*", -1),
+                    Long.parseLong(f[8]), Integer.parseInt(f[7]), 0, false, -1, null, Optional.empty(), Optional.empty(),
+                    List.of(), null, 0);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** Hands every row of /proc/net/{@code name} after its header that {@code parse} makes sense of to {@code sink}. */
     private void rows(String name, java.util.function.Function<String, SocketEntry> parse, Consumer<SocketEntry> sink)
             throws IOException {

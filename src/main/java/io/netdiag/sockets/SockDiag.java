@@ -55,6 +55,14 @@ final class SockDiag implements AutoCloseable {
     private static final int NETLINK_DIAG_GROUPS = 1;
     private static final int NETLINK_CONNECTED = 1;
 
+    // packet_diag (include/uapi/linux/packet_diag.h)
+    private static final int AF_PACKET = 17;
+    private static final int PACKET_SHOW_INFO = 0x1;
+    private static final int PACKET_SHOW_MEMINFO = 0x10;
+    private static final int PACKET_DIAG_INFO = 0;
+    private static final int PACKET_DIAG_UID = 5;
+    private static final int PACKET_DIAG_MEMINFO = 6;
+
 
     private final Netlink netlink;
 
@@ -94,6 +102,16 @@ final class SockDiag implements AutoCloseable {
                 "SOCK_DIAG_BY_FAMILY AF_NETLINK"), Netid.NETLINK);
     }
 
+    /** As {@link #startInet} for packet sockets (packet_diag, as {@code ss -0} asks for them). */
+    static Pending startPacket() {
+        // struct packet_diag_req: family u8, protocol u8, pad u16, ino u32, show u32, cookie u32[2]
+        byte[] req = new byte[20];
+        req[0] = (byte) AF_PACKET;
+        NativeBytes.putS32(req, 8, PACKET_SHOW_INFO | PACKET_SHOW_MEMINFO);
+        return new Pending(Netlink.startDump(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", SOCK_DIAG_BY_FAMILY, req,
+                "SOCK_DIAG_BY_FAMILY AF_PACKET"), Netid.PACKET_RAW);
+    }
+
     /**
      * A table's dump under way; {@code netid} null for the UNIX table. A dump repeats few addresses (127.0.0.1
      * on both ends of 40,000 loopback sockets): the cache formats each about once.
@@ -114,6 +132,8 @@ final class SockDiag implements AutoCloseable {
                 dump.drain((type, bytes, at, length) -> sink.accept(decodeUnix(bytes, at, length)));
             } else if (netid == Netid.NETLINK) {
                 dump.drain((type, bytes, at, length) -> sink.accept(decodeNetlink(bytes, at, length)));
+            } else if (netid == Netid.PACKET_RAW) {
+                dump.drain((type, bytes, at, length) -> sink.accept(decodePacket(bytes, at, length)));
             } else {
                 dump.drain((type, bytes, at, length) -> sink.accept(decodeInet(netid, bytes, at, length, addresses)));
             }
@@ -434,6 +454,38 @@ final class SockDiag implements AutoCloseable {
         return new SocketEntry(SocketEntry.Family.NETLINK, Netid.NETLINK, SocketState.CLOSE, rmem, wmem,
                 new Endpoint(Integer.toString(protocol), portid), peer, inode, -1, groups, false, -1, null, Optional.empty(),
                 Optional.ofNullable(memory), List.of(), null, 0);
+    }
+
+    /**
+     * One packet socket, as ss shows it: UNCONN, Recv-Q the receive memory in use (Send-Q 0, as ss has it), the local
+     * end the link-layer protocol (host order; 3 is ETH_P_ALL) and the interface index (0: any), the peer none.
+     */
+    static SocketEntry decodePacket(byte[] m, int at, int length) {
+        // struct packet_diag_msg: family u8, type u8, num u16 (the protocol, host order), ino u32, cookie u32[2]
+        Netid netid = NativeBytes.u8(m, at + 1) == Libc.SOCK_DGRAM ? Netid.PACKET_DGRAM : Netid.PACKET_RAW;
+        int protocol = NativeBytes.u16(m, at + 2);
+        long inode = NativeBytes.u32(m, at + 4);
+        long cookie = NativeBytes.u32(m, at + 8) | NativeBytes.u32(m, at + 12) << 32;
+        long ifindex = 0;
+        long rmem = 0;
+        int uid = -1;
+        SocketMemory memory = null;
+        for (int offset = 16, next; (next = Netlink.nextAttribute(m, at, offset, length)) >= 0; offset = next) {
+            int type = NativeBytes.u16(m, at + offset + 2);
+            int data = at + offset + 4;
+            int size = NativeBytes.u16(m, at + offset) - 4;
+            if (type == PACKET_DIAG_INFO && size >= 4) {
+                ifindex = NativeBytes.u32(m, data); // struct packet_diag_info: pdi_index first
+            } else if (type == PACKET_DIAG_UID && size >= 4) {
+                uid = NativeBytes.s32(m, data);
+            } else if (type == PACKET_DIAG_MEMINFO && size >= 4) {
+                rmem = NativeBytes.u32(m, data); // SK_MEMINFO_RMEM_ALLOC
+                memory = memory(m, data, size);
+            }
+        }
+        return new SocketEntry(SocketEntry.Family.PACKET, netid, SocketState.CLOSE, rmem, 0,
+                new Endpoint(Integer.toString(protocol), ifindex), new Endpoint("*", -1), inode, uid, cookie, false, -1, null,
+                Optional.empty(), Optional.ofNullable(memory), List.of(), null, 0);
     }
 
     /** Abstract names start with a NUL byte; ss prints them with a leading '@'. Path names may end in NULs. */

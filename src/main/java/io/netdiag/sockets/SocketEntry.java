@@ -13,8 +13,8 @@ import java.util.Optional;
  * socket memory in bytes (payload plus per-datagram overhead), not payload bytes. For a UNIX listener
  * they are the accept queue and backlog; for other UNIX sockets bytes (stream) or memory queued.
  *
- * @param family    inet, inet6, unix or netlink
- * @param netid     tcp, udp, raw, u_str, u_dgr, u_seq, nl
+ * @param family    inet, inet6, unix, netlink or packet
+ * @param netid     tcp, udp, raw, u_str, u_dgr, u_seq, nl, p_raw, p_dgr
  * @param state     the kernel's state; UNCONN (CLOSE) for unconnected datagram sockets
  * @param inode     the socket's inode, the key into /proc/PID/fd ({@code socket:[INODE]}); 0 for TIME-WAIT
  * @param uid       the owning user id, -1 when unknown
@@ -46,7 +46,7 @@ public record SocketEntry(
         long cgroup) {
 
     /** The address family. */
-    public enum Family { INET, INET6, UNIX, NETLINK }
+    public enum Family { INET, INET6, UNIX, NETLINK, PACKET }
 
     public SocketEntry withOwners(List<Owner> found) {
         return new SocketEntry(family, netid, state, recvQ, sendQ, local, peer, inode, uid, cookie, v6only, shutdown,

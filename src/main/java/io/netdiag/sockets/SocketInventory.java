@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The socket inventory: every TCP, UDP, raw, UNIX and netlink socket the kernel reports, with queues and
+ * The socket inventory: every TCP, UDP, raw, UNIX, netlink and packet socket the kernel reports, with queues and
  * (optionally) tcp_info, socket memory and owners. Reads netlink sock_diag as ss does and falls back to
  * /proc per table when netlink is refused; the {@link Report} says which source served.
  *
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * Rows are streamed ({@link #stream}): nothing is held per socket unless the caller keeps it. Output
- * order is ss's: netlink, UNIX, raw, UDP, TCP; IPv4 before IPv6.
+ * order is ss's: netlink, packet, UNIX, raw, UDP, TCP; IPv4 before IPv6.
  */
 public final class SocketInventory {
     /** System property that forces a source (netlink, proc, auto), for tests and for users behind seccomp. */
@@ -246,6 +246,7 @@ public final class SocketInventory {
             return switch (family) {
                 case UNIX -> "unix_diag";
                 case NETLINK -> "netlink_diag";
+                case PACKET -> "af_packet_diag";
                 case INET, INET6 -> switch (netid) {
                     case TCP -> "tcp_diag";
                     case UDP -> "udp_diag";
@@ -258,6 +259,7 @@ public final class SocketInventory {
             return switch (family) {
                 case UNIX -> "UNIX sockets";
                 case NETLINK -> "netlink sockets";
+                case PACKET -> "packet sockets";
                 case INET -> netid.ssName() + " IPv4";
                 case INET6 -> netid.ssName() + " IPv6";
             };
@@ -268,6 +270,7 @@ public final class SocketInventory {
             return switch (family) {
                 case UNIX -> SockDiag.startUnix(bits, q.info());
                 case NETLINK -> SockDiag.startNetlink();
+                case PACKET -> SockDiag.startPacket();
                 case INET, INET6 -> SockDiag.startInet(netid, family == SocketEntry.Family.INET ? Libc.AF_INET : Libc.AF_INET6,
                         bits, q.info());
             };
@@ -277,6 +280,7 @@ public final class SocketInventory {
             switch (family) {
                 case UNIX -> tables.unix(out);
                 case NETLINK -> tables.netlink(out);
+                case PACKET -> tables.packet(out);
                 case INET, INET6 -> tables.inet(netid, family == SocketEntry.Family.INET6, out);
             }
         }
@@ -284,10 +288,14 @@ public final class SocketInventory {
 
     private static List<Table> tables(SocketQuery q) {
         List<Table> tables = new ArrayList<>();
-        // ss's order: netlink, (packet,) UNIX, raw, UDP, TCP
-        // netlink sockets are all UNCONN: without that state (no -a or -l) there is nothing to ask for, as in ss
-        if (q.wants(Netid.NETLINK) && q.families().contains(SocketEntry.Family.NETLINK) && q.states().contains(SocketState.CLOSE)) {
+        // ss's order: netlink, packet, UNIX, raw, UDP, TCP. Netlink and packet sockets are all UNCONN: without that
+        // state (no -a or -l) there is nothing to ask for, as in ss
+        boolean unconn = q.states().contains(SocketState.CLOSE);
+        if (unconn && q.wants(Netid.NETLINK) && q.families().contains(SocketEntry.Family.NETLINK)) {
             tables.add(new Table(Netid.NETLINK, SocketEntry.Family.NETLINK));
+        }
+        if (unconn && (q.wants(Netid.PACKET_RAW) || q.wants(Netid.PACKET_DGRAM)) && q.families().contains(SocketEntry.Family.PACKET)) {
+            tables.add(new Table(Netid.PACKET_RAW, SocketEntry.Family.PACKET));
         }
         if (q.wantsUnix()) {
             tables.add(new Table(Netid.UNIX_STREAM, SocketEntry.Family.UNIX));

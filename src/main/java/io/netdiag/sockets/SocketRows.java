@@ -41,7 +41,7 @@ public final class SocketRows {
     private static final int CELLS = 9;
     private static final byte UNIX_DELIMITER = 1; // ss separates a UNIX path from its inode by a blank
     private static final byte NON_ASCII = 2;
-    private static final byte PEER_STAR = 4; // an unconnected netlink peer, which ss prints as a lone star
+    private static final byte PEER_STAR = 4; // no peer (netlink, packet), which ss prints as a lone star
 
     private final Layout layout;
     private byte[] text = new byte[1 << 16];
@@ -83,8 +83,8 @@ public final class SocketRows {
 
     /** The address and port cells of one end, as {@link #endpoint(SocketEntry, Endpoint, boolean, NameResolver)}. */
     private void endpoint(SocketEntry e, Endpoint end, boolean local) {
-        if (e.family() == SocketEntry.Family.NETLINK) {
-            if (unconnectedNetlinkPeer(e, end, local)) {
+        if (e.family() == SocketEntry.Family.NETLINK || e.family() == SocketEntry.Family.PACKET) {
+            if (starPeer(e, end, local)) {
                 // ss prints its address field as "*" and an empty port: the star stands where the colon would
                 flags[count] |= PEER_STAR;
                 cell("");
@@ -600,9 +600,18 @@ public final class SocketRows {
         if (e.family() == SocketEntry.Family.UNIX) {
             return new String[] {end.address(), Long.toString(end.port())};
         }
+        if (e.family() == SocketEntry.Family.PACKET) {
+            // ss: PROTOCOL:INTERFACE, "*" for ETH_P_ALL and for any interface, [NUMBER] for a protocol without -r
+            if (starPeer(e, end, local)) {
+                return new String[] {"*", ""};
+            }
+            int protocol = Integer.parseInt(end.address());
+            String name = protocol == 3 ? "*" : names != null ? NameResolver.linkProtocol(protocol) : "[" + protocol + "]";
+            return new String[] {name, end.port() == 0 ? "*" : NameResolver.interfaceName((int) end.port())};
+        }
         if (e.family() == SocketEntry.Family.NETLINK) {
             // ss: PROTOCOL:PORTID (rtnl:kernel, tcpdiag:ss/4496 with names), GROUP:PORTID for a connected peer
-            if (unconnectedNetlinkPeer(e, end, local)) {
+            if (starPeer(e, end, local)) {
                 return new String[] {"*", ""};
             }
             if (!local) {
@@ -629,7 +638,8 @@ public final class SocketRows {
         return new String[] {host, port};
     }
 
-    private static boolean unconnectedNetlinkPeer(SocketEntry e, Endpoint end, boolean local) {
+    /** A netlink socket's peer when it is not connected, a packet socket's always: ss prints a lone star. */
+    private static boolean starPeer(SocketEntry e, Endpoint end, boolean local) {
         return !local && end.port() == -1 && end.address().equals("*");
     }
 

@@ -128,20 +128,52 @@ class SocketsCliTest {
     void rawSocketsLikeSsWhicheverSourceServesThem() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Host.isRoot() && Host.has("python3"), "raw sockets need root");
         // protocol 253 is reserved for experiments: nothing arrives, so Recv-Q stays put between the two listings
-        Process holder = new ProcessBuilder("python3", "-c", "import socket,sys\n"
-                + "a=socket.socket(socket.AF_INET, socket.SOCK_RAW, 253)\n"
-                + "b=socket.socket(socket.AF_INET6, socket.SOCK_RAW, 253)\n"
-                + "print('ready', flush=True)\nsys.stdin.read()\n").start();
+        Process holder = holdSockets("a=socket.socket(socket.AF_INET, socket.SOCK_RAW, 253)",
+                "b=socket.socket(socket.AF_INET6, socket.SOCK_RAW, 253)");
         try {
-            assertEquals("ready", new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine());
-            String pid = "pid=" + holder.pid() + ",";
             Cli.Result ours = Cli.run("sockets", "-wanp");
             Host.Run theirs = Host.run("ss", "-wanp");
-            List<List<String>> mine = words(ours.out()).stream().filter(r -> String.join(" ", r).contains(pid)).toList();
-            List<List<String>> ss = words(theirs.out()).stream().filter(r -> String.join(" ", r).contains(pid)).toList();
+            List<List<String>> ss = rowsOf(holder, theirs.out());
             assertEquals(2, ss.size(), theirs::toString);
-            assertEquals(ss, mine, () -> ours + "\nss:\n" + theirs.out());
+            assertEquals(ss, rowsOf(holder, ours.out()), () -> ours + "\nss:\n" + theirs.out());
             assertTrue(ours.out().contains(":253 "), ours::toString);
+        } finally {
+            holder.destroy();
+        }
+    }
+
+    /** A python3 process that runs {@code lines} (with socket imported), then holds its sockets until destroyed. */
+    private static Process holdSockets(String... lines) throws java.io.IOException {
+        Process holder = new ProcessBuilder("python3", "-c", "import socket,sys\n" + String.join("\n", lines)
+                + "\nprint('ready', flush=True)\nsys.stdin.read()\n").start();
+        assertEquals("ready", new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine());
+        return holder;
+    }
+
+    /** The rows of a -p listing that {@code holder} owns, as words. */
+    private static List<List<String>> rowsOf(Process holder, String listing) {
+        String pid = "pid=" + holder.pid() + ",";
+        return words(listing).stream().filter(r -> String.join(" ", r).contains(pid)).toList();
+    }
+
+    /** Packet sockets (-0) as ss -a0 lists them, numeric ([2048]) and named (ip), with their owner. */
+    @Test
+    void packetSocketsLikeSs() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Host.isRoot() && Host.has("python3"), "packet sockets need root");
+        // a datagram socket for IPv4 on lo (quiet unless something sends IPv4 on lo), a raw one for no protocol:
+        // protocol 0 receives nothing, so both queues stay put between the two listings
+        Process holder = holdSockets("a=socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)",
+                "b=socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800)); b.bind(('lo', 0x0800))");
+        try {
+            for (String flags : List.of("-a0np", "-a0rp")) {
+                Cli.Result ours = Cli.run("sockets", flags);
+                Host.Run theirs = Host.run("ss", flags.replace("r", ""));
+                List<List<String>> ss = rowsOf(holder, theirs.out());
+                assertEquals(2, ss.size(), theirs::toString);
+                assertEquals(ss, rowsOf(holder, ours.out()), () -> ours + "\nss:\n" + theirs.out());
+            }
+            assertTrue(Cli.run("sockets", "-a0").out().contains("[2048]:lo"), "numeric protocol, interface by name");
+            assertTrue(Cli.run("sockets", "-a0r").out().contains(" ip:lo "), "named protocol");
         } finally {
             holder.destroy();
         }
