@@ -30,6 +30,12 @@ final class DnsOverTcp {
     }
 
     /** Gives up a message in progress: some of its bytes were not captured or were resent. */
+    /** Whether direction {@code src>dst} has already followed these bytes (a retransmission of them). */
+    boolean followed(String src, String dst, long seq, long length) {
+        Direction d = directions.get(src + ">" + dst);
+        return d != null && d.position.covers(seq, length);
+    }
+
     void forget(String src, String dst) {
         Direction d = directions.get(src + ">" + dst);
         if (d != null) {

@@ -88,6 +88,12 @@ final class HttpReassembly {
     }
 
     /** Gives up the message in progress from {@code src} to {@code dst}: bytes of it were not captured or were resent. */
+    /** Whether direction {@code src>dst} has already followed these bytes (a retransmission of them). */
+    boolean followed(String src, String dst, long seq, long length) {
+        Direction d = directions.get(src + ">" + dst);
+        return d != null && d.position.covers(seq, length);
+    }
+
     void forget(String src, String dst) {
         Direction d = directions.get(src + ">" + dst);
         if (d != null) {

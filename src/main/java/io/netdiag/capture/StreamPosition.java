@@ -22,6 +22,14 @@ final class StreamPosition {
         return follows;
     }
 
+    /**
+     * Whether the {@code length} bytes from raw sequence number {@code seq} all lie before where the stream has got
+     * to (sequence space wraps at 2^32): a retransmission of bytes already followed.
+     */
+    boolean covers(long seq, long length) {
+        return next >= 0 && length > 0 && (int) (next - ((seq + length) & 0xffffffffL)) >= 0 && (int) (next - seq) > 0;
+    }
+
     /** One key for both directions of the connection between endpoints {@code a} and {@code b}. */
     static String connection(String a, String b) {
         return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;

@@ -229,12 +229,13 @@ final class TcpAnalyzer {
         if (notAdvanced && rev.dupAckNumber >= 2 && rev.lastAck == seq && ts - rev.lastAckTime < 20_000_000L) {
             return TcpFlag.FAST_RETRANSMISSION.bit();
         }
+        // tshark 4.0 tests for data the peer has already acknowledged before it tests for out-of-order
+        if (seglen > 0 && rev.lastAck != 0 && le(seq + seglen, rev.lastAck)) {
+            return TcpFlag.SPURIOUS_RETRANSMISSION.bit();
+        }
         long threshold = c.firstRtt == 0 ? 3_000_000L : c.firstRtt;
         if (notAdvanced && ts - fwd.nextSeqTime < threshold && fwd.nextSeq != seq + seglen) {
             return TcpFlag.OUT_OF_ORDER.bit();
-        }
-        if (seglen > 0 && rev.lastAck != 0 && le(seq + seglen, rev.lastAck)) {
-            return TcpFlag.SPURIOUS_RETRANSMISSION.bit();
         }
         return notAdvanced ? TcpFlag.RETRANSMISSION.bit() : 0;
     }

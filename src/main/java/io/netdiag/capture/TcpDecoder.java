@@ -177,6 +177,13 @@ final class TcpDecoder {
         int payload = off + hlen;
         boolean syn = (flags & TcpAnalyzer.SYN) != 0;
         boolean fin = (flags & TcpAnalyzer.FIN) != 0;
+        long rawSeq = Integer.toUnsignedLong(seq);
+        if (end >= reportedEnd && resentOnly(texts) && (http.followed(srcKey, dstKey, rawSeq, seglen)
+                || dns.followed(srcKey, dstKey, rawSeq, seglen) || tls.followed(srcKey, dstKey, rawSeq, seglen))) {
+            // bytes the stream decoders already followed, sent again: tshark shows a TCP line and goes on with the
+            // message in progress (a 200 kB HTTP body with one spurious retransmission still ends in its response)
+            return;
+        }
         if (end < reportedEnd || !(texts.isEmpty() || texts.equals(WINDOW_FULL))) {
             // bytes missing (a snapshot length) or resent: tshark cannot follow the stream through them
             http.forget(srcKey, dstKey);
@@ -192,7 +199,6 @@ final class TcpDecoder {
             }
             return;
         }
-        long rawSeq = Integer.toUnsignedLong(seq);
         int payloadEnd = Math.min(end, off + Math.max(hlen, 20) + seglen);
         // DNS owns ports 53 and 5353; elsewhere a connection that starts like TLS is TLS, then HTTP is tried
         StreamOutcome o;
@@ -218,6 +224,19 @@ final class TcpDecoder {
     }
 
     private static final List<String> WINDOW_FULL = List.of("TCP Window Full");
+
+    /** Whether the analysis says only that the segment was sent before (and perhaps that it filled the window). */
+    private static boolean resentOnly(List<String> texts) {
+        boolean resent = false;
+        for (String t : texts) {
+            if (t.equals("TCP Retransmission") || t.equals("TCP Spurious Retransmission") || t.equals("TCP Fast Retransmission")) {
+                resent = true;
+            } else if (!t.equals("TCP Window Full")) {
+                return false;
+            }
+        }
+        return resent;
+    }
 
     private static String flagText(int flags) {
         String[] names = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"};
