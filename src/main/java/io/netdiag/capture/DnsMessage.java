@@ -16,6 +16,15 @@ final class DnsMessage {
 
     /** Decodes in wire order; stops where the bytes run out, keeping what was read (as tshark's column does). */
     static Decoded decode(byte[] b, int off, int end) {
+        return decode(b, off, end, false);
+    }
+
+    /**
+     * As {@link #decode(byte[], int, int)}; {@code mdns} adds what tshark adds for multicast DNS: whether each
+     * question asks for a unicast ({@code "QU"}) or multicast ({@code "QM"}) answer, and which records flush the cache
+     * (both the top bit of the class field).
+     */
+    static Decoded decode(byte[] b, int off, int end, boolean mdns) {
         if (end - off < 4) {
             return new Decoded("", false);
         }
@@ -45,8 +54,12 @@ final class DnsMessage {
                 return new Decoded(s.toString(), false);
             }
             int type = WireBytes.u16(b, pos[0]);
+            boolean unicast = (WireBytes.u16(b, pos[0] + 2) & 0x8000) != 0;
             pos[0] += 4;
             s.append(' ').append(typeName(type)).append(' ').append(name);
+            if (mdns) {
+                s.append(unicast ? ", \"QU\" question" : ", \"QM\" question");
+            }
         }
         for (int section = 1; section < 4; section++) {
             for (int i = 0; i < counts[section]; i++) {
@@ -61,6 +74,9 @@ final class DnsMessage {
                     return new Decoded(s.toString(), false);
                 }
                 s.append(' ').append(typeName(type));
+                if (mdns && (WireBytes.u16(b, pos[0] + 2) & 0x8000) != 0) {
+                    s.append(", cache flush");
+                }
                 String data = rdata(b, off, type, rdata, rdlength, end);
                 if (data != null) {
                     s.append(' ').append(data);
@@ -78,6 +94,9 @@ final class DnsMessage {
             case 2, 5, 12 -> name(b, msg, new int[] {at}, end);
             case 6 -> name(b, msg, new int[] {at}, end);
             case 15 -> len >= 3 ? WireBytes.u16(b, at) + " " + name(b, msg, new int[] {at + 2}, end) : null;
+            // SRV: priority, weight, port, target
+            case 33 -> len >= 7 ? WireBytes.u16(b, at) + " " + WireBytes.u16(b, at + 2) + " " + WireBytes.u16(b, at + 4) + " "
+                    + name(b, msg, new int[] {at + 6}, end) : null;
             default -> null;
         };
     }

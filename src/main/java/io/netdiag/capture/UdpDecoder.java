@@ -1,6 +1,9 @@
 package io.netdiag.capture;
 
-/** UDP datagrams, and DNS when either port is 53. */
+/**
+ * UDP datagrams, and what tshark names by port: DNS (53), mDNS (5353), LLMNR (5355), DHCP (67, 68), NetBIOS name
+ * service (137) and SSDP (1900).
+ */
 final class UdpDecoder {
     private UdpDecoder() {
     }
@@ -37,19 +40,40 @@ final class UdpDecoder {
             d.shortOf("UDP");
             return;
         }
-        if ((sport == 53 || dport == 53) && ulen > 8) {
-            d.protocol = "DNS";
-            int dnsEnd = Math.min(end, off + ulen);
-            DnsMessage.Decoded dns = DnsMessage.decode(b, off + 8, dnsEnd);
+        if (ulen <= 8) {
+            return;
+        }
+        int payloadEnd = Math.min(end, off + ulen);
+        String dnsKind = sport == 53 || dport == 53 ? "DNS" : sport == 5353 || dport == 5353 ? "MDNS"
+                : sport == 5355 || dport == 5355 ? "LLMNR" : null;
+        if (dnsKind != null) {
+            d.protocol = dnsKind;
+            DnsMessage.Decoded dns = DnsMessage.decode(b, off + 8, payloadEnd, dnsKind.equals("MDNS"));
             d.info = dns.text();
             if (!dns.complete()) {
-                if (dnsEnd < off + ulen) {
-                    d.shortOf("DNS");
+                if (payloadEnd < off + ulen) {
+                    d.shortOf(dnsKind);
                 } else {
-                    d.malformed("DNS");
+                    d.malformed(dnsKind);
                 }
             }
             return;
+        }
+        String lan = null;
+        String protocol = null;
+        if (sport == 67 || dport == 67 || sport == 68 || dport == 68) {
+            lan = LanProtocols.dhcp(b, off + 8, payloadEnd);
+            protocol = "DHCP";
+        } else if (sport == 137 || dport == 137) {
+            lan = LanProtocols.nbns(b, off + 8, payloadEnd);
+            protocol = "NBNS";
+        } else if (sport == 1900 || dport == 1900) {
+            lan = LanProtocols.ssdp(b, off + 8, payloadEnd);
+            protocol = "SSDP";
+        }
+        if (lan != null) {
+            d.protocol = protocol;
+            d.info = lan;
         }
     }
 }

@@ -310,6 +310,32 @@ class TsharkDifferentialTest {
         Files.write(out, o.toByteArray());
     }
 
+    /**
+     * The UDP protocols of a LAN capture (mDNS, LLMNR, DHCP, SSDP, NetBIOS name service), written by
+     * lan-traffic.py as a pcap of made-up hosts: named and summarised as tshark does, line by line and in hex.
+     */
+    @Test
+    void lanProtocolsAgree() throws Exception {
+        assumeTrue(Host.has("python3"), "python3 writes the capture");
+        Path script = dir.resolve("lan-traffic.py");
+        try (var in = TsharkDifferentialTest.class.getResourceAsStream("lan-traffic.py")) {
+            Files.copy(in, script);
+        }
+        Path pcap = dir.resolve("lan.pcap");
+        Host.Run made = Host.run(List.of("python3", script.toString(), pcap.toString()), 60);
+        assertEquals(0, made.exitCode(), made::toString);
+        Agreement a = compare("LAN protocols over UDP", pcap);
+        assertEquals(23, a.total());
+        assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+        compareHex("LAN protocols over UDP", pcap);
+        String lines = Cli.run("capture", "-r", pcap.toString()).out();
+        for (String expected : List.of(" MDNS ", ", \"QU\" question", "A, cache flush 192.168.1.20", " LLMNR ",
+                "DHCP Discover - Transaction ID 0x3903f326", " SSDP ", "M-SEARCH * HTTP/1.1 ", "Name query NB WORKGROUP<1d>",
+                "SRV, cache flush 0 0 631 printer.local")) {
+            assertTrue(lines.contains(expected), () -> expected + " in\n" + lines);
+        }
+    }
+
     @Test
     void dnsOverTcpAgrees() throws Exception {
         try (Namespaces nets = new Namespaces("cap")) {
