@@ -161,7 +161,7 @@ final class TcpAnalyzer {
             rev.maxSeqToBeAcked = rev.nextSeq;
         }
         if (seglen > 0 || (flags & (SYN | FIN)) != 0) {
-            ta |= retransmissionKind(c, fwd, rev, tsNanos, seq, seglen, ta);
+            ta |= retransmissionKind(c, fwd, rev, tsNanos, seq, seglen, (flags & (SYN | FIN)) != 0, ta);
         }
         // finished_checking_retransmission_type
         // SYN and FIN each take one sequence number
@@ -217,7 +217,8 @@ final class TcpAnalyzer {
         return Integer.toUnsignedLong(value - rev.baseSeq);
     }
 
-    private static int retransmissionKind(Conversation c, Flow fwd, Flow rev, long ts, int seq, int seglen, int ta) {
+    private static int retransmissionKind(Conversation c, Flow fwd, Flow rev, long ts, int seq, int seglen, boolean synOrFin,
+                                          int ta) {
         boolean notAdvanced = fwd.nextSeq != 0 && lt(seq, fwd.nextSeq);
         if ((ta & TcpFlag.KEEP_ALIVE.bit()) != 0) {
             return 0;
@@ -226,7 +227,8 @@ final class TcpAnalyzer {
         if (seglen > 1 && fwd.nextSeq - 1 == seq) {
             notAdvanced = false;
         }
-        if (notAdvanced && rev.dupAckNumber >= 2 && rev.lastAck == seq && ts - rev.lastAckTime < 20_000_000L) {
+        if (notAdvanced && rev.dupAckNumber >= 2 && rev.lastAck == seq
+                && Long.compareUnsigned(ts - rev.lastAckTime, 20_000_000L) < 0) {
             return TcpFlag.FAST_RETRANSMISSION.bit();
         }
         // tshark 4.0 tests for data the peer has already acknowledged before it tests for out-of-order
@@ -234,7 +236,10 @@ final class TcpAnalyzer {
             return TcpFlag.SPURIOUS_RETRANSMISSION.bit();
         }
         long threshold = c.firstRtt == 0 ? 3_000_000L : c.firstRtt;
-        if (notAdvanced && ts - fwd.nextSeqTime < threshold && fwd.nextSeq != seq + seglen) {
+        // a SYN or FIN takes a sequence number: sent again, it ends where the stream is (a retransmission, not disorder)
+        // unsigned, as tshark's guint64: a segment stamped before the one that advanced the stream is not "close" to it
+        if (notAdvanced && Long.compareUnsigned(ts - fwd.nextSeqTime, threshold) < 0
+                && fwd.nextSeq != seq + seglen + (synOrFin ? 1 : 0)) {
             return TcpFlag.OUT_OF_ORDER.bit();
         }
         return notAdvanced ? TcpFlag.RETRANSMISSION.bit() : 0;

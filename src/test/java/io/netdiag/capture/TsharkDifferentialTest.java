@@ -266,19 +266,26 @@ class TsharkDifferentialTest {
                 // a segment in the middle of the 200 kB body sent again (as a loaded machine does now and then):
                 // tshark shows it as a TCP line and still ends the body in its response
                 Path resent = dir.resolve("http" + port + "-resent.pcap");
-                resendFirstLargeSegment(pcap, resent);
+                resend(pcap, resent, (index, length) -> length > 30_000);
                 Agreement r = compare("HTTP body with a segment sent twice, port " + port, resent);
                 assertTrue(r.flagsSeen().stream().anyMatch(f -> f.contains("Retransmission")), r.flagsSeen().toString());
                 assertEquals(r.total(), r.agreeing(), String.join("\n", r.differences()));
+                // and the first SYN sent again after the handshake: a retransmission to tshark, not out-of-order
+                Path synAgain = dir.resolve("http" + port + "-syn.pcap");
+                resend(pcap, synAgain, (index, length) -> index == 0);
+                Agreement s = compare("HTTP connection with its SYN sent twice, port " + port, synAgain);
+                assertTrue(s.flagsSeen().contains("TCP Retransmission"), s.flagsSeen().toString());
+                assertEquals(s.total(), s.agreeing(), String.join("\n", s.differences()));
             }
         }
     }
 
     /**
-     * Writes {@code pcap} (libpcap format, as tcpdump -w writes it) to {@code out} with its first record of more than
-     * 30,000 bytes (a segment of the big HTTP body) repeated, a microsecond after the record that follows it.
+     * Writes {@code pcap} (libpcap format, as tcpdump -w writes it) to {@code out} with the first record that
+     * {@code pick} chooses (by index and length) repeated two records later, a microsecond after the record it then
+     * follows.
      */
-    static void resendFirstLargeSegment(Path pcap, Path out) throws java.io.IOException {
+    static void resend(Path pcap, Path out, java.util.function.BiPredicate<Integer, Integer> pick) throws java.io.IOException {
         byte[] in = Files.readAllBytes(pcap);
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(in).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
@@ -287,6 +294,7 @@ class TsharkDifferentialTest {
         int copyFrom = -1;
         int copyLength = 0;
         int countdown = -1;
+        int index = 0;
         while (at + 16 <= in.length) {
             int length = 16 + b.getInt(at + 8);
             o.write(in, at, length);
@@ -299,14 +307,15 @@ class TsharkDifferentialTest {
                 o.write(copy);
             }
             countdown--;
-            if (copyFrom < 0 && length > 30_000) {
+            if (copyFrom < 0 && pick.test(index, length)) {
                 copyFrom = at;
                 copyLength = length;
                 countdown = 1;
             }
             at += length;
+            index++;
         }
-        assertTrue(copyFrom > 0, "no large segment in " + pcap);
+        assertTrue(copyFrom > 0, "no record to resend in " + pcap);
         Files.write(out, o.toByteArray());
     }
 
