@@ -1,8 +1,6 @@
 package io.netdiag.capture;
 
 import java.io.ByteArrayOutputStream;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * DNS over TCP (ports 53 and 5353): messages behind a two-byte length, followed across segments as tshark
@@ -11,12 +9,16 @@ import java.util.Map;
  * {@code [TCP segment of a reassembled PDU]}.
  */
 final class DnsOverTcp {
-    private static final class Direction {
-        final StreamPosition position = new StreamPosition();
+    private static final class Direction extends StreamDirections.Direction {
         final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+        @Override
+        void dropMessage() {
+            pending.reset();
+        }
     }
 
-    private final Map<String, Direction> directions = new HashMap<>();
+    private final StreamDirections<Direction> directions = new StreamDirections<>(Direction::new);
     private final boolean keepBytes;
 
     /** With {@code keepBytes}, a message completed across segments comes back as "Reassembled TCP" data. */
@@ -30,23 +32,18 @@ final class DnsOverTcp {
     }
 
     /** Gives up a message in progress: some of its bytes were not captured or were resent. */
-    /** Whether direction {@code src>dst} has already followed these bytes (a retransmission of them). */
-    boolean followed(String src, String dst, long seq, long length) {
-        Direction d = directions.get(src + ">" + dst);
-        return d != null && d.position.covers(seq, length);
+    void forget(String src, String dst) {
+        directions.forget(src, dst);
     }
 
-    void forget(String src, String dst) {
-        Direction d = directions.get(src + ">" + dst);
-        if (d != null) {
-            d.pending.reset();
-            d.position.reset();
-        }
+    /** Whether direction {@code src>dst} has already followed these bytes (a retransmission of them). */
+    boolean followed(String src, String dst, long seq, long length) {
+        return directions.followed(src, dst, seq, length);
     }
 
     /** Follows the payload {@code b[off, end)} of a segment with raw sequence number {@code seq}; null: plain TCP. */
     StreamOutcome segment(String src, String dst, long seq, boolean syn, boolean fin, byte[] b, int off, int end) {
-        Direction d = directions.computeIfAbsent(src + ">" + dst, k -> new Direction());
+        Direction d = directions.of(src, dst);
         long length = Math.max(0, end - off);
         if (syn) {
             d.pending.reset();

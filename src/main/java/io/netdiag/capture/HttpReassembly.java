@@ -41,8 +41,7 @@ final class HttpReassembly {
     private enum Chunk { SIZE, DATA, DATA_END, TRAILER }
 
     /** One direction of one connection. */
-    private static final class Direction {
-        final StreamPosition position = new StreamPosition();
+    private static final class Direction extends StreamDirections.Direction {
         Body body = Body.NONE;
         final ByteArrayOutputStream head = new ByteArrayOutputStream();
         String firstLine;
@@ -72,9 +71,14 @@ final class HttpReassembly {
             chunk = Chunk.SIZE;
             chunkLine.setLength(0);
         }
+
+        @Override
+        void dropMessage() {
+            endMessage();
+        }
     }
 
-    private final Map<String, Direction> directions = new HashMap<>();
+    private final StreamDirections<Direction> directions = new StreamDirections<>(Direction::new);
     /** Request methods awaiting their responses, per connection: a response to HEAD has no body. */
     private final Map<String, ArrayDeque<String>> methods = new HashMap<>();
     /** Connections that have carried an HTTP message: on HTTP ports their other data is "Continuation". */
@@ -88,18 +92,13 @@ final class HttpReassembly {
     }
 
     /** Gives up the message in progress from {@code src} to {@code dst}: bytes of it were not captured or were resent. */
-    /** Whether direction {@code src>dst} has already followed these bytes (a retransmission of them). */
-    boolean followed(String src, String dst, long seq, long length) {
-        Direction d = directions.get(src + ">" + dst);
-        return d != null && d.position.covers(seq, length);
+    void forget(String src, String dst) {
+        directions.forget(src, dst);
     }
 
-    void forget(String src, String dst) {
-        Direction d = directions.get(src + ">" + dst);
-        if (d != null) {
-            d.endMessage();
-            d.position.reset();
-        }
+    /** Whether direction {@code src>dst} has already followed these bytes (a retransmission of them). */
+    boolean followed(String src, String dst, long seq, long length) {
+        return directions.followed(src, dst, seq, length);
     }
 
     /**
@@ -108,8 +107,7 @@ final class HttpReassembly {
      */
     StreamOutcome segment(String src, String dst, int srcPort, int dstPort, long seq, boolean syn, boolean fin,
                     byte[] b, int off, int end) {
-        String key = src + ">" + dst;
-        Direction d = directions.computeIfAbsent(key, k -> new Direction());
+        Direction d = directions.of(src, dst);
         long length = Math.max(0, end - off);
         if (syn) {
             d.endMessage();

@@ -18,13 +18,17 @@ import java.util.Set;
  */
 final class TlsRecords {
 
-    private static final class Direction {
-        final StreamPosition position = new StreamPosition();
+    private static final class Direction extends StreamDirections.Direction {
         final ByteArrayOutputStream pending = new ByteArrayOutputStream();
         boolean encrypted;
+
+        @Override
+        void dropMessage() {
+            pending.reset();
+        }
     }
 
-    private final Map<String, Direction> directions = new HashMap<>();
+    private final StreamDirections<Direction> directions = new StreamDirections<>(Direction::new);
     private final Set<String> tls = new HashSet<>();
     /** The version the server chose, per connection. */
     private final Map<String, Integer> versions = new HashMap<>();
@@ -36,25 +40,20 @@ final class TlsRecords {
     }
 
     /** Gives up a record in progress: some of its bytes were not captured or were resent. */
-    /** Whether direction {@code src>dst} has already followed these bytes (a retransmission of them). */
-    boolean followed(String src, String dst, long seq, long length) {
-        Direction d = directions.get(src + ">" + dst);
-        return d != null && d.position.covers(seq, length);
+    void forget(String src, String dst) {
+        directions.forget(src, dst);
     }
 
-    void forget(String src, String dst) {
-        Direction d = directions.get(src + ">" + dst);
-        if (d != null) {
-            d.pending.reset();
-            d.position.reset();
-        }
+    /** Whether direction {@code src>dst} has already followed these bytes (a retransmission of them). */
+    boolean followed(String src, String dst, long seq, long length) {
+        return directions.followed(src, dst, seq, length);
     }
 
     /** Follows a segment's payload {@code b[off, end)}; null when the connection is not TLS. */
     StreamOutcome segment(String src, String dst, int srcPort, int dstPort, long seq, boolean syn, boolean fin,
                     byte[] b, int off, int end) {
         String connection = StreamPosition.connection(src, dst);
-        Direction d = directions.computeIfAbsent(src + ">" + dst, k -> new Direction());
+        Direction d = directions.of(src, dst);
         long length = Math.max(0, end - off);
         if (syn) {
             d.pending.reset();
