@@ -210,13 +210,9 @@ final class SockDiag implements AutoCloseable {
 
         byte[] text(boolean v4, byte[] m, int at) {
             int size = v4 ? 4 : 16;
-            int hash = 0;
-            for (int i = 0; i < size; i++) {
-                hash = 31 * hash + m[at + i];
-            }
-            int slot = (hash ^ hash >>> 7) & 63;
+            int slot = AddressCache.slot(m, at, size);
             byte[] key = keys[slot];
-            if (key != null && key.length == size && java.util.Arrays.equals(key, 0, size, m, at, at + size)) {
+            if (AddressCache.holds(key, m, at, size)) {
                 return texts[slot];
             }
             String text = v4 ? AddressText.ipv4(m, at) : "[" + AddressText.ipv6(m, at) + "]";
@@ -525,15 +521,25 @@ final class SockDiag implements AutoCloseable {
         private final byte[][] keys = new byte[64][];
         private final String[] texts = new String[64];
 
-        String text(boolean v4, byte[] m, int at) {
-            int size = v4 ? 4 : 16;
+        /** The slot of the {@code size} address bytes at {@code at} in a 64-slot table (this one, or {@link HostCache}). */
+        static int slot(byte[] m, int at, int size) {
             int hash = 0;
             for (int i = 0; i < size; i++) {
                 hash = 31 * hash + m[at + i];
             }
-            int slot = (hash ^ hash >>> 7) & 63;
+            return (hash ^ hash >>> 7) & 63;
+        }
+
+        /** Whether a slot's {@code key} is the {@code size} address bytes at {@code at}. */
+        static boolean holds(byte[] key, byte[] m, int at, int size) {
+            return key != null && java.util.Arrays.equals(key, 0, key.length, m, at, at + size);
+        }
+
+        String text(boolean v4, byte[] m, int at) {
+            int size = v4 ? 4 : 16;
+            int slot = slot(m, at, size);
             byte[] key = keys[slot];
-            if (key != null && java.util.Arrays.equals(key, 0, key.length, m, at, at + size)) {
+            if (holds(key, m, at, size)) {
                 return texts[slot];
             }
             String text = v4 ? AddressText.ipv4(m, at) : AddressText.ipv6(m, at);
