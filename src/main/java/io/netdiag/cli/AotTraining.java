@@ -46,6 +46,9 @@ public final class AotTraining {
             case "fill" -> new String[][] {{"fill"}, {"fill", "--help"}, {"fill", "--no-such-option"}};
             case "capture" -> new String[][] {{"capture", "-D"}, {"capture", "--help"}, {"capture", "--no-such-option"}};
             case "doctor" -> new String[][] {{"doctor"}, {"--json", "doctor"}, {"doctor", "--no-such-option"}};
+            // the server itself runs until stopped: its help, a config that is not there and a usage error
+            case "exporter" -> new String[][] {
+                    {"exporter", "--help"}, {"exporter", "-c", "/no-such-dir/netdiag.yaml"}, {"exporter", "--no-such-option"}};
             default -> new String[][] {
                     {"--help"}, {"--version"}, {"--no-such-option"}, {"no-such-command"}, {"help", "ping"}};
         };

@@ -35,45 +35,9 @@ final class ExporterCommand extends BaseCommand {
                                 + "403, so the exporter never probes for whoever can reach it. module=trace answers 400 (not "
                                 + "available in this build). /-/healthy answers 200.",
                         "",
-                        "The config file is YAML:",
-                        "",
-                        "  probes:",
-                        "    - {module: tcp, target: \"127.0.0.1:5432\", interval: 1s, timeout: 1s}",
-                        "    - {module: icmp, target: \"10.0.0.2\", interval: 1s}",
-                        "  allow: [\"127.0.0.1\", \"10.0.0.0/8\"]",
-                        "",
-                        "interval defaults to 5s and timeout to the smaller of 2s and the interval. A missing or invalid "
-                                + "file is one line on stderr and exit 2, before anything is served.",
-                        "",
-                        "Metrics (base units, _total on counters; labels module and target on every probe metric):",
-                        "",
-                        "  netdiag_probe_success{module,target}  gauge: 1 when the last run was answered, 0 when not.",
-                        "  netdiag_probe_duration_seconds{module,target}  gauge: wall time of the last run.",
-                        "  netdiag_probe_rtt_seconds{module,target}  histogram of answered probes' round-trip times, 20 buckets "
-                                + "from 50 us doubling (as smokeping_prober).",
-                        "  netdiag_probe_sent_total{module,target}, netdiag_probe_received_total{module,target}  counters; "
-                                + "loss = 1 - received/sent.",
-                        "  netdiag_probe_failures_total{module,target,category}  counter of failed probes by the classifier's "
-                                + "category (refused, timeout, unreachable, name-resolution, ...; see netdiag explain).",
-                        "  netdiag_listen_queue_length{local,pid,comm}, netdiag_listen_backlog{local,pid,comm}  gauges for "
-                                + "every TCP listener: accept queue and backlog.",
-                        "  netdiag_socket_queue_bytes{proto,local,peer,state,direction,pid,comm}  gauge for every TCP or UDP "
-                                + "socket with a non-empty queue: direction recv = received and not read, send = not yet "
-                                + "acknowledged (UDP: socket memory).",
-                        "  netdiag_socket_series_dropped_total{metric}  counter of series left out by --max-sockets.",
-                        "  netdiag_stuck_queue{proto,local,peer,direction,pid,comm,category,kind}  1 for every queue the "
-                                + "diagnosis flags: kind not-reading, datagrams-unread, accept-queue-full (recv), "
-                                + "peer-not-reading, send-stalled, connect-stalled (send).",
-                        "  netdiag_scrape_duration_seconds  gauge: time the scrape took to collect.",
-                        "  netdiag_scrape_collector_success{collector}  gauge: sockets (this scrape), stuck (last sample).",
-                        "  netdiag_build_info{version,java}  always 1.",
-                        "  netdiag_exporter_start_time_seconds  gauge: start time, Unix seconds.",
-                        "",
-                        "pid and comm are the first process holding the socket (empty when none is visible: run as root or "
-                                + "with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH to see other users' processes).",
-                        "",
-                        "With --json the start line is one JSON object: {\"listen\": ADDRESS:PORT, \"metrics\": URL, "
-                                + "\"probes\": N, \"allow\": [...]}. The exporter runs until SIGINT or SIGTERM.")
+                        "The config file, the metrics, the JSON start line, the example alert rules and the systemd unit "
+                                + "are described below (CONFIGURATION, METRICS, JSON, FILES). The exporter runs until SIGINT "
+                                + "or SIGTERM.")
                 .exitCodes(" 0:stopped by SIGINT or SIGTERM", " 2:bad option or config file, or the address cannot be bound",
                         " 3:not Linux", " 4:internal error")
                 .declaredOrder()
