@@ -42,6 +42,10 @@ public final class AotTraining {
             case "ping" -> new String[][] {
                     {"ping", "-c", "1", "-W", "1", "127.0.0.1"}, {"--json", "ping", "-c", "1", "-W", "1", "127.0.0.1"},
                     {"ping", "--help"}, {"ping", "--no-such-option"}};
+            case "trace" -> new String[][] {
+                    {"trace", "-c", "1", "-n", "-W", "0.5", "127.0.0.1"},
+                    {"--json", "trace", "-c", "1", "-n", "-W", "0.5", "127.0.0.1"},
+                    {"trace", "--help"}, {"trace", "--no-such-option"}};
             // a real run on loopback: a second or so, once per build
             case "fill" -> new String[][] {{"fill"}, {"fill", "--help"}, {"fill", "--no-such-option"}};
             case "capture" -> new String[][] {{"capture", "-D"}, {"capture", "--help"}, {"capture", "--no-such-option"}};
