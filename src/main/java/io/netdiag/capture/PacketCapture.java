@@ -205,8 +205,9 @@ public final class PacketCapture {
                 builder.bufferSize(request.bufferBytes());
             } else {
                 // libpcap's default ring is 2 MB; a JNA callback per packet needs more slack than tcpdump's C
-                // loop to ride out bursts, and immediate mode uses one snaplen-sized slot per packet
-                builder.bufferSize(request.immediate() ? 32 << 20 : 16 << 20);
+                // loop to ride out bursts (4 MB: ~25,000 small packets), and immediate mode uses one
+                // snaplen-sized slot per packet. The ring is mapped into the process: it counts in its RSS.
+                builder.bufferSize(request.immediate() ? 32 << 20 : 4 << 20);
             }
             handle = builder.build();
         } catch (PcapNativeException e) {
