@@ -110,11 +110,15 @@ final class CaptureCommand extends BaseCommand {
         if (readFile != null) {
             Findings findings = new Findings(conversations);
             CaptureStatistics stats;
+            if (out() instanceof ProcessOutput process) {
+                renderer.rawOutput(process.stream());
+            }
             try (PacketCapture.FileCapture file = PacketCapture.openFile(request)) {
                 renderer.timeDigits(file.timeDigits());
                 stats = file.run(findings.sink(renderer, json()));
+            } finally {
+                renderer.flush();
             }
-            out().flush();
             findings.print(out(), json());
             if (stats.warning() != null) {
                 err().println("netdiag capture: " + stats.warning());
