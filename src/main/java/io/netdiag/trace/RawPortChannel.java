@@ -201,7 +201,14 @@ final class RawPortChannel implements ProbeChannel {
         }
         MemorySegment.copy(packet, 0, sendBuffer, JAVA_BYTE, 0, length);
         long epoch = TraceRun.epochNanos();
-        Libc.sendto(fd, sendBuffer, length, 0, to.asSlice(0, toLength), "sendto(" + (tcp ? "TCP SYN" : "UDP") + ")");
+        String operation = "sendto(" + (tcp ? "TCP SYN" : "UDP") + ")";
+        try {
+            Libc.sendto(fd, sendBuffer, length, 0, to.asSlice(0, toLength), operation);
+        } catch (ErrnoException e) {
+            // an ICMP unreachable about an earlier probe leaves its errno in sk_err, which fails the next send
+            // without sending it; the error itself came through the ICMP socket: send again
+            Libc.sendto(fd, sendBuffer, length, 0, to.asSlice(0, toLength), operation);
+        }
         return epoch;
     }
 
