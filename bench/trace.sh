@@ -47,7 +47,7 @@ if [ -n "${LAB_ONLY:-}" ]; then
     sleep infinity
 fi
 
-./netdiag --version >/dev/null   # builds the jar and the AOT cache when needed
+./netdiag trace --help >/dev/null   # builds the jar and the trace AOT cache when needed, outside the timings
 ms() { local s e; s=$(date +%s%N); "$@" >"$out" 2>&1 || true; e=$(date +%s%N); echo $(((e - s) / 1000000)); }
 row() { printf '  %-8s wall %6d ms   right hop: %s\n' "$1" "$2" "$3"; }
 last_mtr_host() { awk '/\|--/ && $3 != "???" {h=$2; sub(/^[0-9]+\.\|--/, "", h); a=$3} END {print a}' "$1"; }

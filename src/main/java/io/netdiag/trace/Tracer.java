@@ -119,6 +119,7 @@ public final class Tracer {
         TraceRequest other = (request.protocol() == Protocol.ICMP
                 ? request.udp(TraceRequest.TRACEROUTE_UDP_PORT) : request.icmp())
                 .withRounds(Math.min(3, Math.max(1, request.rounds())), Math.min(request.intervalMillis(), 200))
+                .withTimeout(Math.min(request.timeoutMillis(), 1000))
                 .withCompare(false).withPacketSize(0, false).withFlows(1);
         TraceRun.Measured m;
         try {
