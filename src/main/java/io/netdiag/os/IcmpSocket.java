@@ -319,15 +319,7 @@ public final class IcmpSocket implements AutoCloseable {
     }
 
     private void prepare(int capacity) {
-        msghdr.fill((byte) 0);
-        iov.set(ADDRESS, 0, receiveBuffer);
-        iov.set(JAVA_LONG, 8, capacity);
-        msghdr.set(ADDRESS, 0, name);
-        msghdr.set(JAVA_INT, 8, SockaddrCodec.STORAGE_SIZE);
-        msghdr.set(ADDRESS, 16, iov);
-        msghdr.set(JAVA_LONG, 24, 1L);
-        msghdr.set(ADDRESS, 32, control);
-        msghdr.set(JAVA_LONG, 40, CONTROL);
+        Libc.msghdr(msghdr, name, iov, receiveBuffer, capacity, control);
     }
 
     /** One message from the receive queue, or null when it is empty. */

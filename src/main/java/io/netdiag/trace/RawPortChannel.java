@@ -313,15 +313,7 @@ final class RawPortChannel implements ProbeChannel {
     }
 
     private Incoming receive() throws ErrnoException {
-        msghdr.fill((byte) 0);
-        iov.set(ADDRESS, 0, receiveBuffer);
-        iov.set(JAVA_LONG, 8, BUFFER);
-        msghdr.set(ADDRESS, 0, name);
-        msghdr.set(JAVA_INT, 8, SockaddrCodec.STORAGE_SIZE);
-        msghdr.set(ADDRESS, 16, iov);
-        msghdr.set(JAVA_LONG, 24, 1L);
-        msghdr.set(ADDRESS, 32, control);
-        msghdr.set(JAVA_LONG, 40, control.byteSize());
+        Libc.msghdr(msghdr, name, iov, receiveBuffer, BUFFER, control);
         long n;
         try {
             n = Libc.recvmsg(fd, msghdr, Libc.MSG_DONTWAIT, "recvmsg(raw)");
