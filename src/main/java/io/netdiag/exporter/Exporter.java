@@ -29,6 +29,8 @@ public final class Exporter implements AutoCloseable {
     public static final String DEFAULT_LISTEN = "127.0.0.1:9917";
     /** /probe's time budget when Prometheus does not send its scrape timeout. */
     static final double DEFAULT_PROBE_SECONDS = 5;
+    /** The shortest time between two reads of every process's descriptors (for pid and comm). */
+    static final long OWNER_REFRESH_MILLIS = 5_000;
     /** The most probes one /probe request may send. */
     static final int MAX_PROBE_COUNT = 20;
 
@@ -55,7 +57,7 @@ public final class Exporter implements AutoCloseable {
     private Exporter(Settings settings, HttpServer server) {
         this.settings = settings;
         this.server = server;
-        OwnerCache owners = new OwnerCache(2_000);
+        OwnerCache owners = new OwnerCache(OWNER_REFRESH_MILLIS);
         this.probes = new ProbeMetrics(settings.config().probes());
         this.scheduler = new ProbeScheduler(settings.config().probes(), probes);
         this.sockets = new SocketMetrics(settings.maxSockets(), owners);
