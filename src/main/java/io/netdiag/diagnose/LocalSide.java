@@ -102,6 +102,9 @@ record LocalSide(List<SocketEntry> listeners, int synRecv, int closeWait, QueueD
     /** "127.0.0.1:8080", "[::1]:8080", "*:8080" (both families). */
     static String endpoint(SocketEntry l) {
         String a = l.local().address();
+        if (a.startsWith("::ffff:") && a.indexOf('.') > 0) {
+            return a.substring(7) + ":" + l.local().port(); // IPv4-mapped on an IPv6 socket (Java servers): IPv4 only
+        }
         boolean wildcard6 = l.family() == SocketEntry.Family.INET6 && (a.equals("::") || a.equals("*"));
         String shown = wildcard6 ? (l.v6only() ? "[::]" : "*") : a.indexOf(':') >= 0 && !a.startsWith("[") ? "[" + a + "]" : a;
         return shown + ":" + l.local().port() + (wildcard6 && l.v6only() ? " (IPv6 only)" : "");
