@@ -246,6 +246,14 @@ public final class Diagnose {
         // nothing worked: the first address's failure is the one the client sees
         IcmpWatch.Error icmp = first.icmp();
         String where = bracket(first.address()) + ":" + target.port();
+        if (first.errno() == ECONNRESET) {
+            // the handshake completed and the RST came before the probe read its result
+            return verdict("reset-after-connect", errno(ECONNRESET), "the server at " + where + " accepts the connection, "
+                            + "then resets it at once: the process accepting there crashes, rejects the client (TLS, allow "
+                            + "list) or closes with unread data",
+                    List.of("the server's logs at the time of the connection",
+                            "netdiag capture -i any 'tcp port " + target.port() + "'  # while connecting"));
+        }
         FirewallRules.Rule blocking = blockingRule(rules, side != null || request.server());
         if (icmp != null && icmp.reject()) {
             Explanation why = Classifier.standard().classifyIcmp(icmp.version(), icmp.type(), icmp.code()).orElse(null);
@@ -260,7 +268,7 @@ public final class Diagnose {
         }
         if (icmp != null && icmp.hostUnreachable() || first.errno() == EHOSTUNREACH && icmp == null && !first.timedOut()) {
             String sender = icmp == null ? "this host" : icmp.from().equals(routeSource(first)) ? "this host"
-                    : AddressText.of(icmp.from());
+                    : "the router " + AddressText.of(icmp.from());
             return verdict("host-unreachable", errno(EHOSTUNREACH), "no host answers for " + AddressText.of(first.address())
                             + " on its link: " + sender + " asked (ARP / neighbour discovery) and got no answer, so "
                             + AddressText.of(first.address()) + " is down, unplugged or not at that address",
@@ -451,7 +459,7 @@ public final class Diagnose {
             List<CompletableFuture<PingEvent.PortProbe>> probes = new ArrayList<>();
             for (InetAddress a : targets) {
                 // platform threads: the probes block in poll(2) through FFM, which would pin a virtual thread's carrier
-                echoes.add(CompletableFuture.supplyAsync(() -> echo(a, Math.min(wait, 2000)), Diagnose::platform));
+                echoes.add(CompletableFuture.supplyAsync(() -> echo(a, Math.min(wait, 1500)), Diagnose::platform));
                 probes.add(CompletableFuture.supplyAsync(() -> probe(a, wait), Diagnose::platform));
             }
             for (int i = 0; i < targets.size(); i++) {
@@ -489,8 +497,8 @@ public final class Diagnose {
     }
 
     private PingSummary echo(InetAddress address, int lingerMillis) {
-        // three echoes 200 ms apart, and at most two seconds in all (ping -c 3 -i 0.2 -w 2)
-        PingRequest two = new PingRequest(List.of(AddressText.of(address)), 0, 3, 200, 2, lingerMillis, 56, -1, -1,
+        // three echoes 200 ms apart, waiting at most lingerMillis after the last (ping -c 3 -i 0.2 -W)
+        PingRequest two = new PingRequest(List.of(AddressText.of(address)), 0, 3, 200, 0, lingerMillis, 56, -1, -1,
                 true, false, false, false, true);
         try {
             return Ping.icmp(two, event -> { }, () -> false);

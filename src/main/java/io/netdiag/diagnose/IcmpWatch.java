@@ -116,10 +116,33 @@ final class IcmpWatch implements AutoCloseable {
                         }
                     }
                 } catch (ErrnoException e) {
-                    return;
+                    if (!pendingError(s, e)) {
+                        return;
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * A raw ICMP socket also hears the errors about other ICMP sockets' echoes (the ping beside the probes):
+     * they arrive as a pending socket error on the next recvmsg and on its error queue. Those are cleared and
+     * the watch goes on; any other failure ends it.
+     */
+    private static boolean pendingError(IcmpSocket s, ErrnoException e) {
+        int errno = e.errno();
+        if (errno != 113 && errno != 101 && errno != 111 && errno != 90 && errno != 13 && errno != 71 && errno != 110
+                && errno != 1 && errno != 92) {
+            return false;
+        }
+        try {
+            for (int i = 0; i < 64 && s.receiveError() != null; i++) {
+                // drained
+            }
+        } catch (ErrnoException again) {
+            // nothing queued
+        }
+        return true;
     }
 
     private Error decode(IcmpSocket.Received r, boolean v6) {
