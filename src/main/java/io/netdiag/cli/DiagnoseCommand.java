@@ -48,6 +48,21 @@ final class DiagnoseCommand extends BaseCommand {
                                 + "classifier's category of the error the client gets; one sentence naming the host, hop, "
                                 + "process or rule to blame; and the commands to run next.",
                         "",
+                        "Causes: ok (works; with its timings); slow (works, but name resolution or the handshake took "
+                                + "over a second); dns-nxdomain (the name does not exist, or has no address of the family "
+                                + "asked); dns-failure (the resolvers time out, answer SERVFAIL or REFUSED); no-route (no "
+                                + "route on this host, or a router answers network unreachable); host-unreachable (no ARP "
+                                + "or neighbour answer on the target's link, named with the host or router that asked); "
+                                + "refused (a RST from the host: nothing listens); listening-elsewhere (a listener on this "
+                                + "host holds the port on another address or family, such as 127.0.0.1 only); "
+                                + "wrong-family (the first address a client tries fails, a later one works: the "
+                                + "'localhost is ::1' trap); filtered (SYNs dropped silently: says whether the host "
+                                + "answers ping and the last hop that answers); firewall-reject (ICMP administratively "
+                                + "prohibited or port unreachable, naming the router or host that sent it, or a REJECT "
+                                + "rule on this host); accept-queue-full (the listener's accept queue is at its backlog "
+                                + "and SYNs are dropped); reset-after-connect and closed-after-connect (the server accepts, "
+                                + "then resets or closes at once); undetermined (none of the above could be shown).",
+                        "",
                         "Text output: a table of the steps (step, result: ok, warn, fail or skip; time; what it found), "
                                 + "then 'verdict: CAUSE [CATEGORY]', 'why: ...' and 'try: ...' lines. On a terminal each "
                                 + "step shows while it runs.",
