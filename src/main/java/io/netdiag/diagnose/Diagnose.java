@@ -160,6 +160,7 @@ public final class Diagnose {
             begin("trace", "looking for the hop where it stops");
             hops = PathTrace.trace(attempts.stream().filter(a -> a.timedOut() || a.icmp() != null).findFirst()
                     .orElse(first).address(), target.port(), target.udp(), budget());
+            missingPrivilege |= hops.missingPrivilege();
             end("trace", hops.status(), hops.detail());
         }
 
@@ -321,8 +322,9 @@ public final class Diagnose {
             }
             String pingText = first.echo() == null ? "ping was not possible (no ICMP socket)"
                     : first.echo().received() > 0 ? "the host answers ping" : "the host does not answer ping either";
-            String hopText = hops == null || hops.lastAnswering() == null ? ""
-                    : "; the last hop that answers is " + hops.lastAnswering();
+            String hopText = (hops == null || hops.lastAnswering() == null ? ""
+                    : "; the last hop that answers the port's probes is " + hops.lastAnswering())
+                    + (hops == null || hops.comparison() == null ? "" : "; " + hops.comparison());
             return verdict("filtered", errno(ETIMEDOUT), "SYNs to " + where + " get no answer at all within "
                             + request.timeoutMillis() + " ms: a firewall drops them silently (" + pingText + hopText + ")",
                     List.of("netdiag trace --tcp " + target.port() + " " + AddressText.of(first.address()),

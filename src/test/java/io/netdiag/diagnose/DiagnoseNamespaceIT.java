@@ -221,6 +221,10 @@ class DiagnoseNamespaceIT {
         o.expect(1, "filtered", "timeout");
         o.textHas("SYNs to " + SERVER + ":" + port + " get no answer at all within 2000 ms: a firewall drops them "
                 + "silently (the host answers ping");
+        // the trace engine names the last hop that answers the port's probes, and ICMP gets through
+        o.textHas("the last hop that answers the port's probes is hop 1 (" + ROUTER_NEAR + ")");
+        o.textHas("by icmp the destination answers");
+        assertEquals("fail", o.status("trace"), o::toString);
     }
 
     @Test
