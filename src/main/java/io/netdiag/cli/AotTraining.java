@@ -42,6 +42,10 @@ public final class AotTraining {
             case "ping" -> new String[][] {
                     {"ping", "-c", "1", "-W", "1", "127.0.0.1"}, {"--json", "ping", "-c", "1", "-W", "1", "127.0.0.1"},
                     {"ping", "--help"}, {"ping", "--no-such-option"}};
+            // real diagnoses on loopback (a port nobody holds: refused, with the local and firewall steps)
+            case "diagnose" -> new String[][] {
+                    {"diagnose", "-t", "1", "127.0.0.1:1"}, {"--json", "diagnose", "-t", "1", "localhost:1"},
+                    {"diagnose", "--help"}, {"diagnose", "--no-such-option"}};
             case "trace" -> new String[][] {
                     {"trace", "-c", "1", "-n", "-W", "0.5", "127.0.0.1"},
                     {"--json", "trace", "-c", "1", "-n", "-W", "0.5", "127.0.0.1"},
