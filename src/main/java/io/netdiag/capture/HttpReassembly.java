@@ -80,9 +80,9 @@ final class HttpReassembly {
 
     private final StreamDirections<Direction> directions = new StreamDirections<>(Direction::new);
     /** Request methods awaiting their responses, per connection: a response to HEAD has no body. */
-    private final Map<String, ArrayDeque<String>> methods = new HashMap<>();
+    private final Map<StreamPosition.Connection, ArrayDeque<String>> methods = new HashMap<>();
     /** Connections that have carried an HTTP message: on HTTP ports their other data is "Continuation". */
-    private final Set<String> seen = new java.util.HashSet<>();
+    private final Set<StreamPosition.Connection> seen = new java.util.HashSet<>();
     private final boolean keepBytes;
     private java.util.List<PacketSummary.Source> sources;
 
@@ -294,7 +294,7 @@ final class HttpReassembly {
                 }
             }
         }
-        String connection = StreamPosition.connection(src, dst);
+        StreamPosition.Connection connection = StreamPosition.connection(src, dst);
         seen.add(connection);
         String first = lines[0];
         boolean response = first.startsWith("HTTP/");

@@ -59,7 +59,7 @@ final class TcpAnalyzer {
         }
     }
 
-    private final Map<String, Conversation> conversations = new HashMap<>();
+    private final Map<StreamPosition.Connection, Conversation> conversations = new HashMap<>();
     private long nextId;
 
     /**
@@ -69,7 +69,7 @@ final class TcpAnalyzer {
     Result analyze(long frame, long tsNanos, String src, String dst, int seq, int ack, int seglen, int flags,
                    int window, int wsShift) {
         boolean srcIsA = src.compareTo(dst) <= 0;
-        String key = srcIsA ? src + "|" + dst : dst + "|" + src;
+        StreamPosition.Connection key = srcIsA ? new StreamPosition.Connection(src, dst) : new StreamPosition.Connection(dst, src);
         Conversation c = conversations.get(key);
         int ta = 0;
         if (c == null) {
@@ -209,7 +209,7 @@ final class TcpAnalyzer {
     /** The SACK edges relative to the acknowledged direction's base, as tshark prints SLE/SRE. */
     long relativeToPeer(String src, String dst, int value) {
         boolean srcIsA = src.compareTo(dst) <= 0;
-        Conversation c = conversations.get(srcIsA ? src + "|" + dst : dst + "|" + src);
+        Conversation c = conversations.get(srcIsA ? new StreamPosition.Connection(src, dst) : new StreamPosition.Connection(dst, src));
         if (c == null) {
             return Integer.toUnsignedLong(value);
         }

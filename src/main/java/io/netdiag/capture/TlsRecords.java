@@ -29,9 +29,9 @@ final class TlsRecords {
     }
 
     private final StreamDirections<Direction> directions = new StreamDirections<>(Direction::new);
-    private final Set<String> tls = new HashSet<>();
+    private final Set<StreamPosition.Connection> tls = new HashSet<>();
     /** The version the server chose, per connection. */
-    private final Map<String, Integer> versions = new HashMap<>();
+    private final Map<StreamPosition.Connection, Integer> versions = new HashMap<>();
     private final boolean keepBytes;
 
     /** With {@code keepBytes}, a record completed across segments comes back as "Reassembled TCP" data. */
@@ -52,7 +52,7 @@ final class TlsRecords {
     /** Follows a segment's payload {@code b[off, end)}; null when the connection is not TLS. */
     StreamOutcome segment(String src, String dst, int srcPort, int dstPort, long seq, boolean syn, boolean fin,
                     byte[] b, int off, int end) {
-        String connection = StreamPosition.connection(src, dst);
+        StreamPosition.Connection connection = StreamPosition.connection(src, dst);
         Direction d = directions.of(src, dst);
         long length = Math.max(0, end - off);
         if (syn) {
@@ -112,7 +112,7 @@ final class TlsRecords {
         return new StreamOutcome(versionName(connection, lastRecordVersion), info.toString(), sources);
     }
 
-    private void describe(String connection, Direction d, int type, byte[] b, int off, int end, StringBuilder info) {
+    private void describe(StreamPosition.Connection connection, Direction d, int type, byte[] b, int off, int end, StringBuilder info) {
         switch (type) {
             case 20 -> {
                 add(info, "Change Cipher Spec");
@@ -168,7 +168,7 @@ final class TlsRecords {
         return legacy;
     }
 
-    private String versionName(String connection, int recordVersion) {
+    private String versionName(StreamPosition.Connection connection, int recordVersion) {
         Integer chosen = versions.get(connection);
         int version = chosen != null ? chosen : recordVersion;
         return switch (version) {
