@@ -48,8 +48,8 @@ final class DiagnoseCommand extends BaseCommand {
                                 + "classifier's category of the error the client gets; one sentence naming the host, hop, "
                                 + "process or rule to blame; and the commands to run next.",
                         "",
-                        "Causes: ok (works; with its timings); slow (works, but name resolution or the handshake took "
-                                + "over a second); dns-nxdomain (the name does not exist, or has no address of the family "
+                        "Causes: ok (works; with its timings); slow (works, but name resolution took over a second or "
+                                + "the handshake over 800 ms); dns-nxdomain (the name does not exist, or has no address of the family "
                                 + "asked); dns-failure (the resolvers time out, answer SERVFAIL or REFUSED); no-route (no "
                                 + "route on this host, or a router answers network unreachable); host-unreachable (no ARP "
                                 + "or neighbour answer on the target's link, named with the host or router that asked); "

@@ -45,8 +45,11 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  */
 public final class Diagnose {
-    /** A TCP handshake above this is slow: a round trip across a continent takes about 150 ms. */
-    static final long SLOW_HANDSHAKE_MICROS = 1_000_000;
+    /**
+     * A TCP handshake above this is slow: a round trip across a continent takes about 150 ms, while a lost SYN
+     * costs the client Linux's initial retransmission time-out, one second.
+     */
+    static final long SLOW_HANDSHAKE_MICROS = 800_000;
     private static final int ECONNREFUSED = 111;
     private static final int ETIMEDOUT = 110;
     private static final int ENETUNREACH = 101;
@@ -256,7 +259,9 @@ public final class Diagnose {
                             "netdiag capture -i any 'tcp port " + target.port() + "'  # while connecting"));
         }
         FirewallRules.Rule blocking = blockingRule(rules, side != null || request.server());
-        if (icmp != null && icmp.reject()) {
+        // a host answering a UDP datagram with port unreachable is how UDP says "nothing listens"; TCP stacks answer RST
+        boolean udpClosed = target.udp() && icmp != null && icmp.portUnreachable() && icmp.from().equals(first.address());
+        if (icmp != null && icmp.reject() && !udpClosed) {
             Explanation why = Classifier.standard().classifyIcmp(icmp.version(), icmp.type(), icmp.code()).orElse(null);
             return verdict("firewall-reject", why == null ? Category.UNREACHABLE.id() : why.category().id(),
                     (icmp.from().equals(first.address()) ? "the host " : "the router ") + AddressText.of(icmp.from())

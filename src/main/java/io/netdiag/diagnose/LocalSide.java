@@ -26,7 +26,7 @@ record LocalSide(List<SocketEntry> listeners, int synRecv, int closeWait, QueueD
     private static final int PILE = 16;
 
     String status() {
-        if (fullQueue != null || overflows > 0 || synRecv > PILE || closeWait > PILE) {
+        if (fullQueue != null || synRecv > PILE || closeWait > PILE) {
             return Step.WARN;
         }
         return Step.OK;
@@ -45,7 +45,8 @@ record LocalSide(List<SocketEntry> listeners, int synRecv, int closeWait, QueueD
             parts.add("the accept queue is full: " + fullQueue.message());
         }
         if (overflows > 0) {
-            parts.add("ListenOverflows grew by " + overflows + " during the diagnosis");
+            // the counter is the whole network namespace's: it names this port only beside a full queue here
+            parts.add("ListenOverflows (every listener of this host) grew by " + overflows + " during the diagnosis");
         }
         if (synRecv > 0) {
             parts.add(synRecv + " connection" + (synRecv == 1 ? "" : "s") + " in SYN-RECV");
