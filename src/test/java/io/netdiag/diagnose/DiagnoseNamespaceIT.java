@@ -223,7 +223,7 @@ class DiagnoseNamespaceIT {
                 + "silently (the host answers ping");
         // the trace engine names the last hop that answers the port's probes, and ICMP gets through
         o.textHas("the last hop that answers the port's probes is hop 1 (" + ROUTER_NEAR + ")");
-        o.textHas("by icmp the destination answers");
+        o.textHas("ICMP gets through to the destination");
         assertEquals("fail", o.status("trace"), o::toString);
     }
 
