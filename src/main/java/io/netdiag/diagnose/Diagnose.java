@@ -141,8 +141,14 @@ public final class Diagnose {
             end("route", Step.FAIL, String.join("; ", routeTexts));
             InetAddress first = addresses.getFirst();
             int errno = noRoute.get(first);
+            String why = switch (errno) {
+                case EHOSTUNREACH -> "an unreachable route covers it";
+                case 13 -> "a prohibit route covers it";
+                case 22 -> "a blackhole route covers it";
+                default -> "the routing table has no entry that covers it";
+            };
             return finish(verdict("no-route", errno(errno), "this host has no route to " + describe(first)
-                            + " (" + Libc.strerror(errno) + "): the routing table has no entry that covers it, so no packet leaves",
+                            + " (" + Libc.strerror(errno) + "): " + why + ", so no packet leaves",
                     List.of("ip route get " + AddressText.of(first), "ip route show table all")));
         }
         end("route", noRoute.isEmpty() ? Step.OK : Step.WARN, String.join("; ", routeTexts));
