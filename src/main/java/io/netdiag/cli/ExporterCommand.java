@@ -30,10 +30,9 @@ final class ExporterCommand extends BaseCommand {
                                 + "OpenMetrics 1.0.0 when the Accept header asks for application/openmetrics-text, as the "
                                 + "Prometheus client libraries negotiate it; gzip when accepted.",
                         "",
-                        "/probe?module=tcp|udp|icmp&target=HOST[:PORT][&count=N] runs one probe on demand, blackbox_exporter "
-                                + "style, and answers with its probe metrics; a target outside the config's allow list gets "
-                                + "403, so the exporter never probes for whoever can reach it. module=trace answers 400 (not "
-                                + "available in this build). /-/healthy answers 200.",
+                        "/probe?module=tcp|udp|icmp|trace&target=HOST[:PORT] runs one probe or trace on demand, "
+                                + "blackbox_exporter style, and answers with its metrics; a target outside the config's allow "
+                                + "list gets 403, so the exporter never probes for whoever can reach it. /-/healthy answers 200.",
                         "",
                         "The config file, the metrics, the JSON start line, the example alert rules and the systemd unit "
                                 + "are described below (CONFIGURATION, METRICS, JSON, FILES). The exporter runs until SIGINT "

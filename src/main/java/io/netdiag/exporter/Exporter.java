@@ -29,6 +29,8 @@ public final class Exporter implements AutoCloseable {
     public static final String DEFAULT_LISTEN = "127.0.0.1:9917";
     /** /probe's time budget when Prometheus does not send its scrape timeout. */
     static final double DEFAULT_PROBE_SECONDS = 5;
+    /** The shortest time between two reads of every process's descriptors (for pid and comm). */
+    static final long OWNER_REFRESH_MILLIS = 5_000;
     /** The most probes one /probe request may send. */
     static final int MAX_PROBE_COUNT = 20;
 
@@ -55,7 +57,7 @@ public final class Exporter implements AutoCloseable {
     private Exporter(Settings settings, HttpServer server) {
         this.settings = settings;
         this.server = server;
-        OwnerCache owners = new OwnerCache(2_000);
+        OwnerCache owners = new OwnerCache(OWNER_REFRESH_MILLIS);
         this.probes = new ProbeMetrics(settings.config().probes());
         this.scheduler = new ProbeScheduler(settings.config().probes(), probes);
         this.sockets = new SocketMetrics(settings.maxSockets(), owners);
@@ -181,9 +183,11 @@ public final class Exporter implements AutoCloseable {
                     : x.getMessage()) + "\n");
             return;
         }
-        if (spec.module() == ProbeSpec.Module.TRACE) {
+        String protocol = q.getOrDefault("protocol", spec.port() > 0 ? "tcp" : "icmp");
+        if (spec.module() == ProbeSpec.Module.TRACE && !List.of("tcp", "udp", "icmp").contains(protocol)
+                || spec.module() == ProbeSpec.Module.TRACE && (spec.port() > 0) == protocol.equals("icmp")) {
             reply(e, 400, "text/plain; charset=utf-8",
-                    "module trace is not available: this build of netdiag has no trace engine\n");
+                    "protocol must be icmp (target HOST) or tcp or udp (target HOST:PORT)\n");
             return;
         }
         if (!settings.config().allow().allows(spec.host())) {
@@ -191,14 +195,17 @@ public final class Exporter implements AutoCloseable {
             return;
         }
         double budget = budget(e.getRequestHeaders().getFirst("X-Prometheus-Scrape-Timeout-Seconds"));
+        Exposition.Format format = Exposition.negotiate(e.getRequestHeaders().getFirst("Accept"));
+        if (spec.module() == ProbeSpec.Module.TRACE) {
+            reply(e, 200, format.contentType(), Exposition.write(TraceProbe.run(spec, protocol, budget), format));
+            return;
+        }
         // every probe of the run waits at most its share of the budget, after the gaps between them
         long perProbe = (long) Math.max(100, (budget * 1000 - (count - 1) * ProbeRunner.GAP_MILLIS) / count);
         ProbeOutcome outcome = ProbeRunner.run(spec, count, perProbe, () -> false);
         ProbeMetrics one = new ProbeMetrics(List.of(spec));
         one.record(spec, outcome);
-        List<MetricFamily> families = new ArrayList<>(one.families());
-        Exposition.Format format = Exposition.negotiate(e.getRequestHeaders().getFirst("Accept"));
-        reply(e, 200, format.contentType(), Exposition.write(families, format));
+        reply(e, 200, format.contentType(), Exposition.write(one.families(), format));
     }
 
     /** Prometheus's scrape timeout less half a second for the reply (as blackbox_exporter), within 1-60 s. */

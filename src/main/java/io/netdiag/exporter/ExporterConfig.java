@@ -98,6 +98,9 @@ public record ExporterConfig(List<ProbeSpec> probes, AllowList allow) {
             } catch (NetdiagException e) {
                 throw bad(name, at + ": " + e.getMessage());
             }
+            if (spec.module() == ProbeSpec.Module.TRACE) {
+                throw bad(name, at + ": module trace runs on demand only (/probe?module=trace&target=...)");
+            }
             if (!seen.add(spec.module().label() + " " + spec.target())) {
                 throw bad(name, at + ": " + module + " " + target + " is listed twice");
             }

@@ -8,14 +8,17 @@ import java.util.List;
 
 /**
  * Socket inode to owning process, for the pid and comm labels. Finding owners means reading every
- * {@code /proc/PID/fd} link on the host (what makes {@code ss -p} slow), so the map is read again only when
- * a socket to label is missing from it, and then at most once per {@code minAgeMillis}: a scrape seldom
- * pays for it, and a socket nobody visible owns (another user's, without root) cannot make every scrape pay.
+ * {@code /proc/PID/fd} link on the host (what makes {@code ss -p} slow: about a second with 40,000 sockets
+ * here, against a fifth of that for the dump itself), so the map is read again only when a socket to label
+ * is missing from it, and then at most once per {@code minAgeMillis}. A socket still without an owner after a
+ * read (another user's, without the capabilities to see it; a connection not yet accepted) does not ask for
+ * another read: only new sockets do.
  */
 final class OwnerCache {
     private final long minAgeNanos;
     private OwnerMap map;
     private long readAt;
+    private final java.util.Set<Long> unowned = new java.util.HashSet<>();
 
     OwnerCache(long minAgeMillis) {
         this.minAgeNanos = minAgeMillis * 1_000_000L;
@@ -26,7 +29,7 @@ final class OwnerCache {
         boolean missing = map == null;
         if (!missing) {
             for (long inode : inodes) {
-                if (inode != 0 && map.owners(inode).isEmpty()) {
+                if (inode != 0 && map.owners(inode).isEmpty() && !unowned.contains(inode)) {
                     missing = true;
                     break;
                 }
@@ -35,6 +38,17 @@ final class OwnerCache {
         if (missing && (map == null || System.nanoTime() - readAt >= minAgeNanos)) {
             map = OwnerMap.read();
             readAt = System.nanoTime();
+            // what no read finds stays known as such for every caller (the scrape's and the sampler's sets differ)
+            OwnerMap now = map;
+            unowned.removeIf(inode -> !now.owners(inode).isEmpty());
+            if (unowned.size() > 100_000) {
+                unowned.clear(); // sockets come and go: a bound, not a history
+            }
+            for (long inode : inodes) {
+                if (inode != 0 && map.owners(inode).isEmpty()) {
+                    unowned.add(inode);
+                }
+            }
         }
     }
 

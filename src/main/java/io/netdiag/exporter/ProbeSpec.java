@@ -44,7 +44,10 @@ public record ProbeSpec(Module module, String target, String host, int port, lon
         }
         String host = target;
         int port = 0;
-        if (module.needsPort()) {
+        // a trace takes HOST (ICMP) or HOST:PORT (TCP or UDP)
+        boolean hasPort = module.needsPort() || (module == Module.TRACE
+                && (target.startsWith("[") ? target.contains("]:") : target.indexOf(':') > 0 && target.indexOf(':') == target.lastIndexOf(':')));
+        if (hasPort) {
             int colon = target.lastIndexOf(':');
             if (colon <= 0 || (target.indexOf(':') != colon && !target.startsWith("["))) {
                 throw NetdiagException.badInput("target '" + target + "' of a " + module.label()

@@ -57,6 +57,7 @@ class ExporterConfigTest {
         assertBad("probes:\n  - {module: icmp, target: \"127.0.0.1\", interval: soon}\n", "'soon' is not a duration");
         assertBad("probes:\n  - {module: icmp, target: \"127.0.0.1\"}\n  - {module: icmp, target: \"127.0.0.1\"}\n",
                 "is listed twice");
+        assertBad("probes:\n  - {module: trace, target: \"127.0.0.1\"}\n", "module trace runs on demand only");
         assertBad("allow: [\"10.0.0.0/33\"]\n", "the prefix must be 0-32");
         assertBad("allow: \"127.0.0.1\"\n", "allow must be a list");
         assertBad("- just\n- a list\n", "the top level must be a mapping");

@@ -143,7 +143,14 @@ class ExporterServerTest {
         assertEquals(403, outside.statusCode());
         assertEquals("target 127.0.0.2 is not in the allow list\n", outside.body());
         assertEquals(403, get(e, "/probe?module=tcp&target=%5Bfd73::1%5D:80").statusCode());
-        assertEquals(400, get(e, "/probe?module=trace&target=127.0.0.1").statusCode());
+        HttpResponse<String> trace = get(e, "/probe?module=trace&target=127.0.0.1", "X-Prometheus-Scrape-Timeout-Seconds", "3");
+        assertEquals(200, trace.statusCode(), trace.body());
+        assertEquals(1, value(trace.body(), "netdiag_probe_success{module=\"trace\",target=\"127.0.0.1\"}"), trace.body());
+        assertEquals(1, value(trace.body(), "netdiag_trace_hops{module=\"trace\",target=\"127.0.0.1\"}"), trace.body());
+        assertEquals(1, value(trace.body(), "netdiag_trace_verdict{module=\"trace\",target=\"127.0.0.1\",kind=\"reached\","
+                + "category=\"\",ttl=\"1\",address=\"127.0.0.1\"}"), trace.body());
+        assertEquals(403, get(e, "/probe?module=trace&target=127.0.0.2").statusCode());
+        assertEquals(400, get(e, "/probe?module=trace&target=127.0.0.1&protocol=udp").statusCode());
         assertEquals(400, get(e, "/probe?module=tcp&target=127.0.0.1").statusCode());
         assertEquals(400, get(e, "/probe?target=127.0.0.1").statusCode());
         assertEquals(200, get(e, "/-/healthy").statusCode());
