@@ -39,7 +39,8 @@ for tool in gcc dpkg-deb dpkg-shlibdeps gzip sha256sum md5sum tar strip; do
 done
 [ -f "$jar" ] || missing+=("$jar (run mvn package first)")
 if [ ${#missing[@]} -gt 0 ]; then
-    (IFS=,; echo "netdiag dist: cannot build the release, missing: ${missing[*]}" | sed 's/,/, /g') >&2
+    list=$(printf '%s, ' "${missing[@]}")
+    echo "netdiag dist: cannot build the release, missing: ${list%, }" >&2
     exit 1
 fi
 
