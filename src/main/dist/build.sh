@@ -123,6 +123,14 @@ epoch=${SOURCE_DATE_EPOCH:-$(git -C "$project" log -1 --format=%ct 2>/dev/null |
     echo " -- netdiag developers <netdiag@example.org>  $(LC_ALL=C date -u -R -d "@$epoch")"
 } | gzip -9n >"$stage/share/doc/netdiag/changelog.gz"
 cp "$project/src/main/dist/debian/copyright" "$stage/share/doc/netdiag/copyright"
+# the exporter's systemd unit and alert rules, as examples (README: netdiag exporter)
+examples=("$project"/src/main/dist/systemd/*.service "$project"/src/main/dist/prometheus/*.yml)
+if [ -e "${examples[0]}" ]; then
+    mkdir -p "$stage/share/doc/netdiag/examples"
+    for f in "${examples[@]}"; do
+        [ -e "$f" ] && install -m 0644 "$f" "$stage/share/doc/netdiag/examples/"
+    done
+fi
 find "$stage" -type d -exec chmod 0755 {} +
 
 step "tarball"
