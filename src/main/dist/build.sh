@@ -66,7 +66,9 @@ modules=$("$jdk/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-rel
           | tr ',' '\n' | grep -v '^java.desktop$' | paste -sd, -)
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
     --output "$stage/runtime"
-rm -f "$stage/runtime/bin/keytool" "$stage/runtime/lib/jexec"
+# java is the one command netdiag runs (jlink adds keytool, jwebserver... with their modules)
+find "$stage/runtime/bin" -type f ! -name java -delete
+rm -f "$stage/runtime/lib/jexec"
 find "$stage/runtime" -name '*.so' -exec strip --strip-unneeded {} +
 strip --strip-unneeded "$stage/runtime/bin/java" "$stage/runtime/lib/jspawnhelper"
 find "$stage/runtime" -type f -perm 0444 -exec chmod 0644 {} +   # jlink's legal notices come read-only

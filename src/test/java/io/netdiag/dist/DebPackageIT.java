@@ -93,6 +93,7 @@ class DebPackageIT {
         assertFalse(installed(), "a netdiag package is already installed here; this test installs and purges its own");
         boolean groupBefore = Host.run("getent", "group", "netdiag").exitCode() == 0;
         Path out = PROJECT.resolve("target/dist-it");
+        Process lintian = null;
         try {
             // build: the same script as mvn -Pdist package, the .deb only
             Host.Run build = Host.run(List.of("env", "NETDIAG_JDK=" + System.getProperty("java.home"), "NETDIAG_DIST_ONLY=deb",
@@ -105,8 +106,10 @@ class DebPackageIT {
             assertTrue(Files.size(deb) <= 80L << 20, "the .deb is " + Files.size(deb) + " bytes, over 80 MiB");
             Host.Run sum = Host.run(List.of("sh", "-c", "cd " + out + " && sha256sum -c " + deb.getFileName() + ".sha256"), 60);
             assertEquals(0, sum.exitCode(), sum.out() + sum.err());
-            Host.Run lintian = Host.run(List.of("lintian", "--fail-on", "error,warning", deb.toString()), 300);
-            assertEquals(0, lintian.exitCode(), "lintian: " + lintian.out() + lintian.err());
+            // lintian takes half a minute: it runs while the package is installed and used
+            Path lintianOut = Files.createTempFile("netdiag-lintian", ".out");
+            lintian = new ProcessBuilder("lintian", "--fail-on", "error,warning", deb.toString())
+                    .redirectErrorStream(true).redirectOutput(lintianOut.toFile()).start();
             Host.Run fields = Host.run("dpkg-deb", "-f", deb.toString(), "Depends");
             assertTrue(fields.out().contains("libpcap0.8") && !fields.out().toLowerCase().contains("java")
                     && !fields.out().contains("jdk") && !fields.out().contains("jre"), fields.out());
@@ -189,6 +192,10 @@ class DebPackageIT {
             Host.Run shell = hidden(member + HELPER + " --json shell");
             assertEquals(2, shell.exitCode(), shell.err());
 
+            assertTrue(lintian.waitFor(300, TimeUnit.SECONDS), "lintian did not finish");
+            assertEquals(0, lintian.exitValue(), "lintian: " + Files.readString(lintianOut));
+            Files.delete(lintianOut);
+
             // removal, then purge: nothing of the package is left, and what was there before still is
             Host.Run remove = dpkg("-r", "netdiag");
             assertEquals(0, remove.exitCode(), remove.out() + remove.err());
@@ -202,6 +209,9 @@ class DebPackageIT {
                 assertEquals(2, Host.run("getent", "group", "netdiag").exitCode(), "purge left the unused group netdiag");
             }
         } finally {
+            if (lintian != null) {
+                lintian.destroyForcibly();
+            }
             if (installed()) {
                 dpkg("--purge", "netdiag");
             }
