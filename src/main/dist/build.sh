@@ -87,7 +87,19 @@ chmod 0644 "$stage/lib/libjnidispatch.so"
 gcc -O2 -g0 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection \
     -fcf-protection -fPIE -pie -Wl,-z,relro,-z,now -Wl,--as-needed -s \
     -o "$stage/libexec/netdiag-privileged" "$project/src/main/native/netdiag-privileged.c"
-install -m 0755 "$project/src/main/dist/netdiag" "$stage/bin/netdiag"
+# The launcher, with the per-subcommand JVM flags of ./netdiag: its lines after the AOT-cache option and before
+# the exec (they read and extend $subcommand and opts, as the release launcher names them too).
+flags=$(awk '/^if \[ -f "\$aot" \]; then$/ { cache = 1; next }
+             cache == 1 && /^fi$/ { cache = 2; next }
+             cache == 2 && /^exec "\$java"/ { done = 1; exit }
+             cache == 2 { print }
+             END { if (!done) exit 1 }' "$project/netdiag") \
+    || { echo "netdiag dist: cannot find the JVM flags in $project/netdiag (after the AOT cache, before exec)" >&2; exit 1; }
+[ -n "$flags" ] || { echo "netdiag dist: no JVM flags found in $project/netdiag" >&2; exit 1; }
+FLAGS=$flags awk '$0 == "# @JVM-FLAGS@" { print "# from ./netdiag:"; print ENVIRON["FLAGS"]; next } { print }' \
+    "$project/src/main/dist/netdiag" >"$stage/bin/netdiag"
+chmod 0755 "$stage/bin/netdiag"
+bash -n "$stage/bin/netdiag"
 
 step "AOT caches"
 # The AOT caches, one per subcommand as ./netdiag keeps them (its `case` list names them), made by the bundled

@@ -2,9 +2,10 @@
  * netdiag-privileged: the one file of an installed netdiag that holds privileges (the dumpcap model).
  *
  * Installed root:netdiag, mode 0750, with the file capabilities cap_net_raw,cap_net_admin+ep, so only
- * members of group netdiag can run it. It starts netdiag's own bundled runtime on netdiag's own jar with
- * fixed JVM arguments, an emptied environment, and CAP_NET_RAW + CAP_NET_ADMIN raised as ambient
- * capabilities, for the subcommands that need them (live capture, raw ICMP) and no others.
+ * members of group netdiag can run it. It starts netdiag's own launcher (ROOT/bin/netdiag), which starts the
+ * bundled runtime on netdiag's own jar with fixed JVM arguments, with an emptied environment and CAP_NET_RAW +
+ * CAP_NET_ADMIN raised as ambient capabilities, for the subcommands that need them (live capture, raw ICMP)
+ * and no others.
  *
  * Why not setcap the runtime's bin/java: a binary with file capabilities runs in secure-execution mode,
  * where the loader drops the jlink image's $ORIGIN rpath (bin/java cannot find libjli.so), and HotSpot
@@ -152,22 +153,26 @@ int main(int argc, char **argv) {
     *slash = '\0';
     const char *root = self[0] ? self : "/";
 
-    char java[PATH_MAX], jar[PATH_MAX], lib[PATH_MAX], aot[PATH_MAX], path[PATH_MAX];
-    format_path(java, sizeof java, "%s/runtime/bin/java", root);
-    format_path(jar, sizeof jar, "%s/lib/netdiag.jar", root);
-    format_path(lib, sizeof lib, "%s/lib", root);
-    format_path(aot, sizeof aot, "%s/lib/aot/%s.aot", root, subcommand);
+    char launcher[PATH_MAX], path[PATH_MAX];
+    format_path(launcher, sizeof launcher, "%s/bin/netdiag", root);
     check_trusted_tree(root);
-    const char *const trusted[] = {"lib", "lib/netdiag.jar", "lib/aot", "lib/libjnidispatch.so", "runtime", "runtime/bin",
-                                   "runtime/bin/java", "runtime/lib", "runtime/lib/modules", "runtime/lib/libjli.so",
-                                   "runtime/lib/server", "runtime/lib/server/libjvm.so", "runtime/conf"};
+    const char *const trusted[] = {"bin", "bin/netdiag", "lib", "lib/netdiag.jar", "lib/aot", "lib/libjnidispatch.so",
+                                   "runtime", "runtime/bin", "runtime/bin/java", "runtime/lib", "runtime/lib/modules",
+                                   "runtime/lib/libjli.so", "runtime/lib/server", "runtime/lib/server/libjvm.so",
+                                   "runtime/conf"};
     for (size_t i = 0; i < sizeof trusted / sizeof *trusted; i++) {
         format_path(path, sizeof path, "%s/%s", root, trusted[i]);
         check_trusted(path);
     }
-    int have_aot = access(aot, R_OK) == 0;
-    if (have_aot) {
-        check_trusted(aot);
+    format_path(path, sizeof path, "%s/lib/aot/%s.aot", root, subcommand);
+    if (access(path, F_OK) == 0) {
+        check_trusted(path);
+    }
+    /* the shell that runs the launcher: the system's (/usr/bin/bash on merged-/usr systems) */
+    const char *bash = access("/usr/bin/bash", X_OK) == 0 ? "/usr/bin/bash" : "/bin/bash";
+    struct stat st;
+    if (stat(bash, &st) != 0 || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        fail(EXIT_PRIVILEGE, "netdiag's privileged helper needs a root-owned bash", bash);
     }
 
     /* the environment: emptied, then a few terminal and locale settings whose values are plain words */
@@ -188,43 +193,27 @@ int main(int argc, char **argv) {
 
     raise_ambient();
 
-    /* fixed JVM arguments, as the launcher gives them (lib/netdiag's comments say why), then netdiag's */
-    static char home_property[PATH_MAX + 32], jna_property[PATH_MAX + 32], aot_option[PATH_MAX + 32];
-    format_path(home_property, sizeof home_property, "-Dnetdiag.home=%s", root);
-    format_path(jna_property, sizeof jna_property, "-Djna.boot.library.path=%s", lib);
-    format_path(aot_option, sizeof aot_option, "-XX:AOTCache=%s", aot);
-    const char *fixed[] = {java, "-XX:-UsePerfData", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-                           "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-XX:+DisableAttachMechanism",
-                           home_property, "-Dnetdiag.privileged=true", jna_property, "-Djna.nounpack=true",
-                           "-Djna.nosys=true"};
-    const char *short_command[] = {"-XX:TieredStopAtLevel=1", "-XX:-AOTReplayTraining", "-XX:+UseTransparentHugePages"};
-    size_t nfixed = sizeof fixed / sizeof *fixed, nshort = sizeof short_command / sizeof *short_command;
-    char **args = calloc(nfixed + nshort + 6 + (size_t) argc, sizeof *args);
+    /*
+     * The launcher, ROOT/bin/netdiag, told by NETDIAG_PRIVILEGED=1 that it holds capabilities: it adds no
+     * attaching (-XX:+DisableAttachMechanism), chooses the JVM flags and AOT cache for the subcommand as it
+     * does for everyone, and execs ROOT/runtime/bin/java -cp ROOT/lib/netdiag.jar io.netdiag.cli.Main with the
+     * caller's arguments after the main class. bash -p reads no startup file and imports no function.
+     */
+    setenv("NETDIAG_PRIVILEGED", "1", 1);
+    char **args = calloc(4 + (size_t) argc, sizeof *args);
     if (args == NULL) {
         fail(EXIT_PRIVILEGE, "out of memory", NULL);
     }
     size_t k = 0;
-    for (size_t i = 0; i < nfixed; i++) {
-        args[k++] = (char *) fixed[i];
-    }
-    if (strcmp(subcommand, "capture") != 0) {
-        for (size_t i = 0; i < nshort; i++) {
-            args[k++] = (char *) short_command[i];
-        }
-    }
-    if (have_aot) {
-        args[k++] = aot_option;
-        args[k++] = "-Xlog:aot=off";
-        args[k++] = "-Xlog:cds=off";
-    }
-    args[k++] = "-cp";
-    args[k++] = jar;
-    args[k++] = "io.netdiag.cli.Main";
+    args[k++] = (char *) bash;
+    args[k++] = "-p";
+    args[k++] = "--";
+    args[k++] = launcher;
     for (int i = 1; i < argc; i++) {
         args[k++] = argv[i];
     }
     args[k] = NULL;
-    execv(java, args);
-    fail(EXIT_PRIVILEGE, "cannot start netdiag's runtime", strerror(errno));
+    execv(bash, args);
+    fail(EXIT_PRIVILEGE, "cannot start netdiag's launcher", strerror(errno));
     return EXIT_PRIVILEGE;
 }
