@@ -3,7 +3,6 @@ package io.netdiag.cli;
 import io.netdiag.capture.CaptureRequest;
 import io.netdiag.capture.CaptureStatistics;
 import io.netdiag.capture.PacketCapture;
-import io.netdiag.capture.TimestampResolution;
 import io.netdiag.explain.NetdiagException;
 import io.netdiag.output.CaptureRenderer;
 
@@ -63,7 +62,7 @@ final class CaptureCommand extends BaseCommand {
                 .option("-i, --interface", "IFACE", String.class, v -> device = v,
                         "Interface name or number from -D (default: the first up, non-loopback one).")
                 .option("-r, --read-file", "FILE", Path.class, v -> readFile = v,
-                        "Read packets from a pcap or pcapng file.")
+                        "Read packets from a pcap or pcapng file, a FIFO, or standard input with '-' (tcpdump -w - | netdiag capture -r -).")
                 .option("-f, --filter", "EXPR", String.class, v -> filter = v,
                         "BPF filter expression (or give it after the options).")
                 .option("-c, --count", "COUNT", long.class, v -> count = v, "Stop after COUNT packets.")
@@ -72,7 +71,7 @@ final class CaptureCommand extends BaseCommand {
                 .option("-s, --snapshot-length", "SNAPLEN", int.class, v -> snaplen = v, o -> o.defaultValue("262144"),
                         "Bytes to keep of each packet (default: ${DEFAULT-VALUE}).")
                 .option("-B, --buffer-size", "KIB", int.class, v -> bufferKib = v,
-                        "Kernel capture buffer in KiB (as tcpdump -B; netdiag's default is 16 MiB, libpcap's 2 MiB).")
+                        "Kernel capture buffer in KiB (as tcpdump -B; netdiag's default is 4 MiB, libpcap's 2 MiB).")
                 .flag("--immediate-mode", v -> immediate = v,
                         "Deliver each packet as it arrives instead of within 100 ms; libpcap then keeps one snaplen-sized slot per packet, so bursts can be dropped (netdiag uses a 32 MiB ring unless -B is given).")
                 .flag("-n", v -> numeric = v, "No name resolution (the default; accepted for tcpdump's sake).")
@@ -109,10 +108,17 @@ final class CaptureCommand extends BaseCommand {
         }
         CaptureRequest request = request();
         if (readFile != null) {
-            renderer.timeDigits(TimestampResolution.digits(readFile));
             Findings findings = new Findings(conversations);
-            CaptureStatistics stats = PacketCapture.read(request, findings.sink(renderer, json()));
-            out().flush();
+            CaptureStatistics stats;
+            if (out() instanceof ProcessOutput process) {
+                renderer.rawOutput(process.stream());
+            }
+            try (PacketCapture.FileCapture file = PacketCapture.openFile(request)) {
+                renderer.timeDigits(file.timeDigits());
+                stats = file.run(findings.sink(renderer, json()));
+            } finally {
+                renderer.flush();
+            }
             findings.print(out(), json());
             if (stats.warning() != null) {
                 err().println("netdiag capture: " + stats.warning());

@@ -49,9 +49,18 @@ final class InterruptHandler implements AutoCloseable {
         if (outputClosed) {
             onStop.accept(Cause.OUTPUT_CLOSED);
         }
+        return handle("INT", () -> onStop.accept(Cause.INTERRUPT), before);
+    }
+
+    /** The same for another signal by name (TERM: a service manager's stop); standard output plays no part. */
+    static InterruptHandler install(String name, Runnable onSignal) {
+        return handle(name, onSignal, current);
+    }
+
+    private static InterruptHandler handle(String name, Runnable onSignal, Consumer<Cause> before) {
         try {
-            sun.misc.Signal signal = new sun.misc.Signal("INT");
-            sun.misc.SignalHandler previous = sun.misc.Signal.handle(signal, s -> onStop.accept(Cause.INTERRUPT));
+            sun.misc.Signal signal = new sun.misc.Signal(name);
+            sun.misc.SignalHandler previous = sun.misc.Signal.handle(signal, s -> onSignal.run());
             return new InterruptHandler(signal, previous, before);
         } catch (IllegalArgumentException e) {
             // the JVM was started with -Xrs or the signal is in use: Ctrl-C then ends the process as usual
