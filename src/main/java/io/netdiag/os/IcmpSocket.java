@@ -147,8 +147,10 @@ public final class IcmpSocket implements AutoCloseable {
                     : datagramCall + " was refused (" + Libc.strerror(datagramFailure.errno()) + ": the group is outside "
                     + "net.ipv4.ping_group_range) and " + rawCall + " too (" + Libc.strerror(rawFailure.errno())
                     + ": no CAP_NET_RAW)";
+            String join = PrivilegeGroup.joinHint();
             throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED, "cannot open an ICMP socket: " + both,
-                    "sysctl -w net.ipv4.ping_group_range=\"0 2147483647\" (unprivileged ICMP sockets), or run as root "
+                    (join != null ? join + "; or " : "")
+                            + "sysctl -w net.ipv4.ping_group_range=\"0 2147483647\" (unprivileged ICMP sockets), or run as root "
                             + "(CAP_NET_RAW), or probe a TCP port instead: netdiag ping --tcp PORT HOST",
                     cause);
         }
