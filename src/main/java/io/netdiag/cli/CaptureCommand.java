@@ -71,7 +71,7 @@ final class CaptureCommand extends BaseCommand {
                 .option("-s, --snapshot-length", "SNAPLEN", int.class, v -> snaplen = v, o -> o.defaultValue("262144"),
                         "Bytes to keep of each packet (default: ${DEFAULT-VALUE}).")
                 .option("-B, --buffer-size", "KIB", int.class, v -> bufferKib = v,
-                        "Kernel capture buffer in KiB (as tcpdump -B; netdiag's default is 16 MiB, libpcap's 2 MiB).")
+                        "Kernel capture buffer in KiB (as tcpdump -B; netdiag's default is 4 MiB, libpcap's 2 MiB).")
                 .flag("--immediate-mode", v -> immediate = v,
                         "Deliver each packet as it arrives instead of within 100 ms; libpcap then keeps one snaplen-sized slot per packet, so bursts can be dropped (netdiag uses a 32 MiB ring unless -B is given).")
                 .flag("-n", v -> numeric = v, "No name resolution (the default; accepted for tcpdump's sake).")
@@ -110,11 +110,15 @@ final class CaptureCommand extends BaseCommand {
         if (readFile != null) {
             Findings findings = new Findings(conversations);
             CaptureStatistics stats;
+            if (out() instanceof ProcessOutput process) {
+                renderer.rawOutput(process.stream());
+            }
             try (PacketCapture.FileCapture file = PacketCapture.openFile(request)) {
                 renderer.timeDigits(file.timeDigits());
                 stats = file.run(findings.sink(renderer, json()));
+            } finally {
+                renderer.flush();
             }
-            out().flush();
             findings.print(out(), json());
             if (stats.warning() != null) {
                 err().println("netdiag capture: " + stats.warning());

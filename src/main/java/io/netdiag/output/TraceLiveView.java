@@ -39,7 +39,7 @@ public final class TraceLiveView implements TraceListener, AutoCloseable {
         terminal.puts(InfoCmp.Capability.cursor_invisible);
         terminal.flush();
         display = new Display(terminal, true);
-        display.resize(terminal.getHeight(), terminal.getWidth());
+        resize();
         keys = Thread.ofPlatform().daemon().name("trace-keys").start(this::readKeys);
     }
 
@@ -50,8 +50,8 @@ public final class TraceLiveView implements TraceListener, AutoCloseable {
                 int c = reader.read(100);
                 if (c == 'q' || c == 'Q' || c == 3) {
                     stop.set(true);
-                } else if (c < -1) {
-                    return;
+                } else if (c == NonBlockingReader.EOF) {
+                    return; // READ_EXPIRED (-2) only means no key within 100 ms
                 }
             } catch (IOException e) {
                 return;
@@ -69,9 +69,16 @@ public final class TraceLiveView implements TraceListener, AutoCloseable {
                     : line.contains("silent") ? AttributedStyle.DEFAULT.faint() : AttributedStyle.DEFAULT;
             lines.add(new AttributedString(line, style));
         }
-        display.resize(terminal.getHeight(), terminal.getWidth());
+        resize();
         display.update(lines, -1);
         terminal.flush();
+    }
+
+    /** The terminal's size; a pseudo-terminal that never had one set reports 0x0, which would show nothing. */
+    private void resize() {
+        int rows = terminal.getHeight();
+        int columns = terminal.getWidth();
+        display.resize(rows > 0 ? rows : 24, columns > 0 ? columns : 80);
     }
 
     @Override

@@ -83,17 +83,23 @@ public final class TraceRenderer implements TraceListener {
     public static String table(List<HopStats> hops, String host) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "HOST: %-28s%s%n", host, "Loss%   Snt   Last   Avg  Best  Wrst StDev"));
+        int previousMtu = -1;
         for (HopStats h : hops) {
             String who = h.address() == null ? "???" : h.name() != null ? h.name() : AddressText.of(h.address());
             HopStats.Rtt t = h.rtt();
-            b.append(String.format(Locale.ROOT, " %2d.|-- %-26s%5.1f%%%6d%7.1f%6.1f%6.1f%6.1f%6.1f%n", h.ttl(), who,
-                    h.lossPercent(), h.sent(), t == null ? 0 : t.last(), t == null ? 0 : t.avg(), t == null ? 0 : t.min(),
+            // mtr's Loss% column: "0.0%" right-aligned in five characters, and "100.0" without the sign
+            String loss = h.lossPercent() >= 99.95 ? "100.0" : String.format(Locale.ROOT, "%.1f%%", h.lossPercent());
+            b.append(String.format(Locale.ROOT, " %2d.|-- %-26s%5s%6d%7.1f%6.1f%6.1f%6.1f%6.1f%n", h.ttl(), who,
+                    loss, h.sent(), t == null ? 0 : t.last(), t == null ? 0 : t.avg(), t == null ? 0 : t.min(),
                     t == null ? 0 : t.max(), t == null ? 0 : t.stdev()));
             if (h.name() != null && h.address() != null) {
                 b.append("        ").append(AddressText.of(h.address())).append('\n');
             }
+            if (h.mtu() > 0 && h.mtu() != previousMtu && previousMtu < 0) {
+                b.append("        mtu ").append(h.mtu()).append('\n'); // the first; drops are in the notes
+            }
             if (h.mtu() > 0) {
-                b.append("        mtu ").append(h.mtu()).append('\n');
+                previousMtu = h.mtu();
             }
             for (String note : h.notes()) {
                 b.append("        ").append(note).append('\n');

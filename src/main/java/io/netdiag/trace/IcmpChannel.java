@@ -69,7 +69,13 @@ final class IcmpChannel implements ProbeChannel {
         Instant now = Instant.now();
         long epoch = now.getEpochSecond() * 1_000_000_000L + now.getNano();
         int length = EchoCodec.request(packet, v6, identifier + (flow % flows), id, data, epoch);
-        return socket.send(packet, length, target);
+        try {
+            return socket.send(packet, length, target);
+        } catch (ErrnoException e) {
+            // the socket reports the error of an earlier probe (its ICMP error, kept in sk_err) on the next send,
+            // which is then not sent; the error itself was read (raw) or waits on the error queue: send again
+            return socket.send(packet, length, target);
+        }
     }
 
     @Override
@@ -116,7 +122,7 @@ final class IcmpChannel implements ProbeChannel {
                 continue;
             }
             sink.answer(probe.sequence(), q.offender(), Classify.icmp(v6, q.type(), q.code(), q.offender(), target, false),
-                    q.type(), q.code(), q.info(), -1);
+                    q.type(), q.code(), q.info(), q.kernelTimeNanos());
         }
     }
 

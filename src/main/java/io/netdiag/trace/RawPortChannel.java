@@ -60,6 +60,7 @@ final class RawPortChannel implements ProbeChannel {
     private final MemorySegment iov = arena.allocate(16, 8);
     private final MemorySegment msghdr = arena.allocate(56, 8);
     private final MemorySegment pollfds = arena.allocate(16, 4);
+    private final MemorySegment control = arena.allocate(256, 8);
     private byte[] packet = new byte[2048];
     private int ttl = -1;
 
@@ -77,6 +78,19 @@ final class RawPortChannel implements ProbeChannel {
         this.port = port;
         // raw sockets take the protocol from the socket; the port field of the address must be 0
         this.toLength = SockaddrCodec.write(to, target, 0);
+        // link the send path before the first probe, whose RTT would include it
+        for (int i = 0; i < 3; i++) {
+            try {
+                Libc.sendto(-1, sendBuffer, 20, 0, to.asSlice(0, toLength), "sendto(warm-up)");
+            } catch (ErrnoException expected) {
+                // EBADF: only the call path mattered
+            }
+        }
+        try {
+            receive(); // and the receive path: the first SYN-ACK's RTT would include linking recvmsg
+        } catch (ErrnoException ignored) {
+            // nothing to read yet, as expected
+        }
     }
 
     static RawPortChannel open(TraceRequest request, InetAddress target, PingRequest.Source source) {
@@ -101,6 +115,7 @@ final class RawPortChannel implements ProbeChannel {
         Arrays.fill(holders, -1);
         try {
             icmp = IcmpSocket.open(v6, true);
+            Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPNS, 1, "setsockopt(SO_TIMESTAMPNS)");
             InetAddress from = Tracer.bindSource(fd, source, request.target(), target);
             if (from == null) {
                 throw new NetdiagException(NetdiagException.Kind.NEGATIVE, "no source address for " + target.getHostAddress(),
@@ -186,7 +201,14 @@ final class RawPortChannel implements ProbeChannel {
         }
         MemorySegment.copy(packet, 0, sendBuffer, JAVA_BYTE, 0, length);
         long epoch = TraceRun.epochNanos();
-        Libc.sendto(fd, sendBuffer, length, 0, to.asSlice(0, toLength), "sendto(" + (tcp ? "TCP SYN" : "UDP") + ")");
+        String operation = "sendto(" + (tcp ? "TCP SYN" : "UDP") + ")";
+        try {
+            Libc.sendto(fd, sendBuffer, length, 0, to.asSlice(0, toLength), operation);
+        } catch (ErrnoException e) {
+            // an ICMP unreachable about an earlier probe leaves its errno in sk_err, which fails the next send
+            // without sending it; the error itself came through the ICMP socket: send again
+            Libc.sendto(fd, sendBuffer, length, 0, to.asSlice(0, toLength), operation);
+        }
         return epoch;
     }
 
@@ -268,12 +290,12 @@ final class RawPortChannel implements ProbeChannel {
                     continue;
                 }
                 if ((flags & TCP_SYN) != 0) {
-                    sink.answer(sequence & 0xffff, from, Answer.REPLY, -1, -1, 0, -1);
+                    sink.answer(sequence & 0xffff, from, Answer.REPLY, -1, -1, 0, in.kernelEpochNanos());
                 } else if ((flags & TCP_RST) != 0) {
-                    sink.answer(sequence & 0xffff, from, Answer.CLOSED, -1, -1, 0, -1);
+                    sink.answer(sequence & 0xffff, from, Answer.CLOSED, -1, -1, 0, in.kernelEpochNanos());
                 }
             } else {
-                sink.answer(-1, from, Answer.REPLY, -1, -1, 0, -1); // a UDP reply names no probe
+                sink.answer(-1, from, Answer.REPLY, -1, -1, 0, in.kernelEpochNanos()); // a UDP reply names no probe
             }
         }
     }
@@ -287,17 +309,11 @@ final class RawPortChannel implements ProbeChannel {
         return false;
     }
 
-    private record Incoming(byte[] data, InetAddress from) {
+    private record Incoming(byte[] data, InetAddress from, long kernelEpochNanos) {
     }
 
     private Incoming receive() throws ErrnoException {
-        msghdr.fill((byte) 0);
-        iov.set(ADDRESS, 0, receiveBuffer);
-        iov.set(JAVA_LONG, 8, BUFFER);
-        msghdr.set(ADDRESS, 0, name);
-        msghdr.set(JAVA_INT, 8, SockaddrCodec.STORAGE_SIZE);
-        msghdr.set(ADDRESS, 16, iov);
-        msghdr.set(JAVA_LONG, 24, 1L);
+        Libc.msghdr(msghdr, name, iov, receiveBuffer, BUFFER, control);
         long n;
         try {
             n = Libc.recvmsg(fd, msghdr, Libc.MSG_DONTWAIT, "recvmsg(raw)");
@@ -310,7 +326,14 @@ final class RawPortChannel implements ProbeChannel {
         byte[] data = new byte[(int) n];
         MemorySegment.copy(receiveBuffer, JAVA_BYTE, 0, data, 0, (int) n);
         InetSocketAddress from = SockaddrCodec.read(name, msghdr.get(JAVA_INT, 8));
-        return new Incoming(data, from == null ? null : from.getAddress());
+        // the kernel's receive time (SO_TIMESTAMPNS), the only control message asked for: a round of probes may
+        // still be leaving when the answer to its first arrives
+        long kernelTime = -1;
+        long controlLength = msghdr.get(JAVA_LONG, 40);
+        if (controlLength >= 32 && control.get(JAVA_INT, 8) == Libc.SOL_SOCKET && control.get(JAVA_INT, 12) == Libc.SO_TIMESTAMPNS) {
+            kernelTime = control.get(JAVA_LONG, 16) * 1_000_000_000L + control.get(JAVA_LONG, 24);
+        }
+        return new Incoming(data, from == null ? null : from.getAddress(), kernelTime);
     }
 
     @Override

@@ -20,6 +20,7 @@ final class TraceRun {
     /** As mtr's --max-unknown: after this many silent TTLs beyond the last that answered, later rounds stop. */
     static final int MAX_UNKNOWN = 5;
     private static final int MAX_POLL_MILLIS = 50;
+    private static final int EMSGSIZE = 90;
 
     /** A probe in flight. */
     private record Pending(int id, int round, int ttl, int flow, int size, long sentNanos, long sentEpochNanos) {
@@ -40,6 +41,7 @@ final class TraceRun {
     private final Map<Integer, Pending> pending = new HashMap<>();
     /** Probe events of rounds not yet settled, so that the listener hears only the TTLs that end up as rows. */
     private final java.util.TreeMap<Integer, List<ProbeEvent>> unsettled = new java.util.TreeMap<>();
+    private final List<Pending> resend = new ArrayList<>();
     private int nextId = 1;
     private int finalTtl;
     private int highestAnswered;
@@ -91,6 +93,7 @@ final class TraceRun {
             long wait = Math.max(0, wakeAt - System.nanoTime());
             channel.await((int) Math.min(MAX_POLL_MILLIS, (wait + MILLI - 1) / MILLI));
             channel.drain(sink);
+            resendTooBig();
             settle(false);
         }
         channel.drain(sink);
@@ -121,24 +124,28 @@ final class TraceRun {
         }
         int flow = (round - 1) % Math.max(1, request.flows());
         for (int ttl = request.firstTtl(); ttl <= limit; ttl++) {
-            int id = nextId;
-            nextId = nextId == 0xffff ? 1 : nextId + 1;
-            pending.remove(id); // a probe 65535 ids old is long lost
-            long nanos = System.nanoTime();
-            long epoch;
-            try {
-                epoch = channel.send(id, ttl, flow, size);
-            } catch (ErrnoException e) {
-                // EHOSTUNREACH/ENETUNREACH from the local stack, EMSGSIZE above the interface MTU: the probe is lost
-                if (e.errno() == 90 && request.mtu()) {
-                    size = Math.max(size - 8, request.protocol() == Protocol.ICMP ? 68 : 68);
-                }
-                hop(ttl).lost();
-                event(new ProbeEvent(round, ttl, flow, size, Answer.LOST, null, -1, -1, -1, 0));
-                continue;
-            }
-            pending.put(id, new Pending(id, round, ttl, flow, size, nanos, epoch));
+            send(round, ttl, flow);
         }
+    }
+
+    private void send(int round, int ttl, int flow) throws ErrnoException {
+        int id = nextId;
+        nextId = nextId == 0xffff ? 1 : nextId + 1;
+        pending.remove(id); // a probe 65535 ids old is long lost
+        long nanos = System.nanoTime();
+        long epoch;
+        try {
+            epoch = channel.send(id, ttl, flow, size);
+        } catch (ErrnoException e) {
+            // EHOSTUNREACH/ENETUNREACH from the local stack, EMSGSIZE above the interface MTU: the probe is lost
+            if (e.errno() == EMSGSIZE && request.mtu()) {
+                size = Math.max(size - 8, 68);
+            }
+            hop(ttl).lost();
+            event(new ProbeEvent(round, ttl, flow, size, Answer.LOST, null, -1, -1, -1, 0));
+            return;
+        }
+        pending.put(id, new Pending(id, round, ttl, flow, size, nanos, epoch));
     }
 
     private void event(ProbeEvent e) {
@@ -161,6 +168,13 @@ final class TraceRun {
                 }
             }
         }
+    }
+
+    private void resendTooBig() throws ErrnoException {
+        for (Pending old : resend) {
+            send(old.round(), old.ttl(), old.flow());
+        }
+        resend.clear();
     }
 
     private Hop hop(int ttl) {
@@ -194,6 +208,9 @@ final class TraceRun {
             if (info > 0 && info < size) {
                 size = (int) info;
                 mtuReporter = from;
+            }
+            if (p.size() > size) {
+                resend.add(p); // the same TTL again, at once, at the size the error named
             }
             event(new ProbeEvent(p.round(), p.ttl(), p.flow(), p.size(), answer, from, rtt, type, code, info));
             return;

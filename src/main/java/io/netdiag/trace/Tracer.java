@@ -35,8 +35,8 @@ import java.util.function.BooleanSupplier;
 public final class Tracer {
     /** mtr's default packet size: 64 bytes, headers included. */
     static final int DEFAULT_SIZE = 64;
-    private static final int EPERM = 1;
-    private static final int EACCES = 13;
+    /** How long the report waits, after the last probe, for reverse lookups still under way. */
+    static final int NAME_WAIT_MILLIS = 500;
 
     private Tracer() {
     }
@@ -63,14 +63,13 @@ public final class Tracer {
                 return noRoute(request, address, e);
             }
         }
-        TraceRun.Measured measured = measure(request, address, source, listener, stop);
+        TraceRun.Measured measured;
         List<HopStats> rows;
         TraceResult.Comparison comparison = null;
         try (ReverseNames names = new ReverseNames(request.numeric())) {
-            for (Hop h : measured.hops().values()) {
-                names.want(h.address());
-            }
-            names.settle(1000);
+            measured = measure(request, address, source, listener, stop, names);
+            // lookups started as hops answered; the report waits a little longer for the slow ones, never more
+            names.settle(NAME_WAIT_MILLIS);
             rows = Rows.of(request, address, measured.hops(), measured.finalTtl(), measured.highestAnswered(), names);
         }
         boolean reached = measured.finalTtl() > 0 && !rows.isEmpty() && address.equals(rows.getLast().address())
@@ -103,9 +102,8 @@ public final class Tracer {
     }
 
     private static TraceRun.Measured measure(TraceRequest request, InetAddress address, PingRequest.Source source,
-                                             TraceListener listener, BooleanSupplier stop) {
-        try (ProbeChannel channel = open(request, address, source);
-             ReverseNames names = new ReverseNames(request.numeric())) {
+                                             TraceListener listener, BooleanSupplier stop, ReverseNames names) {
+        try (ProbeChannel channel = open(request, address, source)) {
             int size = size(request, address, channel.source(), source);
             if (request.mtu()) {
                 channel.dontFragment();
@@ -121,11 +119,14 @@ public final class Tracer {
         TraceRequest other = (request.protocol() == Protocol.ICMP
                 ? request.udp(TraceRequest.TRACEROUTE_UDP_PORT) : request.icmp())
                 .withRounds(Math.min(3, Math.max(1, request.rounds())), Math.min(request.intervalMillis(), 200))
+                .withTimeout(Math.min(request.timeoutMillis(), 1000))
                 .withCompare(false).withPacketSize(0, false).withFlows(1);
         TraceRun.Measured m;
         try {
             PingRequest.Source source = other.source() == null ? null : ProbeSource.parse(other.source());
-            m = measure(other, address, source, TraceListener.NONE, stop);
+            try (ReverseNames none = new ReverseNames(true)) {
+                m = measure(other, address, source, TraceListener.NONE, stop, none);
+            }
         } catch (NetdiagException e) {
             return null; // no privilege for the other kind: the verdict says "unreachable" without it
         }

@@ -48,7 +48,7 @@ final class Verdicts {
         HopStats end = rows.isEmpty() ? null : rows.getLast();
         String mtuText = pathMtuDropTtl > 0
                 ? String.format(Locale.ROOT, " Path MTU %d from hop %d on.", pathMtu, pathMtuDropTtl) : "";
-        String silentText = silentText(rows);
+        String silentText = silentText(rows) + rateLimitedText(rows);
         if (end != null && (end.answer() == Answer.REPLY || end.answer() == Answer.CLOSED)
                 && target.equals(end.address())) {
             int start = lossStart(rows);
@@ -125,7 +125,8 @@ final class Verdicts {
                 request.probeText() + " is rejected " + (byDestination ? "by the destination " : "by ")
                         + (from == null ? "?" : label(end)) + " at hop " + end.ttl() + ": " + end.icmpText() + " ("
                         + p.meaning() + ")." + silentText,
-                p.hint() != null ? p.hint() : "look for a REJECT rule on " + (from == null ? "that hop" : AddressText.of(from))
+                p.hint() != null && from != null ? p.hint().replace(" there:", " on " + AddressText.of(from) + ":")
+                        : p.hint() != null ? p.hint() : "look for a REJECT rule on " + (from == null ? "that hop" : AddressText.of(from))
                         + ": nft list ruleset, iptables -L -n -v");
     }
 
@@ -141,6 +142,17 @@ final class Verdicts {
         }
         return " Hop" + (silent.size() > 1 ? "s " : " ") + String.join(", ", silent)
                 + (silent.size() > 1 ? " never answer" : " never answers") + " (no time-exceeded), not a fault.";
+    }
+
+    static String rateLimitedText(List<HopStats> rows) {
+        StringBuilder b = new StringBuilder();
+        for (HopStats h : rows) {
+            if (h.rateLimited()) {
+                b.append(String.format(Locale.ROOT, " Hop %d (%s) limits its ICMP replies (%.0f%% missing there, less after "
+                        + "it): rate limiting, not loss.", h.ttl(), label(h), h.lossPercent()));
+            }
+        }
+        return b.toString();
     }
 
     static String label(HopStats h) {
