@@ -316,12 +316,16 @@ public final class PacketCapture {
             }
             throw new NetdiagException(NetdiagException.Kind.NEGATIVE, "no suitable interface to capture on", "netdiag capture -D", null);
         }
-        if (requested.chars().allMatch(Character::isDigit) && !requested.isEmpty()) {
-            int index = Integer.parseInt(requested);
-            if (index < 1 || index > all.size()) {
-                throw NetdiagException.badInput("no interface number " + index + " (netdiag capture -D lists " + all.size() + ")");
+        if (requested.isBlank()) {
+            throw NetdiagException.badInput("-i needs an interface name or number, not ''");
+        }
+        if (requested.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // any number of digits: one too long for an int is just another number with no interface
+            java.math.BigInteger index = new java.math.BigInteger(requested);
+            if (index.signum() < 1 || index.compareTo(java.math.BigInteger.valueOf(all.size())) > 0) {
+                throw NetdiagException.badInput("no interface number " + requested + " (netdiag capture -D lists " + all.size() + ")");
             }
-            return all.get(index - 1).name();
+            return all.get(index.intValue() - 1).name();
         }
         return requested;
     }
