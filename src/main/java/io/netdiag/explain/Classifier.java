@@ -28,6 +28,9 @@ public final class Classifier {
     // Compiled on first use: a symbol or a plain number (the common queries) needs none of them.
     private static final LazyPattern ADDRESS = new LazyPattern(
             "(\\[[0-9a-fA-F:.%\\w]+]|\\d{1,3}(?:\\.\\d{1,3}){3}|localhost|[A-Za-z][A-Za-z0-9-]*(?:\\.[A-Za-z0-9-]+)+):(\\d{1,5})\\b");
+    // curl, ssh, nc and libpq name the port in words: "127.0.0.1 port 7", "host 10.0.0.1 port 22", "\"db\", port 5432"
+    private static final LazyPattern HOST_PORT_WORDS = new LazyPattern(
+            "\"?(\\[[0-9a-fA-F:.%\\w]+]|[A-Za-z0-9][A-Za-z0-9._:-]*)\"?,?\\s+port\\s+(\\d{1,5})\\b");
     private static final LazyPattern PREFIXED = new LazyPattern(
             "(?i)^(errno|eai|gai|getaddrinfo|h_errno|herrno|wsa|winsock)\\s*[:=]?\\s*(-?\\d+)$");
     private static final LazyPattern ICMP_TYPE = new LazyPattern("(?i)^(icmpv6|icmp6|icmpv4|icmp)\\s*(?:type\\s*)?(\\d{1,3})$");
@@ -332,6 +335,8 @@ public final class Classifier {
             note = "getaddrinfo error";
         } else if (Catalog.herrnoRow(upper).isPresent()) {
             note = "h_errno (gethostbyname)";
+        } else if (Catalog.curlRow(upper).isPresent()) {
+            note = Concat.of("curl exit code ", Catalog.curlRow(upper).get().code());
         } else {
             note = "condition";
         }
@@ -449,6 +454,9 @@ public final class Classifier {
         for (ErrnoRow row : Tables.errno()) {
             if (row.linux() != null) {
                 texts.add(searchText(row.symbol(), row.message(Numbering.LINUX)));
+                for (String alias : pureAliases(row)) {
+                    texts.add(searchText(alias, row.message(Numbering.LINUX)));
+                }
             }
         }
         for (EaiRow row : Tables.eai()) {
@@ -466,6 +474,9 @@ public final class Classifier {
             if (guide.message() != null) {
                 texts.add(searchText(guide.symbol(), guide.message()));
             }
+        }
+        for (Tables.CurlRow row : Tables.curl()) {
+            texts.add(searchText(row.symbol(), row.message().isEmpty() ? row.oldMessage() : row.message()));
         }
         return texts;
     }
@@ -493,10 +504,17 @@ public final class Classifier {
         return previous[b.length()];
     }
 
-    /** One row of the complete table, with the number it has in the numbering asked for (null if none). */
-    public record Entry(Explanation explanation, Integer number) {
+    /**
+     * One row of the complete table, with the number it has in the numbering asked for (null if none) and the name
+     * it is listed under: the symbol, or an alias (EWOULDBLOCK) that gets its own row, as in moreutils {@code errno -l}.
+     */
+    public record Entry(Explanation explanation, Integer number, String name) {
+        public Entry(Explanation explanation, Integer number) {
+            this(explanation, number, explanation.symbol());
+        }
+
         String searchText() {
-            return Concat.of(explanation.symbol(), " ", explanation.message()).toLowerCase(Locale.ROOT);
+            return Concat.of(name, " ", explanation.message()).toLowerCase(Locale.ROOT);
         }
     }
 
@@ -515,7 +533,11 @@ public final class Classifier {
         if (os != Numbering.WINDOWS) {
             for (ErrnoRow row : Tables.errno()) {
                 if (os == null || row.number(os) != null) {
-                    entries.add(new Entry(Catalog.errno(row, messages), os == null ? null : row.number(os)));
+                    Explanation e = Catalog.errno(row, messages);
+                    entries.add(new Entry(e, os == null ? null : row.number(os)));
+                    for (String alias : pureAliases(row)) {
+                        entries.add(new Entry(e, os == null ? null : row.number(os), alias));
+                    }
                 }
             }
         }
@@ -543,7 +565,25 @@ public final class Classifier {
                 entries.add(new Entry(Catalog.condition(guide), null));
             }
         }
+        for (Tables.CurlRow row : Tables.curl()) {
+            entries.add(new Entry(Catalog.curl(row), null));
+        }
         return entries;
+    }
+
+    /** The aliases of a row that are no row of their own (EWOULDBLOCK, EDEADLOCK; not ENOTSUP), each listed as a row. */
+    private static List<String> pureAliases(ErrnoRow row) {
+        List<String> pure = new ArrayList<>();
+        for (String alias : row.aliases()) {
+            boolean ownRow = false;
+            for (ErrnoRow other : Tables.errno()) {
+                ownRow |= other.symbol().equals(alias);
+            }
+            if (!ownRow) {
+                pure.add(alias);
+            }
+        }
+        return pure;
     }
 
     /** Like moreutils {@code errno -s}: every entry whose symbol or message contains all the words. */
@@ -606,11 +646,18 @@ public final class Classifier {
         // Go prints "local->remote"; the remote end is the one to look at.
         int arrow = operation.indexOf("->");
         String remote = arrow >= 0 ? operation.substring(arrow + 2) : operation;
-        if (!hasColonDigit(remote)) {
-            return e; // every address the regex finds ends in ":port"
-        }
-        Matcher m = ADDRESS.matcher(remote);
-        if (!m.find()) {
+        Matcher m;
+        if (hasColonDigit(remote)) { // every address ADDRESS finds ends in ":port"
+            m = ADDRESS.matcher(remote);
+            if (!m.find()) {
+                return e;
+            }
+        } else if (remote.contains(" port ")) {
+            m = HOST_PORT_WORDS.matcher(remote);
+            if (!m.find()) {
+                return e;
+            }
+        } else {
             return e;
         }
         String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
