@@ -617,7 +617,12 @@ public final class Classifier {
             if (trimmed.startsWith("at ") || trimmed.startsWith("... ") || trimmed.isEmpty()) {
                 continue;
             }
-            for (Match match : ErrorText.find(line, os)) {
+            List<Match> found = ErrorText.find(line, os);
+            for (Match match : found) {
+                // a curl exit code after what the line says precisely adds nothing to a log's findings
+                if (match != found.getFirst() && match.explanation().kind().equals("curl")) {
+                    continue;
+                }
                 String symbol = match.explanation().symbol();
                 explanations.putIfAbsent(symbol, Advice.forOperation(match.explanation(), line));
                 where.computeIfAbsent(symbol, s -> new ArrayList<>()).add(i + 1);

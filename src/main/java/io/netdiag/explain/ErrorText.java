@@ -93,9 +93,14 @@ final class ErrorText {
     static final int VAGUE = 2;
 
     private static final class PhraseHolder {
-        // Built by buildPhrases() when TableDataTest generates TableData: sorting the ~260 phrases with a
+        // Built by buildPhrases() when TableDataTest generates TableData: sorting the ~390 phrases with a
         // comparator in a cold JVM cost ~10 ms.
         static final List<Phrase> ALL = TableData.phrases();
+    }
+
+    /** curl_easy_strerror's messages: built only for a line that names curl. */
+    private static final class CurlPhraseHolder {
+        static final List<Phrase> ALL = TableData.curlPhrases();
     }
 
     /** Every phrase, longest first: the system messages from the tables, phrases.tsv and curl's messages. */
@@ -583,8 +588,15 @@ final class ErrorText {
     private static void phrases(String line, String lower, Numbering os, boolean curl, List<Hit> hits) {
         // "socket: Operation not permitted" is libpcap's only when a capture is involved; iputils ping prints it too.
         boolean capture = lower.contains("pcap") || lower.contains("capture") || lower.contains("tcpdump") || lower.contains("dumpcap");
-        for (Phrase phrase : PhraseHolder.ALL) {
-            if (phrase.ref().equals("CAPTURE_PERMISSION") && !capture || phrase.rank() == WRAPPER && !curl) {
+        phrases(line, lower, os, PhraseHolder.ALL, capture, hits);
+        if (curl) {
+            phrases(line, lower, os, CurlPhraseHolder.ALL, capture, hits);
+        }
+    }
+
+    private static void phrases(String line, String lower, Numbering os, List<Phrase> phrases, boolean capture, List<Hit> hits) {
+        for (Phrase phrase : phrases) {
+            if (phrase.ref().equals("CAPTURE_PERMISSION") && !capture) {
                 continue;
             }
             String text = phrase.lower();
