@@ -35,15 +35,21 @@ public final class Dissector {
     }
 
     public PacketSummary dissect(Frame frame) {
+        return dissect(frame, link);
+    }
+
+    /** A frame of another link type than the run's first (a pcapng file with several kinds of interface). */
+    public PacketSummary dissect(Frame frame, LinkType link) {
         if (firstNanos == Long.MIN_VALUE) {
             firstNanos = frame.epochNanos();
         }
         PacketDecoding d = new PacketDecoding(frame);
         int end = Math.min(frame.capturedLength(), d.b.length);
         try {
-            decodeLink(d, end);
-        } catch (IndexOutOfBoundsException e) {
-            // a check missed a case: still describe the packet rather than stop the run
+            decodeLink(d, link, end);
+        } catch (RuntimeException e) {
+            // a check missed a case: still describe the packet rather than stop the run (tshark's
+            // dissector exceptions end the same way, as "[Malformed Packet]")
             d.malformed(d.protocol.isEmpty() ? "Frame" : d.protocol);
         }
         return new PacketSummary(frame.number(), frame.epochNanos(), frame.epochNanos() - firstNanos, d.src, d.dst,
@@ -51,11 +57,18 @@ public final class Dissector {
                 d.srcPort, d.dstPort, d.tcp, d.icmp, d.analysis, d.problem, frame.data(), d.sources);
     }
 
-    private void decodeLink(PacketDecoding d, int end) {
+    private void decodeLink(PacketDecoding d, LinkType link, int end) {
         byte[] b = d.b;
         switch (link) {
             case ETHERNET -> {
                 if (end < 14) {
+                    // tshark fills the address columns as far as the bytes go
+                    if (end >= 6) {
+                        d.dst = MacText.of(b, 0);
+                    }
+                    if (end >= 12) {
+                        d.src = MacText.of(b, 6);
+                    }
                     d.shortOf("Ethernet");
                     return;
                 }

@@ -12,7 +12,8 @@ import org.pcap4j.core.Pcaps;
 import org.pcap4j.core.RawPacketListener;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,38 +72,120 @@ public final class PacketCapture {
 
     /** Reads a pcap or pcapng file, hands each matching packet's summary to the sink, returns the count. */
     public static CaptureStatistics read(CaptureRequest request, Consumer<PacketSummary> sink) {
+        try (FileCapture file = openFile(request)) {
+            return file.run(sink);
+        }
+    }
+
+    /**
+     * Opens a pcap or pcapng file, a FIFO, or standard input ({@code -}) once, reads its header (for pcapng up
+     * to the first interface) and compiles the filter; {@link FileCapture#run} then reads the packets.
+     * Failures to open are one line in the system's words, as tcpdump prints them.
+     */
+    public static FileCapture openFile(CaptureRequest request) {
         Path file = request.readFile();
-        if (!Files.exists(file)) {
-            throw NetdiagException.badInput("cannot read " + file + ": no such file");
-        }
-        if (!Files.isReadable(file) || Files.isDirectory(file)) {
-            throw NetdiagException.badInput("cannot read " + file + ": not a readable file");
-        }
-        PcapAccess.ensureLoaded();
-        PcapHandle handle;
+        CaptureFileReader reader;
         try {
-            handle = Pcaps.openOffline(file.toString(), PcapHandle.TimestampPrecision.NANO);
-        } catch (PcapNativeException e) {
-            throw NetdiagException.badInput("cannot read " + file + ": " + PcapAccess.firstLine(String.valueOf(e.getMessage()))
-                    + " (not a pcap or pcapng file?)");
+            reader = CaptureFileReader.open(file);
+        } catch (NoSuchFileException e) {
+            throw NetdiagException.badInput("cannot read " + file + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED, "cannot read " + file + ": Permission denied",
+                    "ls -l " + file + " shows who may read it; read it as that user, or make a readable copy", null);
+        } catch (CaptureFileReader.FormatException e) {
+            throw NetdiagException.badInput("cannot read " + file + ": " + e.getMessage() + " (not a pcap or pcapng file?)");
+        } catch (IOException e) {
+            throw NetdiagException.badInput("cannot read " + file + ": " + ioMessage(e));
         }
-        try (handle) {
-            applyFilter(handle, request.filter());
-            int dlt = handle.getDlt().value();
-            Receiver receiver = new Receiver(handle, new Dissector(LinkType.of(dlt), request.dataSources()), sink, null);
+        try {
+            BpfFilter filter = request.filter() == null || request.filter().isBlank() ? null
+                    : BpfFilter.compile(request.filter(), reader.fileLinkType(), reader.snaplen());
+            return new FileCapture(request, reader, filter);
+        } catch (RuntimeException e) {
+            try {
+                reader.close();
+            } catch (IOException ignored) {
+                // failing anyway
+            }
+            throw e;
+        }
+    }
+
+    /** An I/O failure's reason without Java's decoration ("Is a directory", not the exception's class). */
+    static String ioMessage(IOException e) {
+        String message = e.getMessage();
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            message = f.getReason();
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    /** A capture file opened for reading: its clock's digits, its link type, and the packets. */
+    public static final class FileCapture implements AutoCloseable {
+        private final CaptureRequest request;
+        private final CaptureFileReader reader;
+        private final BpfFilter filter;
+
+        FileCapture(CaptureRequest request, CaptureFileReader reader, BpfFilter filter) {
+            this.request = request;
+            this.reader = reader;
+            this.filter = filter;
+        }
+
+        /** Digits after the decimal point tshark prints for this file's clock. */
+        public int timeDigits() {
+            return reader.timeDigits();
+        }
+
+        /** tcpdump's words for the file's link type: {@code EN10MB (Ethernet)}. */
+        public String linkType() {
+            return LinkNames.describe(BpfFilter.dlt(reader.fileLinkType()));
+        }
+
+        /**
+         * Reads every packet (up to the count), decodes those the filter passes and hands their summaries to
+         * the sink. A file that ends inside a record or is damaged further on ends the run with a warning
+         * after the packets before it, as tcpdump and tshark do.
+         */
+        public CaptureStatistics run(Consumer<PacketSummary> sink) {
+            long limit = request.count() > 0 ? request.count() : Long.MAX_VALUE;
+            Dissector dissector = new Dissector(LinkType.of(reader.fileLinkType()), request.dataSources());
+            int currentLink = reader.fileLinkType();
+            LinkType link = dissector.link();
+            long count = 0;
             String warning = null;
             try {
-                handle.loop(request.count() > 0 ? (int) Math.min(request.count(), Integer.MAX_VALUE) : -1, receiver);
-            } catch (PcapNativeException e) {
-                warning = file + ": " + PcapAccess.firstLine(String.valueOf(e.getMessage()))
-                        + " (the file ends in the middle of a packet?)";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (NotOpenException e) {
-                throw new IllegalStateException(e);
+                while (count < limit && reader.next()) {
+                    int caplen = reader.capturedLength();
+                    int len = reader.originalLength();
+                    if (reader.linkType() != currentLink) {
+                        currentLink = reader.linkType();
+                        link = LinkType.of(currentLink);
+                    }
+                    if (filter != null && !filter.matches(currentLink, reader.buffer().address() + reader.dataOffset(), caplen, len)) {
+                        continue;
+                    }
+                    count++;
+                    Frame frame = new Frame(count, reader.epochNanos(), caplen, len, reader.copyData());
+                    sink.accept(dissector.dissect(frame, link));
+                }
+            } catch (IOException e) {
+                warning = request.readFile() + ": " + ioMessage(e);
             }
-            receiver.rethrow();
-            return new CaptureStatistics(receiver.count, null, null, null, LinkNames.describe(dlt), warning);
+            return new CaptureStatistics(count, null, null, null, linkType(), warning);
+        }
+
+        @Override
+        public void close() {
+            try {
+                reader.close();
+            } catch (IOException ignored) {
+                // read-only: nothing is lost
+            } finally {
+                if (filter != null) {
+                    filter.close();
+                }
+            }
         }
     }
 

@@ -64,6 +64,24 @@ public final class TimestampResolution {
         return MICROSECONDS;
     }
 
+    /** The digits for an {@code if_tsresol} value: 10^-n (top bit clear) or 2^-n seconds (top bit set). */
+    static int digitsOf(int resolution) {
+        int exponent = resolution & 0x7f;
+        if ((resolution & 0x80) == 0) {
+            return Math.min(9, exponent);
+        }
+        // 2^-n: Wireshark takes the decimal precision whose units per second the clock reaches
+        // (2^20 = 1,048,576 ticks per second: microseconds, 6 digits)
+        if (exponent >= 30) {
+            return 9;
+        }
+        int digits = 0;
+        for (long units = 1L << exponent; units >= 10; units /= 10) {
+            digits++;
+        }
+        return digits;
+    }
+
     /** The options of an interface description block, from after its fixed fields to its trailing length. */
     private static int interfaceDigits(ByteBuffer b, int offset, int end) {
         while (offset + 4 <= end) {
@@ -73,21 +91,7 @@ public final class TimestampResolution {
                 break;
             }
             if (code == IF_TSRESOL && length >= 1 && offset + 4 < end) {
-                int resolution = Byte.toUnsignedInt(b.get(offset + 4));
-                int exponent = resolution & 0x7f;
-                if ((resolution & 0x80) == 0) {
-                    return Math.min(9, exponent);
-                }
-                // 2^-n: Wireshark takes the decimal precision whose units per second the clock reaches
-                // (2^20 = 1,048,576 ticks per second: microseconds, 6 digits)
-                if (exponent >= 30) {
-                    return 9;
-                }
-                int digits = 0;
-                for (long units = 1L << exponent; units >= 10; units /= 10) {
-                    digits++;
-                }
-                return digits;
+                return digitsOf(Byte.toUnsignedInt(b.get(offset + 4)));
             }
             offset += 4 + ((length + 3) & ~3);
         }

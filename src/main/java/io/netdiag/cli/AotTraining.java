@@ -42,10 +42,21 @@ public final class AotTraining {
             case "ping" -> new String[][] {
                     {"ping", "-c", "1", "-W", "1", "127.0.0.1"}, {"--json", "ping", "-c", "1", "-W", "1", "127.0.0.1"},
                     {"ping", "--help"}, {"ping", "--no-such-option"}};
+            // real diagnoses on loopback (a port nobody holds: refused, with the local and firewall steps)
+            case "diagnose" -> new String[][] {
+                    {"diagnose", "-t", "1", "127.0.0.1:1"}, {"--json", "diagnose", "-t", "1", "localhost:1"},
+                    {"diagnose", "--help"}, {"diagnose", "--no-such-option"}};
+            case "trace" -> new String[][] {
+                    {"trace", "-c", "1", "-n", "-W", "0.5", "127.0.0.1"},
+                    {"--json", "trace", "-c", "1", "-n", "-W", "0.5", "127.0.0.1"},
+                    {"trace", "--help"}, {"trace", "--no-such-option"}};
             // a real run on loopback: a second or so, once per build
             case "fill" -> new String[][] {{"fill"}, {"fill", "--help"}, {"fill", "--no-such-option"}};
             case "capture" -> new String[][] {{"capture", "-D"}, {"capture", "--help"}, {"capture", "--no-such-option"}};
             case "doctor" -> new String[][] {{"doctor"}, {"--json", "doctor"}, {"doctor", "--no-such-option"}};
+            // the server itself runs until stopped: its help, a config that is not there and a usage error
+            case "exporter" -> new String[][] {
+                    {"exporter", "--help"}, {"exporter", "-c", "/no-such-dir/netdiag.yaml"}, {"exporter", "--no-such-option"}};
             default -> new String[][] {
                     {"--help"}, {"--version"}, {"--no-such-option"}, {"no-such-command"}, {"help", "ping"}};
         };

@@ -3,7 +3,6 @@ package io.netdiag.cli;
 import io.netdiag.capture.CaptureRequest;
 import io.netdiag.capture.CaptureStatistics;
 import io.netdiag.capture.PacketCapture;
-import io.netdiag.capture.TimestampResolution;
 import io.netdiag.explain.NetdiagException;
 import io.netdiag.output.CaptureRenderer;
 
@@ -63,7 +62,7 @@ final class CaptureCommand extends BaseCommand {
                 .option("-i, --interface", "IFACE", String.class, v -> device = v,
                         "Interface name or number from -D (default: the first up, non-loopback one).")
                 .option("-r, --read-file", "FILE", Path.class, v -> readFile = v,
-                        "Read packets from a pcap or pcapng file.")
+                        "Read packets from a pcap or pcapng file, a FIFO, or standard input with '-' (tcpdump -w - | netdiag capture -r -).")
                 .option("-f, --filter", "EXPR", String.class, v -> filter = v,
                         "BPF filter expression (or give it after the options).")
                 .option("-c, --count", "COUNT", long.class, v -> count = v, "Stop after COUNT packets.")
@@ -109,9 +108,12 @@ final class CaptureCommand extends BaseCommand {
         }
         CaptureRequest request = request();
         if (readFile != null) {
-            renderer.timeDigits(TimestampResolution.digits(readFile));
             Findings findings = new Findings(conversations);
-            CaptureStatistics stats = PacketCapture.read(request, findings.sink(renderer, json()));
+            CaptureStatistics stats;
+            try (PacketCapture.FileCapture file = PacketCapture.openFile(request)) {
+                renderer.timeDigits(file.timeDigits());
+                stats = file.run(findings.sink(renderer, json()));
+            }
             out().flush();
             findings.print(out(), json());
             if (stats.warning() != null) {

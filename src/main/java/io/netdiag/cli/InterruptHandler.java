@@ -15,8 +15,13 @@ final class InterruptHandler implements AutoCloseable {
     }
 
     static InterruptHandler install(Runnable onInterrupt) {
+        return install("INT", onInterrupt);
+    }
+
+    /** The same for another signal by name (TERM: a service manager's stop). */
+    static InterruptHandler install(String name, Runnable onInterrupt) {
         try {
-            sun.misc.Signal signal = new sun.misc.Signal("INT");
+            sun.misc.Signal signal = new sun.misc.Signal(name);
             sun.misc.SignalHandler previous = sun.misc.Signal.handle(signal, s -> onInterrupt.run());
             return new InterruptHandler(signal, previous);
         } catch (IllegalArgumentException e) {

@@ -8,7 +8,8 @@ import java.util.Set;
 /** netdiag's subcommands, in the order help lists them, registered all at once or one at a time. */
 final class Subcommands {
     private static final List<String> NAMES =
-            List.of("ping", "sockets", "fill", "capture", "explain", "doctor", "shell", "completion", "help");
+            List.of("diagnose", "ping", "trace", "sockets", "fill", "capture", "explain", "doctor", "exporter", "shell", "completion",
+                    "help");
 
     /** These work on the whole tree: completion scripts, the shell's completer, help for any command. */
     private static final Set<String> NEED_WHOLE_TREE = Set.of("shell", "completion", "help");
@@ -56,12 +57,15 @@ final class Subcommands {
     /** A fresh command object and its model; picocli's own help command is the one annotated class left. */
     private static Object create(String name) {
         return switch (name) {
+            case "diagnose" -> new DiagnoseCommand().spec();
             case "ping" -> new PingCommand().spec();
+            case "trace" -> new TraceCommand().spec();
             case "sockets" -> new SocketsCommand().spec();
             case "fill" -> new FillCommand().spec();
             case "capture" -> new CaptureCommand().spec();
             case "explain" -> new ExplainCommand().spec();
             case "doctor" -> new DoctorCommand().spec();
+            case "exporter" -> new ExporterCommand().spec();
             case "shell" -> new ShellCommand().spec();
             case "completion" -> new CompletionCommand().spec();
             case "help" -> CommandLine.HelpCommand.class;

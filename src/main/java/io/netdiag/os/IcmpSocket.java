@@ -101,9 +101,10 @@ public final class IcmpSocket implements AutoCloseable {
      * @param offender who sent the ICMP error (SO_EE_OFFENDER), or null
      * @param target   where the failed probe was going (msg_name), or null
      * @param probe    the start of the probe we sent (its ICMP header), as the kernel returns it
+     * @param kernelTimeNanos when the ICMP error arrived (SO_TIMESTAMPNS, epoch nanoseconds), or -1
      */
     public record QueuedError(int errno, int origin, int type, int code, long info, InetAddress offender,
-                              InetAddress target, byte[] probe) {
+                              InetAddress target, byte[] probe, long kernelTimeNanos) {
     }
 
     /**
@@ -318,15 +319,7 @@ public final class IcmpSocket implements AutoCloseable {
     }
 
     private void prepare(int capacity) {
-        msghdr.fill((byte) 0);
-        iov.set(ADDRESS, 0, receiveBuffer);
-        iov.set(JAVA_LONG, 8, capacity);
-        msghdr.set(ADDRESS, 0, name);
-        msghdr.set(JAVA_INT, 8, SockaddrCodec.STORAGE_SIZE);
-        msghdr.set(ADDRESS, 16, iov);
-        msghdr.set(JAVA_LONG, 24, 1L);
-        msghdr.set(ADDRESS, 32, control);
-        msghdr.set(JAVA_LONG, 40, CONTROL);
+        Libc.msghdr(msghdr, name, iov, receiveBuffer, capacity, control);
     }
 
     /** One message from the receive queue, or null when it is empty. */
@@ -388,6 +381,13 @@ public final class IcmpSocket implements AutoCloseable {
             }
             throw e;
         }
+        long kernelTime = -1;
+        for (long off = 0; (off = nextControlMessage(off)) >= 0; off += align(control.get(JAVA_LONG, off))) {
+            if (control.get(JAVA_INT, off + 8) == Libc.SOL_SOCKET && control.get(JAVA_INT, off + 12) == Libc.SO_TIMESTAMPNS
+                    && control.get(JAVA_LONG, off) >= 32) {
+                kernelTime = control.get(JAVA_LONG, off + 16) * 1_000_000_000L + control.get(JAVA_LONG, off + 24);
+            }
+        }
         for (long off = 0; (off = nextControlMessage(off)) >= 0; off += align(control.get(JAVA_LONG, off))) {
             long len = control.get(JAVA_LONG, off);
             int level = control.get(JAVA_INT, off + 8);
@@ -406,10 +406,11 @@ public final class IcmpSocket implements AutoCloseable {
                 byte[] probe = new byte[(int) n];
                 MemorySegment.copy(receiveBuffer, JAVA_BYTE, 0, probe, 0, (int) n);
                 return new QueuedError(errno, origin, icmpType, icmpCode, info,
-                        offender == null ? null : offender.getAddress(), target == null ? null : target.getAddress(), probe);
+                        offender == null ? null : offender.getAddress(), target == null ? null : target.getAddress(), probe,
+                        kernelTime);
             }
         }
-        return new QueuedError(0, 0, 0, 0, 0, null, null, new byte[0]);
+        return new QueuedError(0, 0, 0, 0, 0, null, null, new byte[0], kernelTime);
     }
 
     @Override

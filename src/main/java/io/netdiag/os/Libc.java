@@ -269,6 +269,24 @@ public final class Libc {
         }
     }
 
+    /**
+     * Fills a {@code struct msghdr} (56 bytes on 64-bit Linux) for one receive: the sender's address into
+     * {@code name}, the data into {@code buffer} through the one-entry {@code iov}, control messages into
+     * {@code control}.
+     */
+    public static void msghdr(MemorySegment msghdr, MemorySegment name, MemorySegment iov, MemorySegment buffer,
+                              long capacity, MemorySegment control) {
+        msghdr.fill((byte) 0);
+        iov.set(ADDRESS, 0, buffer);
+        iov.set(JAVA_LONG, 8, capacity);
+        msghdr.set(ADDRESS, 0, name);
+        msghdr.set(JAVA_INT, 8, (int) name.byteSize());
+        msghdr.set(ADDRESS, 16, iov);
+        msghdr.set(JAVA_LONG, 24, 1L);
+        msghdr.set(ADDRESS, 32, control);
+        msghdr.set(JAVA_LONG, 40, control.byteSize());
+    }
+
     /** recvmsg(2) with a caller-built {@code struct msghdr}. */
     public static long recvmsg(int fd, MemorySegment msghdr, int flags, String operation) throws ErrnoException {
         MemorySegment st = state();

@@ -70,6 +70,19 @@ public final class SourceBinding {
                 bindToDevice(fd, device);
             }
             Libc.connect(fd, SockaddrCodec.of(arena, target, 1025), "connect");
+            InetSocketAddress local = localAddress(fd);
+            if (local == null) {
+                throw new ErrnoException("getsockname", 97); // EAFNOSUPPORT: not an inet address
+            }
+            return local.getAddress();
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    /** The local address and port {@code fd} is bound to (getsockname), or null for another family. */
+    public static InetSocketAddress localAddress(int fd) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocate(SockaddrCodec.STORAGE_SIZE, 8);
             MemorySegment length = arena.allocateFrom(JAVA_INT, SockaddrCodec.STORAGE_SIZE);
             MemorySegment state = arena.allocate(Libc.ERRNO_STATE);
@@ -82,13 +95,7 @@ public final class SourceBinding {
             if (rc < 0) {
                 throw new ErrnoException("getsockname", Libc.errnoOf(state));
             }
-            InetSocketAddress local = SockaddrCodec.read(name, length.get(JAVA_INT, 0));
-            if (local == null) {
-                throw new ErrnoException("getsockname", 97); // EAFNOSUPPORT: not an inet address
-            }
-            return local.getAddress();
-        } finally {
-            Libc.close(fd);
+            return SockaddrCodec.read(name, length.get(JAVA_INT, 0));
         }
     }
 }

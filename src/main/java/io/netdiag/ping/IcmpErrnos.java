@@ -4,7 +4,7 @@ package io.netdiag.ping;
  * The errno Linux attaches to each ICMP error (net/ipv4/icmp.c icmp_err_convert, net/ipv6/icmp.c
  * tab_unreach), so that raw-socket errors, which carry no errno, classify the same as the error queue's.
  */
-final class IcmpErrnos {
+public final class IcmpErrnos {
     static final int ENETUNREACH = 101;
     static final int EHOSTUNREACH = 113;
     static final int ECONNREFUSED = 111;
@@ -19,7 +19,7 @@ final class IcmpErrnos {
     private IcmpErrnos() {
     }
 
-    static int of(boolean v6, int type, int code) {
+    public static int of(boolean v6, int type, int code) {
         if (v6) {
             return switch (type) {
                 case 1 -> switch (code) {

@@ -10,12 +10,12 @@ import io.netdiag.os.ErrnoException;
  * the errno the kernel attaches to the error; where it has no entry, ping's own reading of the ICMP
  * type and code fills in, so that every error in a summary is explained.
  */
-final class IcmpMeaning {
+public final class IcmpMeaning {
     private IcmpMeaning() {
     }
 
     /** A summary and next step for an ICMP error, or for a local error when {@code type} is -1. */
-    static PingSummary.Problem explain(String text, java.net.InetAddress from, long count, boolean v6, int type, int code,
+    public static PingSummary.Problem explain(String text, java.net.InetAddress from, long count, boolean v6, int type, int code,
                                        int errno) {
         Explanation why = Classifier.standard().classify(new ErrnoException("ICMP " + type + "/" + code, errno));
         Reading own = type < 0 ? local(errno) : v6 ? v6(type, code) : v4(type, code);

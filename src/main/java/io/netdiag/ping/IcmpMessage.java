@@ -7,10 +7,10 @@ import io.netdiag.os.IcmpSocket;
  * (after the IPv4 header on raw IPv4 sockets, at 0 otherwise), its echo fields, and the TTL or hop
  * limit from the header or the control message.
  */
-record IcmpMessage(byte[] data, int offset, EchoCodec.Echo echo, int ttl) {
+public record IcmpMessage(byte[] data, int offset, EchoCodec.Echo echo, int ttl) {
 
     /** The message, or null when it is too short or its IPv4 header is not sane. */
-    static IcmpMessage of(IcmpSocket.Received rx) {
+    public static IcmpMessage of(IcmpSocket.Received rx) {
         byte[] data = rx.data();
         int offset = 0;
         int ttl = rx.ttl();
@@ -26,14 +26,14 @@ record IcmpMessage(byte[] data, int offset, EchoCodec.Echo echo, int ttl) {
     }
 
     /** Whether this is an echo reply that belongs to us: on raw sockets, with our identifier. */
-    boolean isOurReply(IcmpSocket socket, int identifier) {
+    public boolean isOurReply(IcmpSocket socket, int identifier) {
         int replyType = socket.ipv6() ? EchoCodec.ICMP6_ECHO_REPLY : EchoCodec.ICMP_ECHO_REPLY;
         // raw sockets see every echo reply on the host; datagram sockets only their own
         return echo.type() == replyType && (socket.kind() != IcmpSocket.Kind.RAW || echo.identifier() == identifier);
     }
 
     /** Whether this is an echo reply at all (ours or not). */
-    boolean isReply(IcmpSocket socket) {
+    public boolean isReply(IcmpSocket socket) {
         return echo.type() == (socket.ipv6() ? EchoCodec.ICMP6_ECHO_REPLY : EchoCodec.ICMP_ECHO_REPLY);
     }
 }

@@ -84,6 +84,28 @@ public final class QueueDiagnosis {
         return new Result(samples, intervalMs, source, seen, judge(taken, before, after, true), changes(before, after));
     }
 
+    /**
+     * One sample of a diagnosis that goes on (the exporter's, between scrapes): the sockets with something
+     * queued, keyed for {@link #judge(List, KernelCounters, KernelCounters)}.
+     */
+    public static Map<String, SocketEntry> sample(SocketQuery query) {
+        Map<String, SocketEntry> interesting = new HashMap<>();
+        SocketInventory.stream(query.withInfo(true).withOwners(false), e -> {
+            if (e.recvQ() > 0 || e.sendQ() > 0) {
+                interesting.put(key(e), e);
+            }
+        });
+        return interesting;
+    }
+
+    /**
+     * The stuck queues across samples from {@link #sample} (oldest first), with the kernel counters read at the
+     * first and the last; without owners (the caller finds them by {@link Finding#inode()}).
+     */
+    public static List<Finding> judge(List<Map<String, SocketEntry>> samples, KernelCounters before, KernelCounters after) {
+        return judge(samples, before, after, false);
+    }
+
     static String key(SocketEntry e) {
         return e.netid().ssName() + " " + e.inode() + " " + e.local() + " " + e.peer();
     }

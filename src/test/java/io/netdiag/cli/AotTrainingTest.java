@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The launcher's AOT training runs real invocations: they must stay valid as options change. */
 class AotTrainingTest {
     @ParameterizedTest
-    @ValueSource(strings = {"netdiag", "explain", "sockets", "ping", "capture", "doctor"})
+    @ValueSource(strings = {"netdiag", "explain", "sockets", "ping", "trace", "capture", "doctor", "exporter", "diagnose"})
     void everyTrainingRunIsARealInvocation(String cache) {
         for (String[] run : AotTraining.workload(cache)) {
             Cli.Result r = Cli.run(run);

@@ -23,13 +23,13 @@ class CliTest {
     void helpListsEverySubcommand() {
         Cli.Result r = Cli.run("--help");
         assertEquals(0, r.exitCode());
-        for (String sub : new String[] {"ping", "sockets", "fill", "capture", "explain", "doctor", "shell", "completion"}) {
+        for (String sub : new String[] {"diagnose", "ping", "trace", "sockets", "fill", "capture", "explain", "doctor", "exporter", "shell", "completion"}) {
             assertTrue(r.out().contains("  " + sub + " "), () -> sub + " missing from\n" + r.out());
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ping", "sockets", "fill", "capture", "explain", "doctor", "shell", "completion"})
+    @ValueSource(strings = {"diagnose", "ping", "trace", "sockets", "fill", "capture", "explain", "doctor", "exporter", "shell", "completion"})
     void everySubcommandHasHelp(String sub) {
         Cli.Result r = Cli.run(sub, "--help");
         assertEquals(0, r.exitCode(), r::toString);
@@ -37,7 +37,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ping", "sockets", "fill", "capture", "explain", "doctor", "shell", "completion"})
+    @ValueSource(strings = {"diagnose", "ping", "trace", "sockets", "fill", "capture", "explain", "doctor", "exporter", "shell", "completion"})
     void everySubcommandPrintsNetdiagsVersion(String sub) {
         Cli.Result r = Cli.run(sub, "-V");
         assertEquals(0, r.exitCode(), r::toString);

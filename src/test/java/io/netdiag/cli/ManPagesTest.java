@@ -50,7 +50,7 @@ class ManPagesTest {
     @Test
     void everySubcommandHasAPageWithItsOptions() {
         Map<String, String> pages = ManPages.generate();
-        for (String sub : new String[] {"ping", "sockets", "fill", "capture", "explain", "doctor"}) {
+        for (String sub : new String[] {"ping", "sockets", "fill", "capture", "explain", "doctor", "exporter"}) {
             String page = pages.get("netdiag-" + sub + ".1");
             assertTrue(page != null && page.contains(".SH SYNOPSIS") && page.contains("\\fB\\-\\-help\\fR"),
                     "netdiag-" + sub + ".1");

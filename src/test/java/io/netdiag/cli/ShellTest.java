@@ -56,4 +56,37 @@ class ShellTest {
         assertTrue(options.stream().anyMatch(c -> c.value().equals("--json")), options::toString);
         assertTrue(options.stream().noneMatch(c -> c.value().equals("capture")), "no subcommands after one is chosen");
     }
+
+    @Test
+    void theShellCompletesDiagnoseAndItsOptions() {
+        ShellCommand shell = shell();
+        DefaultParser parser = new DefaultParser();
+        List<Candidate> first = new ArrayList<>();
+        shell.complete(null, parser.parse("diag", 4), first);
+        assertTrue(first.stream().anyMatch(c -> c.value().equals("diagnose")), first::toString);
+        List<Candidate> options = new ArrayList<>();
+        shell.complete(null, parser.parse("diagnose --", 11), options);
+        for (String option : List.of("--tls", "--server", "--timeout", "--capture", "--udp", "--port")) {
+            assertTrue(options.stream().anyMatch(c -> c.value().equals(option)), () -> option + " in " + options);
+        }
+    }
+
+    @Test
+    void bashCompletesDiagnoseFromTheGeneratedScript(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("netdiag.bash");
+        Files.writeString(script, io.netdiag.testing.Cli.run("completion", "bash").out());
+        String words = bash(script, "netdiag diag", 1) + "|" + bash(script, "netdiag diagnose --t", 2);
+        assertTrue(words.startsWith("diagnose|"), words);
+        assertTrue(words.contains("--timeout") && words.contains("--tls"), words);
+    }
+
+    /** The words bash's completion function offers for {@code line}, completing word {@code index}. */
+    private static String bash(Path script, String line, int index) throws Exception {
+        String program = "source " + script + "; COMP_WORDS=(" + line + "); COMP_CWORD=" + index + "; COMP_LINE='" + line
+                + "'; COMP_POINT=${#COMP_LINE}; _complete_netdiag; echo ${COMPREPLY[@]}";
+        Process p = new ProcessBuilder("bash", "-c", program).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        return out;
+    }
 }
