@@ -41,24 +41,59 @@ final class Catalog {
         Integer n = row.number(os);
         List<String> names = new ArrayList<>();
         for (String alias : row.aliases()) {
-            ErrnoRow own = null;
-            for (ErrnoRow r : Tables.errno()) {
-                if (r.symbol().equals(alias)) {
-                    own = r;
-                }
-            }
-            if (own == null || n != null && n.equals(own.number(os))) {
+            Optional<ErrnoRow> own = ownRow(alias);
+            if (own.isEmpty() || n != null && n.equals(own.get().number(os))) {
                 names.add(alias);
             }
         }
         if (n != null) {
-            for (ErrnoRow other : Tables.errno()) {
-                if (other != row && n.equals(other.number(os)) && !names.contains(other.symbol())) {
-                    names.add(other.symbol());
+            List<ErrnoRow> sharing = (os == Numbering.MACOS ? SharedNumbers.MACOS : SharedNumbers.LINUX).get(n);
+            if (sharing != null) {
+                for (ErrnoRow other : sharing) {
+                    if (other != row && !names.contains(other.symbol())) {
+                        names.add(other.symbol());
+                    }
                 }
             }
         }
         return names;
+    }
+
+    private static Optional<ErrnoRow> ownRow(String symbol) {
+        for (ErrnoRow r : Tables.errno()) {
+            if (r.symbol().equals(symbol)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The numbers that more than one row has, per numbering (95 is EOPNOTSUPP and ENOTSUP on Linux): a list walks once. */
+    private static final class SharedNumbers {
+        static final Map<Integer, List<ErrnoRow>> LINUX = build(Numbering.LINUX);
+        static final Map<Integer, List<ErrnoRow>> MACOS = build(Numbering.MACOS);
+
+        private static Map<Integer, List<ErrnoRow>> build(Numbering os) {
+            Map<Integer, List<ErrnoRow>> byNumber = new java.util.HashMap<>();
+            for (ErrnoRow r : Tables.errno()) {
+                Integer n = r.number(os);
+                if (n != null) {
+                    List<ErrnoRow> rows = byNumber.get(n);
+                    if (rows == null) {
+                        rows = new ArrayList<>(1);
+                        byNumber.put(n, rows);
+                    }
+                    rows.add(r);
+                }
+            }
+            Map<Integer, List<ErrnoRow>> shared = new java.util.HashMap<>();
+            for (Map.Entry<Integer, List<ErrnoRow>> e : byNumber.entrySet()) {
+                if (e.getValue().size() > 1) {
+                    shared.put(e.getKey(), e.getValue());
+                }
+            }
+            return shared;
+        }
     }
 
     /** A curl exit code: curl's own meaning, with the causes and next steps of the error it usually is. */

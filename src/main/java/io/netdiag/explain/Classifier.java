@@ -528,47 +528,92 @@ public final class Classifier {
     }
 
     private static List<Entry> entries(Numbering os) {
+        return entries(os, null);
+    }
+
+    /**
+     * The table, or (with {@code words}) only the entries whose name and message hold every word, tested before
+     * their explanation is built: building all ~450 explanations and guides is most of a cold search.
+     */
+    private static List<Entry> entries(Numbering os, List<String> words) {
         List<Entry> entries = new ArrayList<>();
         Numbering messages = os == null ? Numbering.LINUX : os;
+        // errno -s also finds a Linux entry by macOS's wording of it
+        boolean withMacos = os == null || os == Numbering.LINUX;
         if (os != Numbering.WINDOWS) {
             for (ErrnoRow row : Tables.errno()) {
                 if (os == null || row.number(os) != null) {
-                    Explanation e = Catalog.errno(row, messages);
-                    entries.add(new Entry(e, os == null ? null : row.number(os)));
+                    String macos = withMacos ? row.macosMessage() : null;
+                    Explanation e = null;
+                    if (wanted(words, row.symbol(), row.message(messages), macos)) {
+                        e = Catalog.errno(row, messages);
+                        entries.add(new Entry(e, os == null ? null : row.number(os)));
+                    }
                     for (String alias : pureAliases(row)) {
-                        entries.add(new Entry(e, os == null ? null : row.number(os), alias));
+                        if (wanted(words, alias, row.message(messages), macos)) {
+                            e = e != null ? e : Catalog.errno(row, messages);
+                            entries.add(new Entry(e, os == null ? null : row.number(os), alias));
+                        }
                     }
                 }
             }
         }
+        String none = withMacos ? "" : null;
         for (WinsockRow row : Tables.winsock()) {
             boolean mirrorsErrno = Catalog.errnoRow(row.equivalent()).isPresent();
-            if (os == Numbering.WINDOWS || os == null && !mirrorsErrno) {
+            String message = row.message().endsWith(".") ? row.message().substring(0, row.message().length() - 1) : row.message();
+            if ((os == Numbering.WINDOWS || os == null && !mirrorsErrno) && wanted(words, row.name(), message, none)) {
                 entries.add(new Entry(Catalog.winsock(row), os == null ? null : row.code()));
             }
         }
         for (EaiRow row : Tables.eai()) {
-            if (os == null || row.number(os) != null) {
+            if ((os == null || row.number(os) != null) && wanted(words, row.symbol(), row.message(messages), none)) {
                 entries.add(new Entry(Catalog.eai(row, messages), os == null ? null : row.number(os)));
             }
         }
         if (os != Numbering.WINDOWS) {
             for (HerrnoRow row : Tables.herrno()) {
-                entries.add(new Entry(Catalog.herrno(row), os == null ? null : row.number()));
+                if (wanted(words, row.symbol(), row.message(), none)) {
+                    entries.add(new Entry(Catalog.herrno(row), os == null ? null : row.number()));
+                }
             }
         }
         for (IcmpRow row : Tables.icmp()) {
-            entries.add(new Entry(Catalog.icmp(row), null));
+            if (wanted(words, row.symbol(), row.text(), none)) {
+                entries.add(new Entry(Catalog.icmp(row), null));
+            }
         }
         for (Guides.Guide guide : Guides.all().values()) {
-            if (guide.message() != null) {
+            if (guide.message() != null && wanted(words, guide.symbol(), guide.message(), none)) {
                 entries.add(new Entry(Catalog.condition(guide), null));
             }
         }
         for (Tables.CurlRow row : Tables.curl()) {
-            entries.add(new Entry(Catalog.curl(row), null));
+            if (wanted(words, row.symbol(), row.message().isEmpty() ? row.oldMessage() : row.message(), none)) {
+                entries.add(new Entry(Catalog.curl(row), null));
+            }
         }
         return entries;
+    }
+
+    /** Whether "name message [macOS message]", in lower case, holds every word (no words: everything). */
+    private static boolean wanted(List<String> words, String name, String message, String macos) {
+        if (words == null) {
+            return true;
+        }
+        if (words.isEmpty()) {
+            return false;
+        }
+        String text = Concat.of(name, " ", message).toLowerCase(Locale.ROOT);
+        if (macos != null) {
+            text = Concat.of(text, " ", macos.toLowerCase(Locale.ROOT));
+        }
+        for (String word : words) {
+            if (!text.contains(word)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The aliases of a row that are no row of their own (EWOULDBLOCK, EDEADLOCK; not ENOTSUP), each listed as a row. */
@@ -588,19 +633,13 @@ public final class Classifier {
 
     /** Like moreutils {@code errno -s}: every entry whose symbol or message contains all the words. */
     public List<Entry> search(List<String> words, Numbering os) {
-        List<String> lower = words.stream().map(w -> w.toLowerCase(Locale.ROOT)).filter(w -> !w.isBlank()).toList();
-        List<Entry> found = new ArrayList<>();
-        for (Entry entry : entries(os)) {
-            String text = entry.searchText();
-            if (os == null || os == Numbering.LINUX) {
-                text += " " + Catalog.errnoRow(entry.explanation().symbol()).map(r -> r.macosMessage().toLowerCase(Locale.ROOT)).orElse("");
-            }
-            String haystack = text;
-            if (!lower.isEmpty() && lower.stream().allMatch(haystack::contains)) {
-                found.add(entry);
+        List<String> lower = new ArrayList<>();
+        for (String w : words) {
+            if (!w.isBlank()) {
+                lower.add(w.toLowerCase(Locale.ROOT));
             }
         }
-        return found;
+        return entries(os, lower);
     }
 
     /**
