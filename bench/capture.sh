@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Benchmark for netdiag capture, side by side with the anchors (run as root from anywhere):
-#  1. read and summarise a ~1M-packet pcap made from real loopback traffic (TCP request/response and UDP,
-#     captured by tcpdump in a network namespace of its own): netdiag -r vs tshark -n -r vs tcpdump -n -r,
-#     with ratios and peak memory (targets: 3x faster than tshark, within 2x of tcpdump, flat memory);
+#  1. read and summarise captures made here from real traffic, each in network namespaces of its own:
+#       http   short HTTP/1.1 conversations on lo (GET, 200 with a small JSON body, close; fresh client ports)
+#       bulk   iperf3 TCP between two namespaces over a veth pair, captured with a 128-byte snapshot length
+#       dnstls DNS queries and answers over UDP with TLS 1.3 connections (JDK TLS) interleaved, on lo
+#     netdiag capture -r vs tshark -n -r vs tcpdump -n -r, interleaved, RUNS times each: seconds, peak RSS,
+#     the ratios' range over the runs (targets: >= 3x faster than tshark, no slower than tcpdump,
+#     peak RSS <= 150 MiB and the same for a capture three times as long: MEMORY_CHECK=1), and whether
+#     netdiag's lines equal tshark's;
 #  2. live capture to a file while a generator offers small UDP packets on lo at a fixed rate:
 #     packets captured and dropped, netdiag -w vs tcpdump -w, same load, same run.
 # Usage: bench/capture.sh [PACKETS_IN_THOUSANDS=1000] [RATE=400000] [SECONDS=5] [all|read|live]
+# Environment: KINDS="http bulk dnstls", RUNS=3, MEMORY_CHECK=0 (1: also read a 3x capture of the first kind),
+# KEEP=DIR keeps each capture there (for profiling).
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 nd="$here/netdiag"
@@ -13,13 +20,22 @@ kpackets=${1:-1000}
 rate=${2:-400000}
 seconds=${3:-5}
 part=${4:-all}
+kinds=${KINDS:-http bulk dnstls}
+runs=${RUNS:-3}
 java=$(ls -d /usr/lib/jvm/*/bin/java | while read -r j; do v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'); [ "${v%%.*}" -ge 25 ] 2>/dev/null && echo "$j" && break; done)
+keytool=${java%/java}/keytool
 work=$(mktemp -d /tmp/netdiag-bench.XXXXXX)
 ns=ndbench$$
-cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$work"; }
+bg=()
+cleanup() {
+    for p in "${bg[@]}"; do kill "$p" 2>/dev/null || true; done
+    for n in "$ns" "${ns}a" "${ns}b"; do ip netns del "$n" 2>/dev/null || true; done
+    rm -rf "$work"
+}
 trap cleanup EXIT
 [ "$(id -u)" = 0 ] || { echo "bench/capture.sh: run as root (network namespace and capture)" >&2; exit 3; }
-"$nd" --version >/dev/null # builds the jar if needed
+"$nd" capture -D >/dev/null # builds the jar and the capture AOT cache if needed
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min), $(nproc) cores; $(date -u '+%Y-%m-%d %H:%M UTC')"
 
 seconds_of() { # runs a command with its output thrown away; prints "seconds peak_rss_kib"
     local t0 t1 rss=0
@@ -36,34 +52,81 @@ seconds_of() { # runs a command with its output thrown away; prints "seconds pea
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-if [ "$part" != live ]; then
-echo "== generating ~${kpackets}k packets of loopback traffic (namespace $ns)"
-ip netns add "$ns"
-ip netns exec "$ns" ip link set lo up
-pcap="$work/bench.pcap"
-ip netns exec "$ns" tcpdump -i lo -B 262144 -w "$pcap" -U >/dev/null 2>"$work/tcpdump.log" &
-tcpdump_pid=$!
-while ! grep -q "listening on" "$work/tcpdump.log" 2>/dev/null; do sleep 0.1; done
-rounds=$((kpackets * 1000 * 4 / 10 / 8))   # a round trip is about 8 packets here: ~40% TCP
-udp=$((kpackets * 1000 * 6 / 10))
-ip netns exec "$ns" "$java" "$here/bench/capture-traffic.java" pingpong 18500 "$rounds"
-ip netns exec "$ns" "$java" "$here/bench/capture-traffic.java" udp 18501 "$udp"
-sleep 1
-kill -INT "$tcpdump_pid"; wait "$tcpdump_pid" 2>/dev/null || true
-packets=$(tcpdump -r "$pcap" -n 2>/dev/null | wc -l)
-echo "pcap: $packets packets, $(du -h "$pcap" | cut -f1)"
+# capture_until N FILE NETNS IFACE SNAPLEN FILTER -- GENERATOR...: tcpdump keeps N packets while the generator runs
+capture_until() {
+    local n=$1 file=$2 netns=$3 iface=$4 snap=$5 filter=$6; shift 7
+    ip netns exec "$netns" tcpdump -Z root -i "$iface" -s "$snap" -B 262144 -c "$n" -w "$file" "$filter" 2>"$work/tcpdump.log" &
+    local td=$!
+    until grep -q "listening on" "$work/tcpdump.log" 2>/dev/null; do sleep 0.1; done
+    ip netns exec "$netns" "$@" >/dev/null 2>&1 &
+    local gen=$!
+    bg+=("$gen")
+    wait "$td" || true
+    kill "$gen" 2>/dev/null || true
+    wait "$gen" 2>/dev/null || true
+}
 
-echo "== reading it: netdiag capture -r vs tshark -n -r vs tcpdump -n -r"
-read -r t_nd m_nd < <(seconds_of "$nd" capture -r "$pcap")
-read -r t_ts m_ts < <(seconds_of tshark -n -r "$pcap")
-read -r t_td m_td < <(seconds_of tcpdump -n -r "$pcap")
-printf '%-28s %8.2f s  %8d KiB peak RSS\n' "netdiag capture -r" "$t_nd" "$m_nd" "tshark -n -r" "$t_ts" "$m_ts" "tcpdump -n -r" "$t_td" "$m_td"
-echo "netdiag vs tshark:  $(ratio "$t_ts" "$t_nd")x faster (target >= 3x)"
-echo "netdiag vs tcpdump: $(ratio "$t_nd" "$t_td")x the time (target <= 2x)"
-half="$work/half.pcap"
-tcpdump -r "$pcap" -c $((packets / 2)) -w "$half" 2>/dev/null
-read -r t_half m_half < <(seconds_of "$nd" capture -r "$half")
-printf 'memory: %d KiB peak for %d packets, %d KiB for %d (flat means about equal)\n' "$m_half" $((packets / 2)) "$m_nd" "$packets"
+make_http() { # $1 = file, $2 = packets
+    ip netns add "$ns"; ip netns exec "$ns" ip link set lo up
+    capture_until "$2" "$1" "$ns" lo 262144 "tcp port 18600" -- "$java" "$here/bench/capture-traffic.java" http 18600 $(($2 / 8))
+    ip netns del "$ns"
+}
+
+make_bulk() {
+    ip netns add "${ns}a"; ip netns add "${ns}b"
+    ip link add nd$$a netns "${ns}a" type veth peer name nd$$b netns "${ns}b"
+    ip -n "${ns}a" addr add 10.76.200.1/30 dev nd$$a; ip -n "${ns}b" addr add 10.76.200.2/30 dev nd$$b
+    ip -n "${ns}a" link set nd$$a up; ip -n "${ns}b" link set nd$$b up
+    ip netns exec "${ns}b" iperf3 -s -1 -p 18610 >/dev/null 2>&1 &
+    bg+=($!)
+    sleep 0.5
+    capture_until "$2" "$1" "${ns}a" nd$$a 128 "tcp port 18610" -- iperf3 -c 10.76.200.2 -p 18610 -t 600
+    ip netns del "${ns}a"; ip netns del "${ns}b"
+}
+
+make_dnstls() {
+    ip netns add "$ns"; ip netns exec "$ns" ip link set lo up
+    [ -f "$work/bench.p12" ] || "$keytool" -genkeypair -keystore "$work/bench.p12" -storetype PKCS12 -storepass benchpass \
+        -keyalg EC -alias bench -dname CN=bench.example -validity 2 >/dev/null 2>&1
+    capture_until "$2" "$1" "$ns" lo 262144 "udp port 53 or tcp port 54" -- "$java" "$here/bench/capture-traffic.java" dnstls 53 $(($2 / 2)) "$work/bench.p12"
+    ip netns del "$ns"
+}
+
+if [ "$part" != live ]; then
+for kind in $kinds; do
+    pcap="$work/$kind.pcap"
+    echo "== $kind: generating ${kpackets}k packets"
+    "make_$kind" "$pcap" $((kpackets * 1000))
+    packets=$(tcpdump -r "$pcap" -n 2>/dev/null | wc -l)
+    echo "pcap: $packets packets, $(du -h "$pcap" | cut -f1)"
+    "$nd" capture -r "$pcap" >"$work/nd.txt" 2>/dev/null || true
+    tshark -n -r "$pcap" >"$work/ts.txt" 2>/dev/null || true
+    same=$(paste -d '\n' "$work/nd.txt" "$work/ts.txt" | awk 'NR % 2 { a = $0; next } a == $0 { n++ } END { print n + 0 }')
+    echo "lines equal to tshark's: $same of $(wc -l <"$work/ts.txt")"
+    rm -f "$work/nd.txt" "$work/ts.txt"
+    : >"$work/ratios"
+    for r in $(seq "$runs"); do
+        read -r t_nd m_nd < <(seconds_of "$nd" capture -r "$pcap")
+        read -r t_ts m_ts < <(seconds_of tshark -n -r "$pcap")
+        read -r t_td m_td < <(seconds_of tcpdump -n -r "$pcap")
+        printf 'run %d: netdiag %6.2f s %7d KiB | tshark %6.2f s %8d KiB | tcpdump %6.2f s %6d KiB | vs tshark %sx faster, vs tcpdump %sx the time\n' \
+            "$r" "$t_nd" "$m_nd" "$t_ts" "$m_ts" "$t_td" "$m_td" "$(ratio "$t_ts" "$t_nd")" "$(ratio "$t_nd" "$t_td")"
+        echo "$(ratio "$t_ts" "$t_nd") $(ratio "$t_nd" "$t_td") $m_nd" >>"$work/ratios"
+    done
+    awk -v kind="$kind" 'NR == 1 { a1 = a2 = $1; b1 = b2 = $2; m = $3 } { if ($1 < a1) a1 = $1; if ($1 > a2) a2 = $1; if ($2 < b1) b1 = $2; if ($2 > b2) b2 = $2; if ($3 > m) m = $3 }
+        END { printf "%s: netdiag %s-%sx faster than tshark (target >= 3), %s-%sx the time of tcpdump (target <= 1), peak RSS %d KiB (target <= 153600)\n", kind, a1, a2, b1, b2, m }' "$work/ratios"
+    if [ "${MEMORY_CHECK:-0}" = 1 ] && [ -z "${checked:-}" ]; then
+        checked=1
+        big="$work/$kind-3x.pcap"
+        echo "== $kind: generating $((kpackets * 3))k packets for the memory check"
+        "make_$kind" "$big" $((kpackets * 3000))
+        read -r t_big m_big < <(seconds_of "$nd" capture -r "$big")
+        read -r t_one m_one < <(seconds_of "$nd" capture -r "$pcap")
+        printf 'memory: %d KiB peak for %dk packets, %d KiB for %dk (flat means about equal)\n' "$m_one" "$kpackets" "$m_big" $((kpackets * 3))
+        rm -f "$big"
+    fi
+    if [ -n "${KEEP:-}" ]; then mv "$pcap" "$KEEP/"; else rm -f "$pcap"; fi
+done
 fi
 [ "$part" = read ] && exit 0
 

@@ -17,6 +17,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -148,31 +151,111 @@ public final class PacketCapture {
          * after the packets before it, as tcpdump and tshark do.
          */
         public CaptureStatistics run(Consumer<PacketSummary> sink) {
-            long limit = request.count() > 0 ? request.count() : Long.MAX_VALUE;
-            Dissector dissector = new Dissector(LinkType.of(reader.fileLinkType()), request.dataSources());
-            int currentLink = reader.fileLinkType();
-            LinkType link = dissector.link();
+            // Two stages, as two cores allow: this thread hands the summaries to the sink (formatting and writing)
+            // while a decoder thread reads, filters and dissects the next ones. Per-connection state lives in the
+            // decoder thread alone and the sink sees the packets in order; batches keep the hand-over cheap.
+            BlockingQueue<PacketSummary[]> queue = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
+            Decoding decoding = new Decoding(queue);
+            Thread decoder = Thread.ofPlatform().name("netdiag-decode").daemon(true).unstarted(decoding);
+            decoder.start();
             long count = 0;
-            String warning = null;
             try {
-                while (count < limit && reader.next()) {
-                    int caplen = reader.capturedLength();
-                    int len = reader.originalLength();
-                    if (reader.linkType() != currentLink) {
-                        currentLink = reader.linkType();
-                        link = LinkType.of(currentLink);
+                while (true) {
+                    PacketSummary[] batch = queue.take();
+                    if (batch == END) {
+                        break;
                     }
-                    if (filter != null && !filter.matches(currentLink, reader.buffer().address() + reader.dataOffset(), caplen, len)) {
-                        continue;
+                    for (PacketSummary p : batch) {
+                        if (p == null) {
+                            break;
+                        }
+                        sink.accept(p);
+                        count++;
                     }
-                    count++;
-                    Frame frame = new Frame(count, reader.epochNanos(), caplen, len, reader.copyData());
-                    sink.accept(dissector.dissect(frame, link));
                 }
-            } catch (IOException e) {
-                warning = request.readFile() + ": " + ioMessage(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                // the sink failed or the reader of our output went away: stop decoding, and let the thread go
+                decoding.stopped = true;
+                queue.clear();
+                try {
+                    decoder.join(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-            return new CaptureStatistics(count, null, null, null, linkType(), warning);
+            if (decoding.failure != null) {
+                throw decoding.failure;
+            }
+            return new CaptureStatistics(count, null, null, null, linkType(), decoding.warning);
+        }
+
+        private static final int BATCH = 256;
+        private static final int BATCHES_IN_FLIGHT = 32;
+        private static final PacketSummary[] END = new PacketSummary[0];
+
+        /** The decoder thread's work: read, filter and dissect into batches until the end, the count or a stop. */
+        private final class Decoding implements Runnable {
+            private final BlockingQueue<PacketSummary[]> queue;
+            volatile boolean stopped;
+            volatile String warning;
+            volatile RuntimeException failure;
+
+            Decoding(BlockingQueue<PacketSummary[]> queue) {
+                this.queue = queue;
+            }
+
+            @Override
+            public void run() {
+                long limit = request.count() > 0 ? request.count() : Long.MAX_VALUE;
+                Dissector dissector = new Dissector(LinkType.of(reader.fileLinkType()), request.dataSources());
+                int currentLink = reader.fileLinkType();
+                LinkType link = dissector.link();
+                long count = 0;
+                PacketSummary[] batch = new PacketSummary[BATCH];
+                int filled = 0;
+                try {
+                    while (count < limit && !stopped && reader.next()) {
+                        int caplen = reader.capturedLength();
+                        int len = reader.originalLength();
+                        if (reader.linkType() != currentLink) {
+                            currentLink = reader.linkType();
+                            link = LinkType.of(currentLink);
+                        }
+                        if (filter != null && !filter.matches(currentLink, reader.buffer().address() + reader.dataOffset(), caplen, len)) {
+                            continue;
+                        }
+                        count++;
+                        Frame frame = new Frame(count, reader.epochNanos(), caplen, len, reader.copyData());
+                        batch[filled++] = dissector.dissect(frame, link);
+                        if (filled == BATCH) {
+                            hand(batch);
+                            batch = new PacketSummary[BATCH];
+                            filled = 0;
+                        }
+                    }
+                } catch (IOException e) {
+                    warning = request.readFile() + ": " + ioMessage(e);
+                } catch (RuntimeException e) {
+                    failure = e;
+                } finally {
+                    if (filled > 0) {
+                        hand(batch);
+                    }
+                    hand(END);
+                }
+            }
+
+            private void hand(PacketSummary[] batch) {
+                try {
+                    while (!stopped && !queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                        // the sink is busy; wait unless it has stopped taking
+                    }
+                } catch (InterruptedException e) {
+                    stopped = true;
+                }
+            }
         }
 
         @Override
@@ -205,8 +288,9 @@ public final class PacketCapture {
                 builder.bufferSize(request.bufferBytes());
             } else {
                 // libpcap's default ring is 2 MB; a JNA callback per packet needs more slack than tcpdump's C
-                // loop to ride out bursts, and immediate mode uses one snaplen-sized slot per packet
-                builder.bufferSize(request.immediate() ? 32 << 20 : 16 << 20);
+                // loop to ride out bursts (4 MB: ~25,000 small packets), and immediate mode uses one
+                // snaplen-sized slot per packet. The ring is mapped into the process: it counts in its RSS.
+                builder.bufferSize(request.immediate() ? 32 << 20 : 4 << 20);
             }
             handle = builder.build();
         } catch (PcapNativeException e) {
@@ -232,12 +316,16 @@ public final class PacketCapture {
             }
             throw new NetdiagException(NetdiagException.Kind.NEGATIVE, "no suitable interface to capture on", "netdiag capture -D", null);
         }
-        if (requested.chars().allMatch(Character::isDigit) && !requested.isEmpty()) {
-            int index = Integer.parseInt(requested);
-            if (index < 1 || index > all.size()) {
-                throw NetdiagException.badInput("no interface number " + index + " (netdiag capture -D lists " + all.size() + ")");
+        if (requested.isBlank()) {
+            throw NetdiagException.badInput("-i needs an interface name or number, not ''");
+        }
+        if (requested.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // any number of digits: one too long for an int is just another number with no interface
+            java.math.BigInteger index = new java.math.BigInteger(requested);
+            if (index.signum() < 1 || index.compareTo(java.math.BigInteger.valueOf(all.size())) > 0) {
+                throw NetdiagException.badInput("no interface number " + requested + " (netdiag capture -D lists " + all.size() + ")");
             }
-            return all.get(index - 1).name();
+            return all.get(index.intValue() - 1).name();
         }
         return requested;
     }

@@ -238,15 +238,28 @@ final class TcpDecoder {
         return resent;
     }
 
+    /** The flag names of every combination of the nine flags and the reserved bits, made on first use. */
+    private static final String[] FLAG_TEXTS = new String[1 << 12];
+    private static final String[] FLAG_NAMES = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"};
+
     private static String flagText(int flags) {
-        String[] names = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"};
+        int index = flags & 0xfff;
+        String text = FLAG_TEXTS[index];
+        if (text == null) {
+            text = flagTextOf(index);
+            FLAG_TEXTS[index] = text;
+        }
+        return text;
+    }
+
+    private static String flagTextOf(int flags) {
         StringBuilder s = new StringBuilder(24);
-        for (int i = 0; i < names.length; i++) {
+        for (int i = 0; i < FLAG_NAMES.length; i++) {
             if ((flags & (1 << i)) != 0) {
                 if (!s.isEmpty()) {
                     s.append(", ");
                 }
-                s.append(names[i]);
+                s.append(FLAG_NAMES[i]);
             }
         }
         if ((flags & 0x0e00) != 0) {

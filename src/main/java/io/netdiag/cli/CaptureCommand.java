@@ -23,7 +23,7 @@ final class CaptureCommand extends BaseCommand {
 
     long count;
 
-    String autostop;
+    long autostopSeconds;
 
     int snaplen;
 
@@ -59,19 +59,20 @@ final class CaptureCommand extends BaseCommand {
                                 + "classic pcap instead. Banner and exit statistics go to standard error, as tcpdump prints them.")
                 .flag("-D, --list-interfaces", v -> listInterfaces = v,
                         "List the devices libpcap can capture on, numbered as tcpdump -D numbers them.")
-                .option("-i, --interface", "IFACE", String.class, v -> device = v,
+                .option("-i, --interface", "IFACE", Accept.word("an interface name or number"), v -> device = v,
                         "Interface name or number from -D (default: the first up, non-loopback one).")
                 .option("-r, --read-file", "FILE", Path.class, v -> readFile = v,
                         "Read packets from a pcap or pcapng file, a FIFO, or standard input with '-' (tcpdump -w - | netdiag capture -r -).")
                 .option("-f, --filter", "EXPR", String.class, v -> filter = v,
                         "BPF filter expression (or give it after the options).")
-                .option("-c, --count", "COUNT", long.class, v -> count = v, "Stop after COUNT packets.")
-                .option("-a, --autostop", "duration:SECONDS", String.class, v -> autostop = v,
+                .option("-c, --count", "COUNT", Accept.whole(1L, Long.MAX_VALUE), v -> count = v, "Stop after COUNT packets.")
+                .option("-a, --autostop", "duration:SECONDS", Accept.prefixed("duration:", Accept.whole(1L, Integer.MAX_VALUE)),
+                        v -> autostopSeconds = v,
                         "Stop after SECONDS (tshark's -a duration:N).")
-                .option("-s, --snapshot-length", "SNAPLEN", int.class, v -> snaplen = v, o -> o.defaultValue("262144"),
-                        "Bytes to keep of each packet (default: ${DEFAULT-VALUE}).")
-                .option("-B, --buffer-size", "KIB", int.class, v -> bufferKib = v,
-                        "Kernel capture buffer in KiB (as tcpdump -B; netdiag's default is 16 MiB, libpcap's 2 MiB).")
+                .option("-s, --snapshot-length", "SNAPLEN", Accept.whole(0, CaptureRequest.DEFAULT_SNAPLEN), v -> snaplen = v,
+                        o -> o.defaultValue("262144"), "Bytes to keep of each packet (default: ${DEFAULT-VALUE}; 0 means the default, as with tcpdump).")
+                .option("-B, --buffer-size", "KIB", Accept.whole(1, Integer.MAX_VALUE / 1024), v -> bufferKib = v,
+                        "Kernel capture buffer in KiB (as tcpdump -B; netdiag's default is 4 MiB, libpcap's 2 MiB).")
                 .flag("--immediate-mode", v -> immediate = v,
                         "Deliver each packet as it arrives instead of within 100 ms; libpcap then keeps one snaplen-sized slot per packet, so bursts can be dropped (netdiag uses a 32 MiB ring unless -B is given).")
                 .flag("-n", v -> numeric = v, "No name resolution (the default; accepted for tcpdump's sake).")
@@ -79,11 +80,11 @@ final class CaptureCommand extends BaseCommand {
                 .flag("-x, --hex", v -> hex = v, "After each packet's line, its bytes in hex and ASCII (as tshark -P -x).")
                 .option("-w, --write", "FILE", String.class, v -> writeFile = v,
                         "Write classic pcap to FILE (mode 0600), or to standard output with '-'.")
-                .option("-C", "MB", long.class, v -> fileSizeMb = v,
+                .option("-C", "MB", Accept.whole(1L, Long.MAX_VALUE / 1_000_000), v -> fileSizeMb = v,
                         "Start a new output file when it exceeds MB million bytes.")
-                .option("-W", "N", int.class, v -> fileCount = v,
+                .option("-W", "N", Accept.whole(1, Integer.MAX_VALUE), v -> fileCount = v,
                         "With -C: keep at most N files, overwriting the oldest (ring buffer); with -G: stop after N files, as tcpdump does.")
-                .option("-G", "SECONDS", long.class, v -> rotateSeconds = v,
+                .option("-G", "SECONDS", Accept.whole(0L, Integer.MAX_VALUE), v -> rotateSeconds = v,
                         "Start a new output file every SECONDS (strftime conversions in the name).")
                 .flag("--conversations", v -> conversations = v,
                         "After the packets, summarise each TCP/UDP conversation with findings in plain words.")
@@ -110,11 +111,15 @@ final class CaptureCommand extends BaseCommand {
         if (readFile != null) {
             Findings findings = new Findings(conversations);
             CaptureStatistics stats;
+            if (out() instanceof ProcessOutput process) {
+                renderer.rawOutput(process.stream());
+            }
             try (PacketCapture.FileCapture file = PacketCapture.openFile(request)) {
                 renderer.timeDigits(file.timeDigits());
                 stats = file.run(findings.sink(renderer, json()));
+            } finally {
+                renderer.flush();
             }
-            out().flush();
             findings.print(out(), json());
             if (stats.warning() != null) {
                 err().println("netdiag capture: " + stats.warning());
@@ -173,28 +178,15 @@ final class CaptureCommand extends BaseCommand {
             }
             expr = String.join(" ", expression);
         }
-        long duration = 0;
-        if (autostop != null) {
-            String[] parts = autostop.split(":", 2);
-            if (parts.length != 2 || !parts[0].equals("duration") || !parts[1].matches("\\d+") || Long.parseLong(parts[1]) == 0) {
-                throw NetdiagException.badInput("-a takes duration:SECONDS with SECONDS > 0, not '" + autostop + "'");
-            }
-            duration = Long.parseLong(parts[1]);
-        }
-        if (count < 0) {
-            throw NetdiagException.badInput("-c takes a positive count, not " + count);
-        }
-        if (snaplen <= 0 || snaplen > CaptureRequest.DEFAULT_SNAPLEN) {
-            snaplen = CaptureRequest.DEFAULT_SNAPLEN;
+        long duration = autostopSeconds;
+        if (snaplen == 0) {
+            snaplen = CaptureRequest.DEFAULT_SNAPLEN; // tcpdump -s 0
         }
         if (readFile != null && (device != null || writeFile != null)) {
             throw NetdiagException.badInput("-r reads a file; it does not combine with -i or -w");
         }
         if ((fileSizeMb > 0 || rotateSeconds > 0 || fileCount > 0) && writeFile == null) {
             throw NetdiagException.badInput("-C, -G and -W need -w FILE");
-        }
-        if (fileSizeMb < 0 || rotateSeconds < 0 || fileCount < 0 || bufferKib < 0) {
-            throw NetdiagException.badInput("-B, -C, -G and -W take positive numbers");
         }
         if ("-".equals(writeFile) && (fileSizeMb > 0 || rotateSeconds > 0)) {
             throw NetdiagException.badInput("-C and -G cannot rotate standard output");

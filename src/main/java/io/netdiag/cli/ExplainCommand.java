@@ -85,8 +85,9 @@ final class ExplainCommand extends BaseCommand {
             return ExitCodes.OK;
         }
         if (search) {
-            if (request.arguments().isEmpty()) {
-                throw NetdiagException.badInput("--search needs one or more words");
+            if (request.arguments().stream().allMatch(String::isBlank)) {
+                throw NetdiagException.badInput("--search needs one or more words, not '"
+                        + String.join(" ", request.arguments()) + "'");
             }
             var entries = classifier.search(request.arguments(), request.os());
             if (request.category() != null) {

@@ -32,7 +32,7 @@ public final class Classifier {
     private static final LazyPattern HOST_PORT_WORDS = new LazyPattern(
             "\"?(\\[[0-9a-fA-F:.%\\w]+]|[A-Za-z0-9][A-Za-z0-9._:-]*)\"?,?\\s+port\\s+(\\d{1,5})\\b");
     private static final LazyPattern PREFIXED = new LazyPattern(
-            "(?i)^(errno|eai|gai|getaddrinfo|h_errno|herrno|wsa|winsock)\\s*[:=]?\\s*(-?\\d+)$");
+            "(?i)^(errno|eai|gai|getaddrinfo|h_errno|herrno|wsa|winsock)\\s*[:=]?\\s*(-?\\d{1,9})$");
     private static final LazyPattern ICMP_TYPE = new LazyPattern("(?i)^(icmpv6|icmp6|icmpv4|icmp)\\s*(?:type\\s*)?(\\d{1,3})$");
 
     private Classifier() {
@@ -150,10 +150,10 @@ public final class Classifier {
         return new Lookup(query, os, matches, alternatives, nearest);
     }
 
-    /** What {@code ^-?\\d+$} matched: an optional minus and ASCII digits. */
+    /** What {@code ^-?\\d{1,9}$} matched: an optional minus and ASCII digits, few enough for an int (more name no code). */
     private static boolean isNumber(String q) {
         int start = q.startsWith("-") ? 1 : 0;
-        if (q.length() == start) {
+        if (q.length() == start || q.length() - start > 9) {
             return false;
         }
         for (int i = start; i < q.length(); i++) {

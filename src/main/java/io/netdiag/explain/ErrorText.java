@@ -26,8 +26,8 @@ final class ErrorText {
     private static final LazyPattern ICMP = new LazyPattern(
             "\\b(icmpv6|icmp6|icmpv4|icmp)\\s*(?:type\\s*)?(\\d{1,3})\\s*(?:/|\\s+code\\s*|\\s+)(\\d{1,3})\\b",
             Pattern.CASE_INSENSITIVE);
-    private static final LazyPattern BRACKETED = new LazyPattern("\\[(Errno|WinError)\\s+(-?\\d+)\\]\\s*([^\\]\\n]*)");
-    private static final LazyPattern OS_ERROR = new LazyPattern("\\(os error (\\d+)\\)");
+    private static final LazyPattern BRACKETED = new LazyPattern("\\[(Errno|WinError)\\s+(-?\\d{1,9})\\]\\s*([^\\]\\n]*)");
+    private static final LazyPattern OS_ERROR = new LazyPattern("\\(os error (\\d{1,9})\\)");
     private static final LazyPattern SYMBOL = new LazyPattern(
             "\\b(E[A-Z0-9]{2,15}|WSA[A-Z_0-9]{3,30}|EAI_[A-Z_]+|CURLE_[A-Z0-9_]+|HOST_NOT_FOUND|TRY_AGAIN|NO_RECOVERY|NO_DATA)\\b");
     // errno=104 (OpenSSL), errno: -111 (Node's util.inspect; libuv negates errno), errno 111

@@ -68,7 +68,7 @@ public final class IcmpSocket implements AutoCloseable {
     private final int family;
     private final Kind kind;
     private final Arena arena = Arena.ofConfined();
-    private final MemorySegment sendBuffer = arena.allocate(BUFFER, 8);
+    private MemorySegment sendBuffer = arena.allocate(BUFFER, 8);
     private final MemorySegment destination = arena.allocate(SockaddrCodec.STORAGE_SIZE, 8);
     private final MemorySegment receiveBuffer = arena.allocate(BUFFER, 8);
     private final MemorySegment name = arena.allocate(SockaddrCodec.STORAGE_SIZE, 8);
@@ -278,11 +278,19 @@ public final class IcmpSocket implements AutoCloseable {
             destinationLength = SockaddrCodec.write(destination, to, 0);
             lastDestination = to;
         }
+        fitSendBuffer(length);
         MemorySegment.copy(icmp, 0, sendBuffer, JAVA_BYTE, 0, length);
         MemorySegment address = destination.asSlice(0, destinationLength);
         java.time.Instant now = java.time.Instant.now();
         Libc.sendto(fd, sendBuffer, length, 0, address, "sendto(ICMP echo)");
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** A message larger than any IP datagram still goes to the kernel, which refuses it (EMSGSIZE) as it does iputils' ping -s 70000. */
+    private void fitSendBuffer(int length) {
+        if (length > sendBuffer.byteSize()) {
+            sendBuffer = arena.allocate(length, 8);
+        }
     }
 
     /**
@@ -293,6 +301,7 @@ public final class IcmpSocket implements AutoCloseable {
         for (int i = 0; i < 3; i++) {
             destinationLength = SockaddrCodec.write(destination, to, 0);
             lastDestination = to;
+            fitSendBuffer(length);
             MemorySegment.copy(icmp, 0, sendBuffer, JAVA_BYTE, 0, length);
             try {
                 Libc.sendto(-1, sendBuffer, length, 0, destination.asSlice(0, destinationLength), "sendto(warm-up)");

@@ -20,6 +20,9 @@ public final class CaptureRenderer {
     private long printed;
     private int timeDigits = TimestampResolution.MICROSECONDS;
     private boolean hexDump;
+    private java.io.OutputStream raw;
+    private byte[] bytes;
+    private int used;
 
     /** Standard output was closed (netdiag capture ... | head): the reader has seen enough. */
     public static final class OutputClosedException extends RuntimeException {
@@ -40,6 +43,82 @@ public final class CaptureRenderer {
     public CaptureRenderer timeDigits(int digits) {
         this.timeDigits = digits;
         return this;
+    }
+
+    /**
+     * Text lines go as UTF-8 straight to {@code stream} (the stream under {@code out}), encoded here into a
+     * buffer of our own: the writer's encoder takes its slow path for every line, whose arrow makes it a
+     * UTF-16 string. Call {@link #flush()} before anything else writes to {@code out}.
+     */
+    public CaptureRenderer rawOutput(java.io.OutputStream stream) {
+        this.raw = stream;
+        this.bytes = new byte[1 << 16];
+        return this;
+    }
+
+    /** Writes what is buffered and flushes the output. */
+    public void flush() {
+        if (raw != null && used > 0) {
+            try {
+                raw.write(bytes, 0, used);
+            } catch (java.io.IOException e) {
+                throw new OutputClosedException();
+            }
+            used = 0;
+        }
+        try {
+            if (raw != null) {
+                raw.flush();
+            }
+        } catch (java.io.IOException e) {
+            throw new OutputClosedException();
+        }
+        out.flush();
+    }
+
+    private void encode(CharSequence text) {
+        int n = text.length();
+        if (bytes.length - used < n * 3) {
+            flushBytes();
+            if (bytes.length < n * 3) {
+                bytes = new byte[n * 3];
+            }
+        }
+        byte[] b = bytes;
+        int u = used;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                b[u++] = (byte) c;
+            } else if (c < 0x800) {
+                b[u++] = (byte) (0xc0 | (c >> 6));
+                b[u++] = (byte) (0x80 | (c & 0x3f));
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, text.charAt(++i));
+                b[u++] = (byte) (0xf0 | (cp >> 18));
+                b[u++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+                b[u++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                b[u++] = (byte) (0x80 | (cp & 0x3f));
+            } else if (Character.isSurrogate(c)) {
+                b[u++] = '?'; // an unpaired surrogate, as the JDK's encoder replaces it
+            } else {
+                b[u++] = (byte) (0xe0 | (c >> 12));
+                b[u++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                b[u++] = (byte) (0x80 | (c & 0x3f));
+            }
+        }
+        used = u;
+    }
+
+    private void flushBytes() {
+        if (used > 0) {
+            try {
+                raw.write(bytes, 0, used);
+            } catch (java.io.IOException e) {
+                throw new OutputClosedException();
+            }
+            used = 0;
+        }
     }
 
     /** After each line, the frame's bytes in hex and ASCII, as {@code tshark -P -x} prints them. */
@@ -71,10 +150,17 @@ public final class CaptureRenderer {
                 }
                 line.append('\n');
             }
-            out.write(line.toString());
+            if (raw != null) {
+                encode(line);
+                if (used > bytes.length - 4096) {
+                    flushBytes();
+                }
+            } else {
+                out.write(line.toString());
+            }
         }
         if (flushEachPacket) {
-            out.flush();
+            flush();
         }
         // PrintWriter and the PrintStream under it (System.out) swallow EPIPE; checkError flushes, so ask
         // only now and then, and ask System.out too, which is where the error is recorded

@@ -223,7 +223,7 @@ class DiagnoseNamespaceIT {
                 + "silently (the host answers ping");
         // the trace engine names the last hop that answers the port's probes, and ICMP gets through
         o.textHas("the last hop that answers the port's probes is hop 1 (" + ROUTER_NEAR + ")");
-        o.textHas("by icmp the destination answers");
+        o.textHas("ICMP gets through to the destination");
         assertEquals("fail", o.status("trace"), o::toString);
     }
 
@@ -265,6 +265,73 @@ class DiagnoseNamespaceIT {
         o.textHas("the server at " + SERVER + ":" + port + " accepts the connection, then resets it");
     }
 
+    @Test
+    void aLostFirstSynMakesTheHandshakeSlow() {
+        int port = serve(server, "accept", SERVER);
+        // every connection's first SYN is dropped: the client resends it after its initial RTO (1 s)
+        run(server, "nft", "add", "rule", TABLE, "in", "tcp", "dport", String.valueOf(port), "tcp", "flags", "syn",
+                "numgen", "inc", "mod", "2", "0", "drop");
+        Outcome o = diagnose(client, 3, SERVER + ":" + port);
+        o.expect(0, "slow", null);
+        o.textHas("works, but the TCP handshake with " + SERVER + " took ");
+    }
+
+    @Test
+    void aUdpServiceThatAnswersIsOk() {
+        int port = serve(server, "udp", SERVER);
+        Outcome o = diagnose(client, 3, "--udp", SERVER + ":" + port);
+        o.expect(0, "ok", null);
+        o.textHas("a UDP reply in ");
+    }
+
+    @Test
+    void aUdpPortNobodyHoldsIsRefusedByTheHostsPortUnreachable() {
+        Outcome o = diagnose(client, 3, "--udp", SERVER + ":9");
+        o.expect(1, "refused", "refused");
+        o.textHas("the host " + SERVER + " answers, but with ICMP port unreachable: nothing listens on UDP port 9");
+    }
+
+    @Test
+    void anIptablesRejectOnTheRouterIsNamedAsTheSender() {
+        assumeTrue(Host.has("iptables"), "needs iptables");
+        int port = serve(server, "accept", SERVER);
+        run(router, "iptables", "-A", "FORWARD", "-p", "tcp", "--dport", String.valueOf(port), "-j", "REJECT",
+                "--reject-with", "icmp-host-prohibited");
+        try {
+            Outcome o = diagnose(client, 3, SERVER + ":" + port);
+            o.expect(1, "firewall-reject", null);
+            o.textHas("the router " + ROUTER_NEAR + " rejects tcp port " + port + " to " + SERVER + " with ICMP 3/10 ");
+        } finally {
+            run(router, "iptables", "-F", "FORWARD");
+        }
+    }
+
+    @Test
+    void anIptablesResetRuleOnThisHostIsNamedRatherThanAMissingListener() {
+        assumeTrue(Host.has("iptables"), "needs iptables");
+        int port = serve(server, "accept", SERVER);
+        run(server, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", String.valueOf(port), "-j", "REJECT",
+                "--reject-with", "tcp-reset");
+        try {
+            Outcome o = diagnose(server, 3, SERVER + ":" + port);
+            o.expect(1, "firewall-reject", "refused");
+            o.textHas("this host's firewall rejects tcp port " + port + ": ");
+            assertTrue(o.detail("firewall").contains("iptables filter INPUT (hook input): -A INPUT -p tcp -m tcp --dport "
+                    + port + " -j REJECT --reject-with tcp-reset"), o::toString);
+        } finally {
+            run(server, "iptables", "-F", "INPUT");
+        }
+    }
+
+    @Test
+    void aCaptureOfTheAttemptShowsTheResetAndItsSender() {
+        Outcome o = diagnose(client, 3, "--capture", SERVER + ":9");
+        o.expect(1, "refused", "refused");
+        String capture = o.detail("capture");
+        assertTrue(capture.contains(CLIENT_NET + ".2 > " + SERVER + " TCP "), o::toString);
+        assertTrue(capture.contains(SERVER + " > " + CLIENT_NET + ".2 TCP ") && capture.contains("[RST, ACK]"), o::toString);
+    }
+
     // --- the server's own side ---
 
     @Test
@@ -274,7 +341,7 @@ class DiagnoseNamespaceIT {
         o.expect(1, "accept-queue-full", "timeout");
         o.textHas("process java (pid ");
         o.textHas(") listens on " + SERVER + ":" + port + " but its accept queue is full (2 waiting, backlog 1)");
-        assertTrue(o.detail("local").contains("ListenOverflows grew by "), o::toString);
+        assertTrue(o.detail("local").contains("ListenOverflows (every listener of this host) grew by "), o::toString);
     }
 
     @Test
