@@ -228,6 +228,23 @@ class DiagnoseNamespaceIT {
     }
 
     @Test
+    void withTheDefaultTimeoutAFilteredPortIsDiagnosedWellUnderThirtySeconds() {
+        int port = serve(server, "accept", SERVER);
+        run(server, "nft", "add", "rule", TABLE, "in", "tcp", "dport", String.valueOf(port), "drop");
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", client, Jar.java().toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.netdiag.cli.Main",
+                "diagnose", SERVER + ":" + port));
+        long start = System.nanoTime();
+        Host.Run r = Host.run(command, 120);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(1, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("\nverdict: filtered [timeout]\n"), r::toString);
+        // the connect waits the whole default step (10 s); the run, JVM start included, stays under 30 s
+        assertTrue(r.out().contains("no answer in 10000 ms"), r::toString);
+        assertTrue(millis < 30_000, () -> "took " + millis + " ms\n" + r);
+    }
+
+    @Test
     void aRouterThatRejectsIsNamedAsTheSender() {
         int port = serve(server, "accept", SERVER);
         run(router, "nft", "add", "rule", TABLE, "through", "tcp", "dport", String.valueOf(port), "reject", "with", "icmp",
@@ -245,6 +262,17 @@ class DiagnoseNamespaceIT {
         Outcome o = diagnose(client, 3, "[" + SERVER6 + "]:" + port);
         o.expect(1, "firewall-reject", null);
         o.textHas("the router " + ROUTER_NEAR6 + " rejects tcp port " + port + " to " + SERVER6 + " with ICMP 1/1 ");
+    }
+
+    @Test
+    void withoutRawSocketsAnAdminProhibitedRejectIsUndeterminedAndExitsThree() {
+        int port = serve(server, "accept", SERVER);
+        run(router, "nft", "add", "rule", TABLE, "through", "tcp", "dport", String.valueOf(port), "reject", "with", "icmp",
+                "type", "admin-prohibited");
+        Outcome o = diagnose(client, true, 3, SERVER + ":" + port);
+        assertEquals(3, o.run().exitCode(), o::toString);
+        assertEquals("undetermined", o.verdict().get("cause"), o::toString);
+        o.textHas("who sent it is unknown without CAP_NET_RAW");
     }
 
     @Test
@@ -426,7 +454,17 @@ class DiagnoseNamespaceIT {
 
     @SuppressWarnings("unchecked")
     private static Outcome diagnose(String ns, double timeout, String... args) {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns, Jar.java().toString(),
+        return diagnose(ns, false, timeout, args);
+    }
+
+    /** Runs netdiag in {@code ns}, as root or (with {@code nobody}) as uid 65534 without capabilities. */
+    @SuppressWarnings("unchecked")
+    private static Outcome diagnose(String ns, boolean nobody, double timeout, String... args) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        if (nobody) {
+            command.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"));
+        }
+        command.addAll(List.of(Jar.java().toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.netdiag.cli.Main",
                 "--json", "diagnose", "-t", String.valueOf(timeout)));
         command.addAll(List.of(args));
