@@ -67,9 +67,33 @@ final class Declare {
         return option(names, label, type, set, o -> o, description);
     }
 
-    /** An option with more settings than a label and a type: a default, a fallback value, an arity, a scope. */
+    /**
+     * An option with more settings than a label and a type: a default, a fallback value, an arity, a scope.
+     * A numeric type gets {@link Accept#forType}: its whole range, refused in netdiag's words outside it.
+     */
     <T> Declare option(String names, String label, Class<T> type, Consumer<? super T> set,
                        UnaryOperator<OptionSpec.Builder> more, String description) {
+        return option(names, label, type, Accept.forType(type), set, more, description);
+    }
+
+    /**
+     * An option whose value {@code accept} converts and range-checks while the command line is parsed:
+     * a value outside the range is one line naming the option and the range, exit 2. Help and the man page
+     * say the range after {@code description}.
+     */
+    <T> Declare option(String names, String label, Accept<T> accept, Consumer<? super T> set, String description) {
+        return option(names, label, accept, set, o -> o, description);
+    }
+
+    /** As {@link #option(String, String, Accept, Consumer, String)}, with more settings (a default, an arity). */
+    <T> Declare option(String names, String label, Accept<T> accept, Consumer<? super T> set,
+                       UnaryOperator<OptionSpec.Builder> more, String description) {
+        return option(names, label, accept.type(), accept, set, more,
+                description + " Accepted: " + accept.range() + "; anything else exits 2.");
+    }
+
+    private <T> Declare option(String names, String label, Class<T> type, Accept<?> accept, Consumer<? super T> set,
+                               UnaryOperator<OptionSpec.Builder> more, String description) {
         Binding<T> binding = new Binding<>(set);
         OptionSpec.Builder option = OptionSpec.builder(names(names))
                 .type(type)
@@ -77,6 +101,9 @@ final class Declare {
                 .hasInitialValue(false)
                 .getter(binding)
                 .setter(binding);
+        if (accept != null) {
+            option.converters(accept);
+        }
         if (label != null) {
             option.paramLabel(label);
         }

@@ -48,8 +48,8 @@ final class DiagnoseCommand extends BaseCommand {
                                 + "classifier's category of the error the client gets; one sentence naming the host, hop, "
                                 + "process or rule to blame; and the commands to run next.",
                         "",
-                        "Causes: ok (works; with its timings); slow (works, but name resolution or the handshake took "
-                                + "over a second); dns-nxdomain (the name does not exist, or has no address of the family "
+                        "Causes: ok (works; with its timings); slow (works, but name resolution took over a second or "
+                                + "the handshake over 800 ms); dns-nxdomain (the name does not exist, or has no address of the family "
                                 + "asked); dns-failure (the resolvers time out, answer SERVFAIL or REFUSED); no-route (no "
                                 + "route on this host, or a router answers network unreachable); host-unreachable (no ARP "
                                 + "or neighbour answer on the target's link, named with the host or router that asked); "
@@ -78,11 +78,11 @@ final class DiagnoseCommand extends BaseCommand {
                 .positional("0", "TARGET", String.class, v -> target = v, p -> p.arity("1"),
                         "HOST:PORT, [IPv6]:PORT, or a URL (https://host/path is port 443); a bare host or IPv6 "
                                 + "address with --port.")
-                .option("-p, --port", "PORT", int.class, v -> port = v, "The port, when TARGET has none.")
+                .option("-p, --port", "PORT", Accept.port(false), v -> port = v, "The port, when TARGET has none.")
                 .flag("-u, --udp", v -> udp = v, "A UDP service: probe with a datagram instead of a TCP connect.")
                 .flag("-4", v -> ipv4 = v, "Resolve and connect over IPv4 only.")
                 .flag("-6", v -> ipv6 = v, "Resolve and connect over IPv6 only.")
-                .option("-t, --timeout", "SECONDS", Double.class, v -> timeout = v,
+                .option("-t, --timeout", "SECONDS", Accept.seconds(0.1, 600), v -> timeout = v,
                         "The most one step may wait (default 10); the whole run takes at most about three times that.")
                 .flag("--server", v -> server = v,
                         "Also inspect this host's listeners, accept queues and counters for the port, as when run on the "

@@ -25,10 +25,21 @@ final class Failures {
         if (debug(cmd)) {
             e.printStackTrace(err);
         }
+        if (e.getCause() instanceof Accept.Refused refused && e.getArgSpec() != null) {
+            // a value its option does not accept: the line names the option and says what it accepts
+            err.println(name + ": " + argument(e.getArgSpec()) + ": " + refused.getMessage());
+            err.flush();
+            return ExitCodes.USAGE;
+        }
         err.println(name + ": " + e.getMessage());
         err.println("Try '" + name + " --help' for more information.");
         err.flush();
         return ExitCodes.USAGE;
+    }
+
+    /** An option by each of its names ({@code -c/--count COUNT}), or a positional parameter's label. */
+    private static String argument(CommandLine.Model.ArgSpec arg) {
+        return arg instanceof CommandLine.Model.OptionSpec o ? String.join("/", o.names()) + " " + o.paramLabel() : arg.paramLabel();
     }
 
     static int onFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {

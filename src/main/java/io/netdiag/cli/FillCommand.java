@@ -8,7 +8,6 @@ import io.netdiag.fill.FillRequest;
 import io.netdiag.fill.FillResult;
 import io.netdiag.fill.FillSample;
 import io.netdiag.fill.ListenServer;
-import io.netdiag.fill.Quantities;
 import io.netdiag.fill.ReaderPolicy;
 import io.netdiag.output.Json;
 
@@ -31,25 +30,25 @@ final class FillCommand extends BaseCommand {
 
     String listen;
 
-    String chunk;
+    long chunk;
 
-    String sndbuf;
+    Long sndbuf;
 
-    String rcvbuf;
+    Long rcvbuf;
 
     String reader;
 
-    String bytes;
+    Long bytes;
 
-    String duration;
+    Duration duration;
 
-    String hold;
+    Duration hold = Duration.ZERO;
 
     boolean blocking;
 
-    String timeout;
+    Duration timeout;
 
-    String connectTimeout;
+    Duration connectTimeout;
 
     @Override
     Declare declare() {
@@ -74,33 +73,35 @@ final class FillCommand extends BaseCommand {
                         " 2:bad option values",
                         " 3:not supported on this platform")
                 .flag("-6", v -> ipv6 = v, "Local pair on ::1 instead of 127.0.0.1.")
-                .option("--unix", "PATH", String.class, v -> unix = v, o -> o.arity("0..1").fallbackValue(""),
+                .option("--unix", "PATH", Accept.unixPath(), v -> unix = v, o -> o.arity("0..1").fallbackValue(""),
                         "Local pair over a UNIX stream socket (at PATH, or a temporary path).")
                 .option("--connect", "HOST:PORT", String.class, v -> connect = v,
                         "Run only the client, against this server.")
                 .option("--listen", "[HOST:]PORT", String.class, v -> listen = v,
                         "Run only the server (never reading, or per --reader) on this address; prints its Recv-Q as it grows.")
-                .option("--chunk", "BYTES", String.class, v -> chunk = v, o -> o.defaultValue("64k"),
+                .option("--chunk", "BYTES", Accept.bytes(1, Integer.MAX_VALUE), v -> chunk = v, o -> o.defaultValue("64k"),
                         "Bytes per send() call: 65536, 64k, 1m (default 64k).")
-                .option("--sndbuf", "BYTES", String.class, v -> sndbuf = v,
+                .option("--sndbuf", "BYTES", Accept.bytes(1, Integer.MAX_VALUE), v -> sndbuf = v,
                         "SO_SNDBUF for the client (Linux doubles it; turns autotuning off).")
-                .option("--rcvbuf", "BYTES", String.class, v -> rcvbuf = v,
+                .option("--rcvbuf", "BYTES", Accept.bytes(1, Integer.MAX_VALUE), v -> rcvbuf = v,
                         "SO_RCVBUF for the server (Linux doubles it; turns autotuning off).")
                 .option("--reader", "POLICY", String.class, v -> reader = v, o -> o.defaultValue("never"),
                         "How the server reads: never (the default), rate:BYTES_PER_SECOND (rate:64k), after:DURATION (after:5s).")
-                .option("--bytes", "BYTES", String.class, v -> bytes = v,
+                .option("--bytes", "BYTES", Accept.bytes(1, Long.MAX_VALUE), v -> bytes = v,
                         "With a reading server or --connect: send this many bytes through the blocks, until the server "
                                 + "has read (or, remote, acknowledged) them all.")
-                .option("--duration", "DURATION", String.class, v -> duration = v,
+                .option("--duration", "DURATION", Accept.duration(Duration.ofMillis(1), Accept.LONGEST), v -> duration = v,
                         "Stop after this long (a reading server; --listen); by default a reading server without --bytes "
                                 + "runs for its delay plus 3s.")
-                .option("--hold", "SECONDS", String.class, v -> hold = v,
+                .option("--hold", "DURATION", Accept.duration(Duration.ZERO, Accept.LONGEST), v -> hold = v,
                         "Keep every socket open this long after the send blocked, to look with ss or a capture.")
                 .flag("--blocking", v -> blocking = v,
                         "Blocking sends with SO_SNDTIMEO: a send that hangs, then fails.")
-                .option("--timeout", "DURATION", String.class, v -> timeout = v, o -> o.defaultValue("1s"),
+                .option("--timeout", "DURATION", Accept.duration(Duration.ofMillis(1), Accept.LONGEST), v -> timeout = v,
+                        o -> o.defaultValue("1s"),
                         "SO_SNDTIMEO for --blocking (default 1s).")
-                .option("--connect-timeout", "DURATION", String.class, v -> connectTimeout = v, o -> o.defaultValue("5s"),
+                .option("--connect-timeout", "DURATION", Accept.duration(Duration.ofMillis(1), Accept.LONGEST), v -> connectTimeout = v,
+                        o -> o.defaultValue("5s"),
                         "How long --connect waits for the handshake (default 5s).");
     }
 
@@ -179,20 +180,16 @@ final class FillCommand extends BaseCommand {
         if (unix != null && (connect != null || listen != null)) {
             throw NetdiagException.badInput("--unix runs a local pair; --connect and --listen are for TCP");
         }
-        int chunkBytes = intBytes("--chunk", chunk);
-        if (chunkBytes <= 0) {
-            throw NetdiagException.badInput("--chunk must be at least 1 byte");
-        }
         ReaderPolicy policy = ReaderPolicy.parse(reader);
-        Long total = bytes == null ? null : Quantities.bytes(bytes);
-        Duration runFor = duration == null ? null : Quantities.duration(duration);
+        Long total = bytes;
+        Duration runFor = duration;
         FillRequest.Mode mode = connect != null ? FillRequest.Mode.CONNECT
                 : listen != null ? FillRequest.Mode.LISTEN : FillRequest.Mode.LOCAL;
         if (mode == FillRequest.Mode.LOCAL && !(policy instanceof ReaderPolicy.Never) && total == null && runFor == null) {
             Duration delay = policy instanceof ReaderPolicy.After(Duration d) ? d : Duration.ZERO;
             runFor = delay.plusSeconds(3);
         }
-        Duration holdFor = hold == null ? Duration.ZERO : Quantities.duration(hold);
+        Duration holdFor = hold;
         if (mode == FillRequest.Mode.LISTEN && runFor == null && !holdFor.isZero()) {
             runFor = holdFor;
         }
@@ -201,9 +198,9 @@ final class FillCommand extends BaseCommand {
             case LISTEN -> hostPort("--listen", listen, true);
             case LOCAL -> localTarget();
         };
-        return new FillRequest(mode, target, sndbuf == null ? null : intBytes("--sndbuf", sndbuf),
-                rcvbuf == null ? null : intBytes("--rcvbuf", rcvbuf), chunkBytes, blocking, Quantities.duration(timeout),
-                policy, total, runFor, holdFor, Quantities.duration(connectTimeout));
+        return new FillRequest(mode, target, sndbuf == null ? null : sndbuf.intValue(),
+                rcvbuf == null ? null : rcvbuf.intValue(), (int) chunk, blocking, timeout,
+                policy, total, runFor, holdFor, connectTimeout);
     }
 
     private SocketAddress localTarget() {
@@ -219,14 +216,6 @@ final class FillCommand extends BaseCommand {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("a literal address cannot fail to resolve", e);
         }
-    }
-
-    private static int intBytes(String option, String text) {
-        long value = Quantities.bytes(text);
-        if (value > Integer.MAX_VALUE) {
-            throw NetdiagException.badInput(option + " is too large: " + text);
-        }
-        return (int) value;
     }
 
     /** {@code host:port}, {@code [v6]:port}, or (for --listen) a bare port on every address. */

@@ -73,15 +73,17 @@ final class PingCommand extends BaseCommand {
                 .positionals("HOST", "1..*", v -> targets = v,
                         "Host name, address, or ADDRESS/PREFIX range to probe; "
                                 + "several targets are probed at once, with fping-style lines and a table.")
-                .option("-c", "COUNT", long.class, v -> count = v, "Stop after COUNT replies (or errors).")
-                .option("-i", "INTERVAL", Double.class, v -> interval = v,
+                .option("-c", "COUNT", Accept.whole(1L, Long.MAX_VALUE), v -> count = v, "Stop after COUNT replies (or errors).")
+                .option("-i", "INTERVAL", Accept.seconds(0, Accept.MOST_SECONDS), v -> interval = v,
                         "Seconds between probes (default 1; below 0.002 only for root).")
-                .option("-w", "DEADLINE", int.class, v -> deadline = v,
+                .option("-w", "DEADLINE", Accept.whole(0, Integer.MAX_VALUE), v -> deadline = v,
                         "Stop after DEADLINE seconds whatever happened.")
-                .option("-W", "TIMEOUT", Double.class, v -> linger = v,
+                .option("-W", "TIMEOUT", Accept.seconds(0, Accept.MOST_SECONDS), v -> linger = v,
                         "Seconds to wait for a reply when none came (default 10).")
-                .option("-s", "SIZE", int.class, v -> size = v, "ICMP data bytes (default 56).")
-                .option("-t", "TTL", Integer.class, v -> ttl = v, "IP time to live (IPv6 hop limit).")
+                .option("-s", "SIZE", Accept.whole(0, PingRequest.MAX_DATA_LENGTH), v -> size = v,
+                        "ICMP data bytes (default 56). Above 65507 (IPv4) or 65527 (IPv6) the kernel refuses the send, "
+                                + "which is reported as iputils reports it.")
+                .option("-t", "TTL", Accept.whole(0, 255), v -> ttl = v, "IP time to live (IPv6 hop limit).")
                 .option("-M", "PMTUDISC", String.class, v -> pmtu = v,
                         "Path-MTU discovery: do (set DF, never fragment), dont, or want.")
                 .option("-I", "INTERFACE|ADDRESS", String.class, v -> source = v,
@@ -90,7 +92,7 @@ final class PingCommand extends BaseCommand {
                 .option("-p", "PATTERN", String.class, v -> pattern = v,
                         "Fill the probe data with up to 16 hex bytes, repeated (after the timestamp); replies are checked "
                                 + "against it.")
-                .option("-l", "PRELOAD", Integer.class, v -> preload = v,
+                .option("-l", "PRELOAD", Accept.whole(1, PingRequest.MAX_PRELOAD), v -> preload = v,
                         "Send PRELOAD probes at once, then one per interval (above 3 only for root).")
                 .flag("-q", v -> quiet = v, "Quiet: print the header and the statistics only.")
                 .flag("-D", v -> timestamps = v,
@@ -100,10 +102,10 @@ final class PingCommand extends BaseCommand {
                 .flag("-n", v -> numeric = v, "Numeric output: no reverse lookups.")
                 .flag("-4", v -> ipv4 = v, "IPv4 only.")
                 .flag("-6", v -> ipv6 = v, "IPv6 only.")
-                .option("--tcp", "PORT", Integer.class, v -> tcp = v,
+                .option("--tcp", "PORT", Accept.port(false), v -> tcp = v,
                         "TCP connect probes of PORT: open (handshake time), "
                                 + "closed (RST), timeout (filtered or down), unreachable (ICMP error).")
-                .option("--udp", "PORT", Integer.class, v -> udp = v,
+                .option("--udp", "PORT", Accept.port(false), v -> udp = v,
                         "UDP probes of PORT: open (a reply), closed (ICMP port "
                                 + "unreachable), open|filtered (silence), unreachable.")
                 .flag("--mtu", v -> mtu = v,
@@ -176,43 +178,17 @@ final class PingCommand extends BaseCommand {
         if (ipv4 && ipv6) {
             throw NetdiagException.badInput("only one -4 or -6 option may be specified");
         }
-        if (count < 0 || (count == 0 && commandSpecHas("-c"))) {
-            throw NetdiagException.badInput("invalid argument: '" + count + "': out of range: 1 <= value <= 9223372036854775807");
-        }
-        if (interval != null && (interval.isNaN() || interval < 0 || interval > Integer.MAX_VALUE / 1000.0)) {
-            throw NetdiagException.badInput("bad timing interval: " + interval);
-        }
-        if (linger != null && (linger.isNaN() || linger < 0 || linger > Integer.MAX_VALUE / 1000.0)) {
-            throw NetdiagException.badInput("bad linger time: " + linger);
-        }
-        if (size < 0) {
-            throw NetdiagException.badInput("invalid argument: '" + size + "': out of range: 0 <= value <= 2147483647");
-        }
-        if (ttl != null && (ttl < 0 || ttl > 255)) {
-            throw NetdiagException.badInput("invalid argument: '" + ttl + "': out of range: 0 <= value <= 255");
-        }
-        if (deadline < 0) {
-            throw NetdiagException.badInput("invalid argument: '" + deadline + "': out of range: 0 <= value <= 2147483647");
-        }
         int pmtuMode = pmtu == null ? -1 : switch (pmtu) {
             case "do" -> IcmpSocket.PMTUDISC_DO;
             case "dont" -> IcmpSocket.PMTUDISC_DONT;
             case "want" -> IcmpSocket.PMTUDISC_WANT;
             default -> throw NetdiagException.badInput("invalid -M argument: " + pmtu);
         };
-        if (preload != null && (preload < 1 || preload > PingRequest.MAX_PRELOAD)) {
-            throw NetdiagException.badInput("invalid argument: '" + preload + "': out of range: 1 <= value <= "
-                    + PingRequest.MAX_PRELOAD);
-        }
         int intervalMillis = interval != null ? (int) (interval * 1000) : flood ? 0 : 1000;
         return new PingRequest(targets, ipv4 ? 4 : ipv6 ? 6 : 0, count, intervalMillis, deadline,
                 linger != null ? (int) (linger * 1000) : PingRequest.DEFAULT_LINGER_MILLIS, size, ttl == null ? -1 : ttl, pmtuMode,
                 quiet, timestamps, outstanding, flood, numeric || flood,
                 source == null ? null : ProbeSource.parse(source), pattern == null ? null : EchoCodec.pattern(pattern),
                 preload == null ? 1 : preload);
-    }
-
-    private boolean commandSpecHas(String option) {
-        return spec().commandLine().getParseResult().hasMatchedOption(option);
     }
 }

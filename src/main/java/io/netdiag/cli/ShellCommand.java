@@ -29,7 +29,8 @@ final class ShellCommand extends BaseCommand {
     @Override
     int execute() throws Exception {
         io.netdiag.os.ProcessExit.hooksRegistered(); // JLine restores the terminal from a shutdown hook
-        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+        // dumb(true): without a terminal (a pipe, a script) read lines plainly, without JLine's logged warning
+        try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build()) {
             return loop(terminal, Path.of(System.getProperty("user.home"), ".netdiag_history"));
         }
     }

@@ -98,20 +98,21 @@ final class SocketsCommand extends BaseCommand {
                         "Only sockets in this state (repeatable, case-insensitive): established, syn-sent, syn-recv, "
                                 + "fin-wait-1, fin-wait-2, time-wait, closed, close-wait, last-ack, listening, closing, or a group: "
                                 + "all, connected, synchronized, bucket, big.")
-                .option("--port", "N", Integer.class, v -> port = v, "Only sockets whose local or peer port is N.")
+                .option("--port", "N", Accept.port(true), v -> port = v, "Only sockets whose local or peer port is N.")
                 .flag("-H, --no-header", v -> noHeader = v, "Do not print the header line.")
                 .option("--source", "SOURCE", String.class, v -> source = v, o -> o.defaultValue("auto"),
                         "Where to read sockets: auto (netlink, /proc where refused), netlink, proc. Default: ${DEFAULT-VALUE}.")
                 .flag("--diagnose", v -> diagnose = v,
                         "Sample the queues and report stuck ones: who is not reading, full accept queues.")
-                .option("--samples", "N", int.class, v -> samples = v, o -> o.defaultValue("3"),
-                        "Samples for --diagnose (at least 2). Default: ${DEFAULT-VALUE}.")
-                .option("--interval", "SECONDS", double.class, v -> interval = v, o -> o.defaultValue("1"),
+                .option("--samples", "N", Accept.whole(2, 100_000), v -> samples = v, o -> o.defaultValue("3"),
+                        "Samples for --diagnose (at least 2, to tell a stuck queue from a busy one). Default: ${DEFAULT-VALUE}.")
+                .option("--interval", "SECONDS", Accept.seconds(0, Accept.MOST_SECONDS), v -> interval = v, o -> o.defaultValue("1"),
                         "Time between --diagnose samples. Default: ${DEFAULT-VALUE}.")
-                .option("--watch", "SECONDS", Double.class, v -> watch = v, o -> o.arity("0..1").fallbackValue("2"),
+                .option("--watch", "SECONDS", Accept.seconds(0.1, Accept.MOST_SECONDS), v -> watch = v,
+                        o -> o.arity("0..1").fallbackValue("2"),
                         "Refresh every SECONDS (default 2) until interrupted: in place on a terminal, highlighting new, "
                                 + "closed and changed rows; repeated listings otherwise.")
-                .option("--count", "N", Integer.class, v -> count = v, "With --watch: stop after N refreshes.")
+                .option("--count", "N", Accept.whole(1, Integer.MAX_VALUE), v -> count = v, "With --watch: stop after N refreshes.")
                 .positionals("FILTER", "0..*", v -> filter = v,
                         "An ss filter: [state STATE]... [exclude STATE]... then an expression such as "
                                 + "'dport = :443 and dst 10.0.0.0/8' (sport, dport, src, dst; and, or, not; parentheses).");
@@ -124,9 +125,6 @@ final class SocketsCommand extends BaseCommand {
             return WatchView.run(query, layout(query), summary, watch, count, json(), Terminals.interactive(), out());
         }
         if (diagnose) {
-            if (samples < 2) {
-                throw NetdiagException.badInput("--samples must be at least 2 to tell a stuck queue from a busy one");
-            }
             QueueDiagnosis.Result result = QueueDiagnosis.run(query, samples, (long) (interval * 1000));
             out().print(json() ? Json.pretty(result) + "\n" : DiagnosisText.render(result));
             out().flush();
@@ -251,9 +249,6 @@ final class SocketsCommand extends BaseCommand {
 
         SocketFilter f = FilterExpression.parse(String.join(" ", words));
         if (port != null) {
-            if (port < 0 || port > 65535) {
-                throw NetdiagException.badInput("--port " + port + " is out of range 0-65535");
-            }
             f = f.and(SocketFilter.anyPort(port));
         }
         Source from = switch (source.toLowerCase(Locale.ROOT)) {

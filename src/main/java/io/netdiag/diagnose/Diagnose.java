@@ -15,6 +15,8 @@ import io.netdiag.ping.PingRequest;
 import io.netdiag.ping.PingSummary;
 import io.netdiag.sockets.KernelCounters;
 import io.netdiag.sockets.Netid;
+import io.netdiag.sockets.Owner;
+import io.netdiag.sockets.OwnerMap;
 import io.netdiag.sockets.QueueDiagnosis;
 import io.netdiag.sockets.SocketEntry;
 import io.netdiag.sockets.SocketInventory;
@@ -45,13 +47,18 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  */
 public final class Diagnose {
-    /** A TCP handshake above this is slow: a round trip across a continent takes about 150 ms. */
-    static final long SLOW_HANDSHAKE_MICROS = 1_000_000;
+    /**
+     * A TCP handshake above this is slow: a round trip across a continent takes about 150 ms, while a lost SYN
+     * costs the client Linux's initial retransmission time-out, one second.
+     */
+    static final long SLOW_HANDSHAKE_MICROS = 800_000;
     private static final int ECONNREFUSED = 111;
     private static final int ETIMEDOUT = 110;
     private static final int ENETUNREACH = 101;
     private static final int EHOSTUNREACH = 113;
     private static final int ECONNRESET = 104;
+    /** Linux gives up on a neighbour after mcast_solicit (3) solicitations a second apart: about 3 s. */
+    private static final long NEIGHBOUR_TIMEOUT_MICROS = 2_500_000;
 
     private final DiagnoseRequest request;
     private final StepListener listener;
@@ -60,6 +67,8 @@ public final class Diagnose {
     private final List<Step> steps = new ArrayList<>();
     private final long deadline;
     private boolean missingPrivilege;
+    /** Whether the raw ICMP watch ran beside the probes (CAP_NET_RAW). */
+    private boolean watched;
     private List<InetAddress> addresses = List.of();
 
     private Diagnose(DiagnoseRequest request, StepListener listener, Path etc) {
@@ -138,8 +147,14 @@ public final class Diagnose {
             end("route", Step.FAIL, String.join("; ", routeTexts));
             InetAddress first = addresses.getFirst();
             int errno = noRoute.get(first);
+            String why = switch (errno) {
+                case EHOSTUNREACH -> "an unreachable route covers it";
+                case 13 -> "a prohibit route covers it";
+                case 22 -> "a blackhole route covers it";
+                default -> "the routing table has no entry that covers it";
+            };
             return finish(verdict("no-route", errno(errno), "this host has no route to " + describe(first)
-                            + " (" + Libc.strerror(errno) + "): the routing table has no entry that covers it, so no packet leaves",
+                            + " (" + Libc.strerror(errno) + "): " + why + ", so no packet leaves",
                     List.of("ip route get " + AddressText.of(first), "ip route show table all")));
         }
         end("route", noRoute.isEmpty() ? Step.OK : Step.WARN, String.join("; ", routeTexts));
@@ -148,15 +163,15 @@ public final class Diagnose {
         long overflowsBefore = counter("ListenOverflows");
         begin("reach", "connecting to " + target.protocol() + " port " + target.port());
         List<Attempt> attempts = reach(new ArrayList<>(routes.keySet()));
-        end("reach", attempts.stream().anyMatch(Attempt::open) ? (attempts.stream().allMatch(Attempt::open) ? Step.OK : Step.WARN)
-                : Step.FAIL, attemptsText(attempts));
+        end("reach", attempts.stream().anyMatch(a -> a.errno() == 0)
+                ? (attempts.stream().allMatch(a -> a.errno() == 0) ? Step.OK : Step.WARN) : Step.FAIL, attemptsText(attempts));
         Attempt first = attempts.getFirst();
         Attempt working = attempts.stream().filter(Attempt::open).findFirst().orElse(null);
 
         // 5. where it stops
         boolean routerError = attempts.stream().anyMatch(a -> a.icmp() != null && !a.icmp().from().equals(a.address()));
         Hops hops = null;
-        if (working == null && (attempts.stream().anyMatch(Attempt::timedOut) || routerError)) {
+        if (working == null && !local && (attempts.stream().anyMatch(Attempt::timedOut) || routerError)) {
             begin("trace", "looking for the hop where it stops");
             hops = PathTrace.trace(attempts.stream().filter(a -> a.timedOut() || a.icmp() != null).findFirst()
                     .orElse(first).address(), target.port(), target.udp(), budget());
@@ -215,9 +230,10 @@ public final class Diagnose {
                                         + "server listen on " + AddressText.of(first.address()) + " too",
                                 "netdiag sockets -tlnp  # on the server: which addresses the listener holds"));
             }
-            if (after != null && after.reset()) {
+            if (after != null && after.reset() || working.errno() == ECONNRESET) {
+                String when = after != null && after.reset() ? after.afterText() : " at once";
                 return verdict("reset-after-connect", errno(ECONNRESET), "the server at " + bracket(working.address())
-                                + ":" + target.port() + " accepts the connection, then resets it" + after.afterText()
+                                + ":" + target.port() + " accepts the connection, then resets it" + when
                                 + ": the process accepting there crashes, rejects the client (TLS, allow list) or closes "
                                 + "with unread data",
                         List.of("the server's logs at the time of the connection",
@@ -256,7 +272,9 @@ public final class Diagnose {
                             "netdiag capture -i any 'tcp port " + target.port() + "'  # while connecting"));
         }
         FirewallRules.Rule blocking = blockingRule(rules, side != null || request.server());
-        if (icmp != null && icmp.reject()) {
+        // a host answering a UDP datagram with port unreachable is how UDP says "nothing listens"; TCP stacks answer RST
+        boolean udpClosed = target.udp() && icmp != null && icmp.portUnreachable() && icmp.from().equals(first.address());
+        if (icmp != null && icmp.reject() && !udpClosed) {
             Explanation why = Classifier.standard().classifyIcmp(icmp.version(), icmp.type(), icmp.code()).orElse(null);
             return verdict("firewall-reject", why == null ? Category.UNREACHABLE.id() : why.category().id(),
                     (icmp.from().equals(first.address()) ? "the host " : "the router ") + AddressText.of(icmp.from())
@@ -266,6 +284,14 @@ public final class Diagnose {
                             + ": a firewall REJECT rule there answers for the port",
                     List.of("nft list ruleset  # on " + AddressText.of(icmp.from()) + ": the rule that rejects port " + target.port(),
                             "netdiag trace --tcp " + target.port() + " " + AddressText.of(first.address())));
+        }
+        if (first.errno() == EHOSTUNREACH && icmp == null && !watched && first.micros() < NEIGHBOUR_TIMEOUT_MICROS) {
+            // without a raw ICMP socket the errno is all there is: an answer this fast is a router's or the host's
+            // ICMP error (a REJECT rule, a missing route there), not a neighbour that never answered
+            return verdict("undetermined", errno(EHOSTUNREACH), "the connection to " + where + " fails at once with "
+                            + "EHOSTUNREACH (No route to host): a router or the host answered with an ICMP error (a firewall "
+                            + "REJECT rule, or no route there); who sent it is unknown without CAP_NET_RAW",
+                    List.of("sudo netdiag diagnose " + target.written(), "netdiag ping " + AddressText.of(first.address())));
         }
         if (icmp != null && icmp.hostUnreachable() || first.errno() == EHOSTUNREACH && icmp == null && !first.timedOut()) {
             String sender = icmp == null ? "this host" : icmp.from().equals(routeSource(first)) ? "this host"
@@ -286,7 +312,7 @@ public final class Diagnose {
             if (side != null && side.elsewhere(first.address()) != null) {
                 SocketEntry l = side.elsewhere(first.address());
                 return verdict("listening-elsewhere", errno(ECONNREFUSED), "nothing listens on " + where + ", but "
-                                + LocalSide.who(l) + " listens on " + LocalSide.endpoint(l) + ": it is bound to another "
+                                + side.who(l) + " listens on " + LocalSide.endpoint(l) + ": it is bound to another "
                                 + "address or family, so connections to " + AddressText.of(first.address()) + " are refused",
                         List.of("connect to " + LocalSide.endpoint(l) + " instead, or make the server bind to "
                                         + (first.address() instanceof Inet6Address ? "::" : "0.0.0.0") + " (all addresses)",
@@ -307,7 +333,7 @@ public final class Diagnose {
         if (first.timedOut()) {
             if (side != null && side.fullQueue() != null) {
                 QueueDiagnosis.Finding f = side.fullQueue();
-                return verdict("accept-queue-full", errno(ETIMEDOUT), LocalSide.who(f) + " listens on " + where
+                return verdict("accept-queue-full", errno(ETIMEDOUT), side.who(f) + " listens on " + where
                                 + " but its accept queue is full (" + f.recvQ().getLast() + " waiting, backlog "
                                 + f.sendQ().getLast() + "): the kernel drops new SYNs"
                                 + (side.overflows() > 0 ? " (ListenOverflows +" + side.overflows() + ")" : "")
@@ -433,8 +459,9 @@ public final class Diagnose {
      * @param echo   the ICMP echo summary, or null when no ICMP socket could be opened
      */
     record Attempt(InetAddress address, String state, int errno, long micros, IcmpWatch.Error icmp, PingSummary echo) {
+        /** The handshake completed: no error, or a reset that came after it (before the probe read its result). */
         boolean open() {
-            return errno == 0;
+            return errno == 0 || errno == ECONNRESET;
         }
 
         boolean timedOut() {
@@ -454,7 +481,8 @@ public final class Diagnose {
         int wait = budget();
         List<Attempt> result = new ArrayList<>();
         try (IcmpWatch watch = IcmpWatch.start(targets, target.udp() ? 17 : 6, target.port())) {
-            if (!watch.watching()) {
+            watched = watch.watching();
+            if (!watched) {
                 missingPrivilege = true;
             }
             List<CompletableFuture<PingSummary>> echoes = new ArrayList<>();
@@ -515,6 +543,9 @@ public final class Diagnose {
             StringBuilder b = new StringBuilder(AddressText.of(a.address())).append(": ");
             b.append(switch (a.state()) {
                 case "open" -> (target.udp() ? "a UDP reply in " : "connected in ") + millis(a.micros());
+                case "unreachable" -> a.errno() == ECONNRESET ? "connected, then reset by the peer (in " + millis(a.micros()) + ")"
+                        : Libc.strerror(a.errno()) + (a.icmp() != null ? " (ICMP " + icmpText(a.icmp()) + " from "
+                        + AddressText.of(a.icmp().from()) + ")" : "");
                 case "closed" -> a.icmp() != null ? "refused by ICMP " + icmpText(a.icmp()) + " from "
                         + AddressText.of(a.icmp().from()) : target.udp() ? "ICMP port unreachable" : "refused (RST) in "
                         + millis(a.micros());
@@ -543,10 +574,19 @@ public final class Diagnose {
     // --- this host ---
 
     private LocalSide localSide(long overflowsBefore) {
+        // two samples of the listeners, 200 ms apart, judged by the sockets engine: a queue above its backlog in
+        // both is full and not draining; the owners come from one walk of /proc, only when a listener is there
+        SocketQuery listening = SocketQuery.tcp().inStates(EnumSet.of(SocketState.LISTEN));
+        KernelCounters before = KernelCounters.read();
+        List<Map<String, SocketEntry>> samples = new ArrayList<>();
+        if (!target.udp()) {
+            samples.add(QueueDiagnosis.sample(listening));
+            sleep(200);
+        }
         List<SocketEntry> listeners = new ArrayList<>();
         int synRecv = 0;
         int closeWait = 0;
-        for (SocketEntry e : SocketInventory.list(SocketQuery.of(target.udp() ? Netid.UDP : Netid.TCP).withOwners(true))) {
+        for (SocketEntry e : SocketInventory.list(SocketQuery.of(target.udp() ? Netid.UDP : Netid.TCP))) {
             if (e.local().port() != target.port()) {
                 continue;
             }
@@ -560,16 +600,26 @@ public final class Diagnose {
         }
         QueueDiagnosis.Finding full = null;
         if (!target.udp()) {
-            for (QueueDiagnosis.Finding f : QueueDiagnosis.run(SocketQuery.tcp().inStates(EnumSet.of(SocketState.LISTEN)), 2, 200)
-                    .findings()) {
+            samples.add(QueueDiagnosis.sample(listening));
+            for (QueueDiagnosis.Finding f : QueueDiagnosis.judge(samples, before, KernelCounters.read())) {
                 if (f.kind().equals("accept-queue-full") && f.local().port() == target.port()) {
                     full = f;
                     break;
                 }
             }
         }
+        Map<Long, List<Owner>> owners = new LinkedHashMap<>();
+        if (!listeners.isEmpty()) {
+            OwnerMap map = OwnerMap.read();
+            for (SocketEntry l : listeners) {
+                owners.put(l.inode(), map.owners(l.inode()));
+            }
+            if (full != null) {
+                owners.put(full.inode(), map.owners(full.inode()));
+            }
+        }
         long overflows = overflowsBefore < 0 ? 0 : Math.max(0, counter("ListenOverflows") - overflowsBefore);
-        return new LocalSide(listeners, synRecv, closeWait, full, overflows);
+        return new LocalSide(listeners, owners, synRecv, closeWait, full, overflows);
     }
 
     private static long counter(String name) {

@@ -32,6 +32,11 @@ final class IcmpWatch implements AutoCloseable {
                     : type == 1 && (code == 1 || code == 4 || code == 5 || code == 6);
         }
 
+        /** Port unreachable (v4 3/3, v6 1/4): a UDP service that is not there, or a REJECT rule for TCP. */
+        boolean portUnreachable() {
+            return version == 4 ? type == 3 && code == 3 : type == 1 && code == 4;
+        }
+
         /** Host unreachable (v4 3/1, v6 1/3 address unreachable): no neighbour answered for the host. */
         boolean hostUnreachable() {
             return version == 4 ? type == 3 && code == 1 : type == 1 && code == 3;

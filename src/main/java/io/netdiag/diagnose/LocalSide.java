@@ -10,23 +10,25 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Step 6: this host's side of the port, from the sockets engine: the listeners (address, family, owner), the
  * accept queue against its backlog, ListenOverflows moving during the diagnosis, and SYN-RECV and CLOSE-WAIT piles.
  *
  * @param listeners the sockets listening on the port (TCP LISTEN, or bound UDP)
+ * @param owners    the processes holding each listener, by socket inode
  * @param synRecv   half-open connections on the port
  * @param closeWait connections the peer closed and the process has not
  * @param fullQueue the sockets engine's accept-queue-full finding for the port, or null
  * @param overflows ListenOverflows' growth during the diagnosis
  */
-record LocalSide(List<SocketEntry> listeners, int synRecv, int closeWait, QueueDiagnosis.Finding fullQueue, long overflows) {
+record LocalSide(List<SocketEntry> listeners, Map<Long, List<Owner>> owners, int synRecv, int closeWait, QueueDiagnosis.Finding fullQueue, long overflows) {
     /** SYN-RECV above this many on one port looks like a flood or a peer that never completes handshakes. */
     private static final int PILE = 16;
 
     String status() {
-        if (fullQueue != null || overflows > 0 || synRecv > PILE || closeWait > PILE) {
+        if (fullQueue != null || synRecv > PILE || closeWait > PILE) {
             return Step.WARN;
         }
         return Step.OK;
@@ -42,10 +44,12 @@ record LocalSide(List<SocketEntry> listeners, int synRecv, int closeWait, QueueD
                     + l.sendQ() + ")" : ""));
         }
         if (fullQueue != null) {
-            parts.add("the accept queue is full: " + fullQueue.message());
+            parts.add("the accept queue stays above its backlog: " + who(fullQueue) + " is not calling accept(), "
+                    + "and the kernel drops new SYNs");
         }
         if (overflows > 0) {
-            parts.add("ListenOverflows grew by " + overflows + " during the diagnosis");
+            // the counter is the whole network namespace's: it names this port only beside a full queue here
+            parts.add("ListenOverflows (every listener of this host) grew by " + overflows + " during the diagnosis");
         }
         if (synRecv > 0) {
             parts.add(synRecv + " connection" + (synRecv == 1 ? "" : "s") + " in SYN-RECV");
@@ -83,12 +87,12 @@ record LocalSide(List<SocketEntry> listeners, int synRecv, int closeWait, QueueD
     }
 
     /** "process nginx (pid 812)", or "a process" when the owner is hidden. */
-    static String who(SocketEntry l) {
-        return owners(l.owners());
+    String who(SocketEntry l) {
+        return owners(owners.getOrDefault(l.inode(), List.of()));
     }
 
-    static String who(QueueDiagnosis.Finding f) {
-        return owners(f.owners());
+    String who(QueueDiagnosis.Finding f) {
+        return owners(owners.getOrDefault(f.inode(), List.of()));
     }
 
     private static String owners(List<Owner> owners) {

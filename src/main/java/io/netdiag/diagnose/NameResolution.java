@@ -50,8 +50,16 @@ final class NameResolution {
     static Result resolve(String host, int family, boolean datagram, int timeoutMillis, Path etc) {
         String bare = host.contains("%") ? host.substring(0, host.indexOf('%')) : host;
         if (bare.indexOf(':') >= 0 || bare.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            AddressInfo.Result literal = AddressInfo.lookup(host, 0, datagram);
-            return new Result(literal.addresses(), "literal", literal.code(), literal.message(), List.of(), null, 0);
+            // an address literal: getaddrinfo returns it as it is, and so does the JDK without a lookup
+            try {
+                InetAddress literal = InetAddress.getByName(host);
+                boolean wrongFamily = family == 4 && !(literal instanceof java.net.Inet4Address)
+                        || family == 6 && !(literal instanceof java.net.Inet6Address);
+                return wrongFamily ? new Result(List.of(), "literal", -9, "Address family for hostname not supported",
+                        List.of(), null, 0) : new Result(List.of(literal), "literal", 0, null, List.of(), null, 0);
+            } catch (java.net.UnknownHostException e) {
+                return new Result(List.of(), "literal", -2, "Name or service not known", List.of(), null, 0);
+            }
         }
         ResolverConfig config = ResolverConfig.read(etc);
         List<InetAddress> fromHosts = config.sources().contains("files") ? ResolverConfig.hostsEntries(etc, host) : List.of();

@@ -80,13 +80,19 @@ final class PathTrace {
         String comparison = "";
         if (r.comparison() != null) {
             TraceResult.Comparison c = r.comparison();
-            comparison = "; by " + c.protocol().name().toLowerCase(java.util.Locale.ROOT)
-                    + (c.reached() ? " the destination answers" : c.lastAddress() == null ? " nothing answers"
-                    : " the last hop that answers is hop " + c.lastTtl() + " (" + AddressText.of(c.lastAddress()) + ")");
+            String name = c.protocol().name();
+            comparison = "; " + (c.reached() ? name + " gets through to the destination" : c.lastAddress() == null
+                    ? name + " gets no answer either" : name + " gets as far as hop " + c.lastTtl() + " ("
+                    + AddressText.of(c.lastAddress()) + ")");
         }
         String status = v.kind() == Verdict.Kind.REACHED || v.kind() == Verdict.Kind.PORT_CLOSED ? Step.OK : Step.FAIL;
         return new Hops(status, r.protocol().name().toLowerCase(java.util.Locale.ROOT) + " hops: " + String.join(", ", rows)
-                + "; " + v.kind().id() + ": " + v.text() + comparison, last, false, comparison.isEmpty() ? null
+                + "; " + v.kind().id() + ": " + strip(v.text()), last, false, comparison.isEmpty() ? null
                 : comparison.substring(2));
+    }
+
+    private static String strip(String sentence) {
+        String s = sentence.strip();
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 }

@@ -222,7 +222,10 @@ public final class IcmpPinger {
             } catch (ErrnoException e) {
                 // the kernel queues the reason (EMSGSIZE with the MTU) on the error queue: report that one
                 if (!drainErrors()) {
-                    listener.on(new PingEvent.LocalError(target, nowMicros(), e.errno(), "sendmsg: " + Libc.strerror(e.errno())));
+                    // refused outright (-s beyond 65535 bytes: EMSGSIZE with nothing queued): counted as sent, as iputils does
+                    String text = "sendmsg: " + Libc.strerror(e.errno());
+                    listener.on(new PingEvent.LocalError(target, nowMicros(), e.errno(), text));
+                    count(text, null, -1, -1, e.errno());
                 }
                 return;
             }
@@ -353,7 +356,7 @@ public final class IcmpPinger {
                 list.add(IcmpMeaning.explain((String) d[0], (InetAddress) d[1], entry.getValue()[0], v6, (Integer) d[2],
                         (Integer) d[3], (Integer) d[4]));
             }
-            if (stats.received == 0 && stats.errors == 0 && stats.transmitted > 0) {
+            if (stats.received == 0 && stats.errors == 0 && stats.transmitted > 0 && problemCounts.isEmpty()) {
                 list.add(IcmpMeaning.noReply(stats.transmitted));
             }
             return list;

@@ -51,6 +51,11 @@ public record PingRequest(
 
     /** iputils' MAX_DUP_CHK: the largest -l. */
     public static final int MAX_PRELOAD = 0x10000;
+    /**
+     * The largest -s netdiag takes. The kernel refuses anything above 65507 data bytes (IPv4) or 65527 (IPv6) with
+     * EMSGSIZE, which ping reports as iputils does; iputils takes up to 2^31-1 and allocates it, this stops at 1 MiB.
+     */
+    public static final int MAX_DATA_LENGTH = 1 << 20;
     /** The largest -l for users other than root, as iputils allows. */
     public static final int MAX_USER_PRELOAD = 3;
 

@@ -31,6 +31,10 @@ public final class Targets {
      */
     public static InetAddress resolve(String target, int family) {
         InetAddress[] all;
+        if (target.isBlank()) {
+            // the JDK resolves "" to the loopback address; getaddrinfo, and so iputils, refuse it
+            throw NetdiagException.badInput(target + ": Name or service not known");
+        }
         try {
             all = InetAddress.getAllByName(target);
         } catch (UnknownHostException e) {

@@ -18,8 +18,15 @@ import java.util.Locale;
  * {@code ( sport = :ssh or sport = :http ) and not dst 127.0.0.1}.
  */
 public final class FilterExpression {
+    /** Parentheses and nots nest at most this deep: the parser and the matcher recurse once a level. */
+    static final int MOST_NESTING = 100;
+    /** At most this many conditions: a chain of them is matched by recursion too. */
+    static final int MOST_CONDITIONS = 1000;
+
     private final List<String> tokens;
     private int at;
+    private int depth;
+    private int conditions;
 
     private FilterExpression(List<String> tokens) {
         this.tokens = tokens;
@@ -114,18 +121,26 @@ public final class FilterExpression {
         if (t == null) {
             throw bad("filter ends where a condition was expected");
         }
-        if (t.equals("not") || t.equals("!")) {
-            at++;
-            return new SocketFilter.Not(unary());
-        }
-        if (t.equals("(")) {
-            at++;
-            SocketFilter inner = or();
-            if (!")".equals(peek())) {
-                throw bad("missing ')' in filter");
+        if (t.equals("not") || t.equals("!") || t.equals("(")) {
+            if (++depth > MOST_NESTING) {
+                throw bad("filter nested deeper than " + MOST_NESTING + " levels of parentheses and nots");
             }
             at++;
+            SocketFilter inner;
+            if (t.equals("(")) {
+                inner = or();
+                if (!")".equals(peek())) {
+                    throw bad("missing ')' in filter");
+                }
+                at++;
+            } else {
+                inner = new SocketFilter.Not(unary());
+            }
+            depth--;
             return inner;
+        }
+        if (++conditions > MOST_CONDITIONS) {
+            throw bad("filter has more than " + MOST_CONDITIONS + " conditions");
         }
         at++;
         return switch (t) {

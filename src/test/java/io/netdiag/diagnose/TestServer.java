@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * A TCP server for the namespace tests, started inside a namespace: {@code MODE ADDRESS}. Prints
  * {@code port N} once listening, then serves until killed. Modes: accept (accepts and holds), reset (accepts,
- * then closes with a RST), full (backlog 1, never accepts, and fills its own accept queue with two connections).
+ * then closes with a RST), full (backlog 1, never accepts, and fills its own accept queue with two connections),
+ * banner (speaks first), udp (echoes datagrams).
  */
 public final class TestServer {
     private TestServer() {
@@ -22,6 +23,10 @@ public final class TestServer {
     public static void main(String[] args) throws IOException {
         String mode = args[0];
         InetAddress bind = InetAddress.getByName(args[1]);
+        if (mode.equals("udp")) {
+            echoDatagrams(bind);
+            return;
+        }
         List<Socket> held = new ArrayList<>();
         try (ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(bind, 0), mode.equals("full") ? 1 : 50);
@@ -53,6 +58,20 @@ public final class TestServer {
                         out.flush();
                     }
                 }
+            }
+        }
+    }
+
+    /** Answers every datagram with its own bytes. */
+    private static void echoDatagrams(InetAddress bind) throws IOException {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(new InetSocketAddress(bind, 0))) {
+            System.out.println("port " + socket.getLocalPort());
+            System.out.flush();
+            byte[] buffer = new byte[2048];
+            while (true) {
+                java.net.DatagramPacket p = new java.net.DatagramPacket(buffer, buffer.length);
+                socket.receive(p);
+                socket.send(new java.net.DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
             }
         }
     }

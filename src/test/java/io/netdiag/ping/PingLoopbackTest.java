@@ -100,10 +100,10 @@ class PingLoopbackTest {
         assertEquals(2, pmtu.exitCode());
         assertTrue(pmtu.err().contains("invalid -M argument: sometimes"), pmtu::toString);
 
-        // iputils words, netdiag's exit code for bad input (iputils itself exits 1 here; see the man page)
+        // iputils words after the option's name, netdiag's exit code for bad input (iputils itself exits 1 here; see the man page)
         Cli.Result ttl = Cli.run("ping", "-t", "300", "127.0.0.1");
         assertEquals(2, ttl.exitCode());
-        assertEquals("netdiag ping: invalid argument: '300': out of range: 0 <= value <= 255",
+        assertEquals("netdiag ping: -t TTL: invalid argument: '300': out of range: 0 <= value <= 255",
                 ttl.err().lines().findFirst().orElseThrow());
     }
 
