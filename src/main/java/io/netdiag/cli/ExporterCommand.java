@@ -46,7 +46,7 @@ final class ExporterCommand extends BaseCommand {
                 .option("-c, --config", "FILE", String.class, v -> config = v,
                         "YAML file with scheduled probes and the /probe allow list (without it: no probes, /probe allows "
                                 + "nothing).")
-                .option("--max-sockets", "N", int.class, v -> maxSockets = v,
+                .option("--max-sockets", "N", Accept.whole(1, Integer.MAX_VALUE), v -> maxSockets = v,
                         "The most series of each socket metric (default 500); the largest queues are kept.")
                 .option("--sample-interval", "DURATION", String.class, v -> sampleInterval = v,
                         "Time between the background samples of the stuck-queue diagnosis (default 5s); a queue is "
@@ -55,9 +55,6 @@ final class ExporterCommand extends BaseCommand {
 
     @Override
     int execute() throws InterruptedException {
-        if (maxSockets < 1) {
-            throw NetdiagException.badInput("--max-sockets must be at least 1");
-        }
         long sampleMillis = ExporterConfig.durationMillis("--sample-interval", sampleInterval);
         InetSocketAddress address = listenAddress(listen);
         ExporterConfig cfg = config == null ? ExporterConfig.empty() : ExporterConfig.read(Path.of(config));
