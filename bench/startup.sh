@@ -2,6 +2,9 @@
 # Start-up: `netdiag --version` and `netdiag explain EAGAIN` (through the launcher, with its AOT cache)
 # against a plain Java "hello" jar on the same JDK. Prints medians of N runs and the ratios.
 # Target: netdiag's start-up at most 2.5x the plain hello jar.
+# A release (the .deb's /usr/bin/netdiag when the package is installed, else the tarball from
+# `mvn -Pdist package` unpacked under bench/out, or NETDIAG_RELEASE=.../bin/netdiag) is measured too,
+# as installed users start it: bundled runtime, AOT cache made at build time. Target: at most 1.5x.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-15}
@@ -39,3 +42,24 @@ explain=$(median_ms ./netdiag explain EAGAIN)
 printf '%-32s %8s ms\n' "java -jar hello.jar" "$hello"
 printf '%-32s %8s ms  ratio %s (target <= 2.5)\n' "netdiag --version" "$version" "$(awk -v a="$version" -v b="$hello" 'BEGIN{printf "%.2f", a/b}')"
 printf '%-32s %8s ms  ratio %s (target <= 2.5)\n' "netdiag explain EAGAIN" "$explain" "$(awk -v a="$explain" -v b="$hello" 'BEGIN{printf "%.2f", a/b}')"
+
+release=${NETDIAG_RELEASE:-}
+if [ -z "$release" ] && dpkg-query -W -f='${db:Status-Status}' netdiag 2>/dev/null | grep -qx installed; then
+    release=/usr/bin/netdiag
+fi
+if [ -z "$release" ]; then
+    tarball=$(ls target/dist/netdiag-*-linux-*.tar.gz 2>/dev/null | head -n1 || true)
+    if [ -n "$tarball" ]; then
+        rm -rf "$out/release" && mkdir -p "$out/release"
+        tar -xzf "$tarball" -C "$out/release"
+        release=$(ls -d "$out"/release/netdiag-*/bin/netdiag | head -n1)
+    fi
+fi
+if [ -n "$release" ]; then
+    "$release" --version >/dev/null
+    installed=$(median_ms "$release" --version)
+    printf '%-32s %8s ms  ratio %s (target <= 1.5)  [%s]\n' "release netdiag --version" "$installed" \
+        "$(awk -v a="$installed" -v b="$hello" 'BEGIN{printf "%.2f", a/b}')" "$release"
+else
+    echo "release: none installed and no target/dist tarball (mvn -Pdist package -DskipTests)"
+fi

@@ -45,8 +45,10 @@ final class PcapAccess {
         boolean permission = (code != null && (code == -8 || code == -11)) || message.contains("Operation not permitted")
                 || message.contains("Permission denied") || message.contains("permission");
         if (permission) {
+            String join = io.netdiag.os.PrivilegeGroup.joinHint();
             return new NetdiagException(NetdiagException.Kind.UNSUPPORTED, "cannot capture on " + device,
-                    "run as root, or grant cap_net_raw,cap_net_admin to a dedicated Java runtime for netdiag"
+                    join != null ? join + "; or run as root"
+                            : "run as root, or grant cap_net_raw,cap_net_admin to a dedicated Java runtime for netdiag"
                             + " (not the system's java; see native-notes/capture.md)",
                     new ErrnoException("open " + device, 1));
         }

@@ -49,6 +49,8 @@ final class CaptureCommand extends BaseCommand {
 
     List<String> expression;
 
+    String dropUser;
+
     @Override
     Declare declare() {
         return Declare.command(this, "capture")
@@ -86,6 +88,9 @@ final class CaptureCommand extends BaseCommand {
                         "With -C: keep at most N files, overwriting the oldest (ring buffer); with -G: stop after N files, as tcpdump does.")
                 .option("-G", "SECONDS", Accept.whole(0L, Integer.MAX_VALUE), v -> rotateSeconds = v,
                         "Start a new output file every SECONDS (strftime conversions in the name).")
+                .option("-Z, --relinquish-privileges", "USER", String.class, v -> dropUser = v,
+                        "When run as root, become USER (and USER's groups) once the capture device is open and before any file "
+                                + "is written, as tcpdump -Z does.")
                 .flag("--conversations", v -> conversations = v,
                         "After the packets, summarise each TCP/UDP conversation with findings in plain words.")
                 .positionals("EXPRESSION", "0..*", v -> expression = v, "BPF filter expression, as tcpdump takes it.");
@@ -132,7 +137,9 @@ final class CaptureCommand extends BaseCommand {
     }
 
     private int live(CaptureRequest request, CaptureRenderer renderer) throws InterruptedException {
+        DropPrivileges drop = DropPrivileges.of(dropUser);
         PacketCapture.LiveCapture capture = PacketCapture.open(request);
+        drop.now();
         CaptureRenderer.banner(err(), capture.device(), capture.linkType(), capture.snaplen());
         CountDownLatch finished = new CountDownLatch(1);
         // Ctrl-C and SIGTERM: stop the capture, let this thread finish the file and the statistics, exit 0
@@ -182,6 +189,9 @@ final class CaptureCommand extends BaseCommand {
         if (snaplen == 0) {
             snaplen = CaptureRequest.DEFAULT_SNAPLEN; // tcpdump -s 0
         }
+        if (readFile != null && dropUser != null) {
+            throw NetdiagException.badInput("-Z applies to live capture; -r reads a file as the user who runs netdiag");
+        }
         if (readFile != null && (device != null || writeFile != null)) {
             throw NetdiagException.badInput("-r reads a file; it does not combine with -i or -w");
         }
@@ -196,6 +206,39 @@ final class CaptureCommand extends BaseCommand {
         // By default netdiag relies on a 100 ms read timeout instead: output within 0.1 s, nothing dropped.
         return new CaptureRequest(device, readFile, expr, count, duration, snaplen, bufferKib * 1024,
                 immediate, writeFile, fileSizeMb, fileCount, rotateSeconds, hex);
+    }
+
+    /**
+     * {@code -Z USER}: the account is looked up before the device opens (a wrong name costs nothing), and
+     * switched to right after, before the output file is created, as tcpdump does. Without root only the
+     * user netdiag already runs as can be named (tcpdump ignores -Z then; netdiag says why it cannot).
+     */
+    private record DropPrivileges(io.netdiag.os.UserAccount account) {
+        static DropPrivileges of(String user) {
+            if (user == null) {
+                return new DropPrivileges(null);
+            }
+            io.netdiag.os.UserAccount account = io.netdiag.os.UserAccount.lookup(user)
+                    .orElseThrow(() -> NetdiagException.badInput("-Z: no such user: " + user));
+            int uid = io.netdiag.os.Libc.getuid();
+            if (io.netdiag.os.Libc.geteuid() != 0 && account.uid() != uid) {
+                throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED,
+                        "-Z " + user + " needs root: netdiag runs as uid " + uid,
+                        "run the capture as root (sudo netdiag capture -Z " + user + " ...), or leave -Z out", null);
+            }
+            return new DropPrivileges(account);
+        }
+
+        void now() {
+            if (account == null || io.netdiag.os.Libc.geteuid() != 0) {
+                return;
+            }
+            try {
+                account.become();
+            } catch (io.netdiag.os.ErrnoException e) {
+                throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED, "cannot become " + account.name(), e);
+            }
+        }
     }
 
     /** Collects conversations when --conversations is on, and prints them at the end. */

@@ -93,6 +93,7 @@ final class RawPortChannel implements ProbeChannel {
         }
     }
 
+    /** The channel, or null for UDP when raw sockets are refused (the caller falls back to the error queue). */
     static RawPortChannel open(TraceRequest request, InetAddress target, PingRequest.Source source) {
         boolean v6 = target instanceof Inet6Address;
         boolean tcp = request.protocol() == Protocol.TCP;
@@ -103,6 +104,9 @@ final class RawPortChannel implements ProbeChannel {
         try {
             fd = Libc.socket(family, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, protocol, call);
         } catch (ErrnoException e) {
+            if (!tcp) {
+                return null; // UDP goes on without privilege: one socket per probe and its error queue
+            }
             throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED,
                     "cannot open a raw socket for " + request.protocol().label() + " probes: " + call + " was refused ("
                             + Libc.strerror(e.errno()) + ": no CAP_NET_RAW)",

@@ -155,7 +155,8 @@ public final class Tracer {
                 throw e;
             }
         }
-        return RawPortChannel.open(request, address, source);
+        RawPortChannel raw = RawPortChannel.open(request, address, source);
+        return raw != null ? raw : new UdpErrorQueueChannel(request, address, source);
     }
 
     /** Ties the probe socket to -I's device or address; returns the source address probes leave from. */

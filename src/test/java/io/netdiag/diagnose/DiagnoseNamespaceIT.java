@@ -248,6 +248,17 @@ class DiagnoseNamespaceIT {
     }
 
     @Test
+    void withoutRawSocketsAnAdminProhibitedRejectIsUndeterminedAndExitsThree() {
+        int port = serve(server, "accept", SERVER);
+        run(router, "nft", "add", "rule", TABLE, "through", "tcp", "dport", String.valueOf(port), "reject", "with", "icmp",
+                "type", "admin-prohibited");
+        Outcome o = diagnose(client, true, 3, SERVER + ":" + port);
+        assertEquals(3, o.run().exitCode(), o::toString);
+        assertEquals("undetermined", o.verdict().get("cause"), o::toString);
+        o.textHas("who sent it is unknown without CAP_NET_RAW");
+    }
+
+    @Test
     void aServerThatRejectsWithPortUnreachableIsTheHostNotARst() {
         int port = serve(server, "accept", SERVER);
         run(server, "nft", "add", "rule", TABLE, "in", "tcp", "dport", String.valueOf(port), "reject", "with", "icmp",
@@ -426,7 +437,17 @@ class DiagnoseNamespaceIT {
 
     @SuppressWarnings("unchecked")
     private static Outcome diagnose(String ns, double timeout, String... args) {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns, Jar.java().toString(),
+        return diagnose(ns, false, timeout, args);
+    }
+
+    /** Runs netdiag in {@code ns}, as root or (with {@code nobody}) as uid 65534 without capabilities. */
+    @SuppressWarnings("unchecked")
+    private static Outcome diagnose(String ns, boolean nobody, double timeout, String... args) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        if (nobody) {
+            command.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"));
+        }
+        command.addAll(List.of(Jar.java().toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.netdiag.cli.Main",
                 "--json", "diagnose", "-t", String.valueOf(timeout)));
         command.addAll(List.of(args));
