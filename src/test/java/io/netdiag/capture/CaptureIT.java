@@ -34,7 +34,7 @@ class CaptureIT {
     }
 
     /** Starts the jar, waits for tcpdump's "listening on" line on stderr, and returns the process. */
-    private static Process startCapture(Path stdout, Path stderr, String... args) throws Exception {
+    static Process startCapture(Path stdout, Path stderr, String... args) throws Exception {
         Process p = new ProcessBuilder(jar(args)).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!Files.readString(stderr).contains("listening on")) {

@@ -228,6 +228,23 @@ class DiagnoseNamespaceIT {
     }
 
     @Test
+    void withTheDefaultTimeoutAFilteredPortIsDiagnosedWellUnderThirtySeconds() {
+        int port = serve(server, "accept", SERVER);
+        run(server, "nft", "add", "rule", TABLE, "in", "tcp", "dport", String.valueOf(port), "drop");
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", client, Jar.java().toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.netdiag.cli.Main",
+                "diagnose", SERVER + ":" + port));
+        long start = System.nanoTime();
+        Host.Run r = Host.run(command, 120);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(1, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("\nverdict: filtered [timeout]\n"), r::toString);
+        // the connect waits the whole default step (10 s); the run, JVM start included, stays under 30 s
+        assertTrue(r.out().contains("no answer in 10000 ms"), r::toString);
+        assertTrue(millis < 30_000, () -> "took " + millis + " ms\n" + r);
+    }
+
+    @Test
     void aRouterThatRejectsIsNamedAsTheSender() {
         int port = serve(server, "accept", SERVER);
         run(router, "nft", "add", "rule", TABLE, "through", "tcp", "dport", String.valueOf(port), "reject", "with", "icmp",

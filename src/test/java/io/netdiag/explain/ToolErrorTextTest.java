@@ -572,6 +572,7 @@ class ToolErrorTextTest {
         try (Namespaces namespaces = new Namespaces("expl")) {
             String ns = namespaces.create("dns");
             Path etc = Path.of("/etc/netns", ns);
+            boolean hadNetns = Files.isDirectory(etc.getParent());
             Files.createDirectories(etc);
             Process stub = null;
             try {
@@ -612,6 +613,13 @@ class ToolErrorTextTest {
                 }
                 Files.deleteIfExists(etc.resolve("resolv.conf"));
                 Files.deleteIfExists(etc);
+                if (!hadNetns) {
+                    try (var left = Files.list(etc.getParent())) {
+                        if (left.findAny().isEmpty()) {
+                            Files.deleteIfExists(etc.getParent()); // leave /etc as it was
+                        }
+                    }
+                }
             }
         }
     }
