@@ -101,6 +101,19 @@ final class Packages {
             depends.put(f[0], names);
         }
         Set<String> listed = listed();
+        for (String pkg : listed) {
+            if (!depends.containsKey(pkg)) {
+                // listed but not installed here (its dependency was installed by hand): ask apt what it would bring
+                Host.Run apt = Host.exec(List.of("apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests",
+                        "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances", pkg), 60);
+                for (String line : apt.out().lines().toList()) {
+                    String name = line.strip().replaceFirst("^\\|?(Pre)?Depends: ", "").replaceAll("[<>:].*", "").strip();
+                    if (!name.isEmpty()) {
+                        result.add(name);
+                    }
+                }
+            }
+        }
         ArrayDeque<String> queue = new ArrayDeque<>(listed);
         while (!queue.isEmpty()) {
             String pkg = queue.poll();
