@@ -53,7 +53,7 @@ final class TraceCommand extends BaseCommand {
                         "",
                         "Exit status: 0 when the destination answered (an answering closed port counts, unless --require-open), "
                                 + "1 when it did not (blocked, rejected, unreachable, no route), 2 on bad input, 3 when the sockets "
-                                + "needed may not be opened (--tcp and --udp need root or CAP_NET_RAW; ICMP needs "
+                                + "needed may not be opened (--tcp needs root or CAP_NET_RAW; ICMP needs "
                                 + "net.ipv4.ping_group_range or CAP_NET_RAW).")
                 .declaredOrder()
                 .positionals("HOST", "1", v -> host = v, "Host name or address to trace.")
@@ -78,7 +78,7 @@ final class TraceCommand extends BaseCommand {
                 .option("--flows", "N", Accept.whole(1, 256), v -> flows = v,
                         "Cycle N flows over the rounds (source port, or ICMP identifier) to see ECMP paths; default 1 keeps "
                                 + "every probe on one flow (Paris traceroute).")
-                .option("--udp", "PORT", Accept.port(false), v -> udp = v, "UDP probes to PORT (raw socket: root or CAP_NET_RAW).")
+                .option("--udp", "PORT", Accept.port(false), v -> udp = v, "UDP probes to PORT (raw socket as root; without privilege a UDP socket per probe and its error queue).")
                 .option("--tcp", "PORT", Accept.port(false), v -> tcp = v,
                         "TCP SYN probes to PORT (raw socket: root or CAP_NET_RAW); SYN-ACK means open, RST closed.")
                 .flag("-r, --report", v -> report = v, "Report mode even on a terminal (no live view).")

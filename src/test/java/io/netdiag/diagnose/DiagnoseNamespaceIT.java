@@ -52,6 +52,8 @@ class DiagnoseNamespaceIT {
     private static String server;
     private static Process dns;
     private static final List<Path> netnsDirs = new ArrayList<>();
+    /** Whether /etc/netns was there before the test: if not, it goes again when empty, leaving /etc as it was. */
+    private static final boolean HAD_NETNS = Files.isDirectory(Path.of("/etc/netns"));
     private final List<Process> started = new ArrayList<>();
 
     @BeforeAll
@@ -100,6 +102,16 @@ class DiagnoseNamespaceIT {
         }
         for (Path dir : netnsDirs) {
             removeTree(dir);
+        }
+        Path netns = Path.of("/etc/netns");
+        if (!HAD_NETNS && Files.isDirectory(netns)) {
+            try (Stream<Path> left = Files.list(netns)) {
+                if (left.findAny().isEmpty()) {
+                    Files.deleteIfExists(netns);
+                }
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                // another test made its own entry meanwhile: it removes the folder after itself
+            }
         }
         if (namespaces != null) {
             namespaces.close();
