@@ -17,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
