@@ -36,7 +36,8 @@ public record TraceRequest(String target, int family, Protocol protocol, int por
 
     public TraceRequest {
         if (target == null || target.isBlank()) {
-            throw new IllegalArgumentException("a trace needs a target");
+            // what getaddrinfo says (the JDK would resolve "" to the loopback address)
+            throw io.netdiag.explain.NetdiagException.badInput(target + ": Name or service not known");
         }
         if (protocol == null) {
             protocol = Protocol.ICMP;

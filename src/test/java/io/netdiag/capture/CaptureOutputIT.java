@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code capture -w} against what can be at the output path, made for real: a directory, a socket, symbolic
@@ -40,7 +39,7 @@ class CaptureOutputIT {
 
     @BeforeAll
     static void root() {
-        assumeTrue(Host.isRoot(), "live capture, mount and mknod need root");
+        Host.requireRoot("live capture, mount and mknod need root");
     }
 
     private static int port() {

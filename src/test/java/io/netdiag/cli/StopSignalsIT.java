@@ -14,7 +14,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * How scripts stop long-running commands, made for real with bash: a background job of a non-interactive shell
@@ -76,7 +75,7 @@ class StopSignalsIT {
 
     @Test
     void captureInABackgroundJobStopsOnSigintWithItsStatistics() throws Exception {
-        assumeTrue(Host.isRoot(), "live capture needs root");
+        Host.requireRoot("live capture needs root");
         int port = port();
         String send = "for i in $(seq 40); do printf x > /dev/udp/127.0.0.1/" + port + "; done; sleep 1";
         Host.Run r = Shell.run(backgroundJob("", Shell.netdiag() + " capture -i lo -w bg.pcap udp port " + port, "err", "listening on", send), 120);
@@ -95,7 +94,7 @@ class StopSignalsIT {
 
     @Test
     void captureUnderNohupIgnoresSighupAndStopsOnSigint() throws Exception {
-        assumeTrue(Host.isRoot(), "live capture needs root");
+        Host.requireRoot("live capture needs root");
         int port = port();
         String between = "for i in $(seq 25); do printf x > /dev/udp/127.0.0.1/" + port + "; done; sleep 1\n"
                 + "kill -HUP $pid; sleep 1; kill -0 $pid && echo alive-after-hup";
@@ -184,7 +183,7 @@ class StopSignalsIT {
 
     @Test
     void captureEndsWhenItsReaderLeavesQuietly() throws Exception {
-        assumeTrue(Host.isRoot(), "live capture needs root");
+        Host.requireRoot("live capture needs root");
         int port = port();
         Thread sender = Thread.ofPlatform().daemon(true).start(() -> {
             try (var u = new java.net.DatagramSocket()) {

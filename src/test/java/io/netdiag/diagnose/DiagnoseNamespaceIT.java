@@ -25,7 +25,6 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every cause of {@code netdiag diagnose} made for real on a routed path of namespaces built by the test:
@@ -59,7 +58,8 @@ class DiagnoseNamespaceIT {
 
     @BeforeAll
     static void build() throws IOException {
-        assumeTrue(Host.isRoot() && Host.has("ip") && Host.has("nft"), "needs root, ip and nft");
+        Host.requireRoot("needs root, ip and nft");
+        Host.require("ip", "nft");
         namespaces = new Namespaces("diag");
         client = namespaces.create("c");
         router = namespaces.create("r");
@@ -333,7 +333,7 @@ class DiagnoseNamespaceIT {
 
     @Test
     void anIptablesRejectOnTheRouterIsNamedAsTheSender() {
-        assumeTrue(Host.has("iptables"), "needs iptables");
+        Host.require("iptables");
         int port = serve(server, "accept", SERVER);
         run(router, "iptables", "-A", "FORWARD", "-p", "tcp", "--dport", String.valueOf(port), "-j", "REJECT",
                 "--reject-with", "icmp-host-prohibited");
@@ -348,7 +348,7 @@ class DiagnoseNamespaceIT {
 
     @Test
     void anIptablesResetRuleOnThisHostIsNamedRatherThanAMissingListener() {
-        assumeTrue(Host.has("iptables"), "needs iptables");
+        Host.require("iptables");
         int port = serve(server, "accept", SERVER);
         run(server, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", String.valueOf(port), "-j", "REJECT",
                 "--reject-with", "tcp-reset");

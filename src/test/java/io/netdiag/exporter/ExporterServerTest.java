@@ -239,6 +239,13 @@ class ExporterServerTest {
         assertTrue(s.isConnected());
     }
 
+    @Test
+    void endpointsAreWrittenAlikeInEverySocketMetric() {
+        assertEquals("[::]:9917", SocketMetrics.endpoint(new io.netdiag.sockets.Endpoint("::", 9917)));
+        assertEquals("[::ffff:127.0.0.1]:80", SocketMetrics.endpoint(new io.netdiag.sockets.Endpoint("::ffff:127.0.0.1", 80)));
+        assertEquals("0.0.0.0:*", SocketMetrics.endpoint(new io.netdiag.sockets.Endpoint("0.0.0.0", 0)));
+    }
+
     static String readAll(InputStream in) throws IOException {
         return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }

@@ -21,7 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A routed path built once for the class: client -- r1 -- r2 -- r3 -- server, five namespaces joined by veth
@@ -50,7 +49,8 @@ class TraceLabIT {
 
     @BeforeAll
     static void build() throws IOException {
-        assumeTrue(Host.isRoot() && Host.has("ip") && Host.has("nft"), "needs root, ip and nft");
+        Host.requireRoot("needs root, ip and nft");
+        Host.require("ip", "nft");
         namespaces = new Namespaces("trace");
         client = namespaces.create("c");
         r1 = namespaces.create("r1");
