@@ -356,7 +356,7 @@ public final class PacketCapture {
         private final Consumer<PacketSummary> sink;
         private final PcapFileWriter writer;
         volatile long count;
-        private Throwable failure;
+        private volatile Throwable failure;
 
         Receiver(PcapHandle handle, Dissector dissector, Consumer<PacketSummary> sink, PcapFileWriter writer) {
             this.handle = handle;
@@ -396,6 +396,16 @@ public final class PacketCapture {
             }
         }
 
+        /** What stopped the writing, as the line that says so, or null (the reader of a pipe leaving is no failure). */
+        String writeFailure() {
+            return switch (failure) {
+                case PcapFileWriter.OutputGoneException gone -> null;
+                case java.nio.file.FileSystemException refused -> "cannot write " + refused.getMessage();
+                case IOException io -> "cannot write packets: " + io.getMessage();
+                case null, default -> null;
+            };
+        }
+
         void rethrow() {
             if (failure instanceof IOException io) {
                 throw new NetdiagException(NetdiagException.Kind.NEGATIVE, "cannot write packets: " + io.getMessage());
@@ -417,6 +427,7 @@ public final class PacketCapture {
         private final int dlt;
         private volatile boolean stopping;
         private volatile Thread loopThread;
+        private PcapFileWriter writer;
 
         LiveCapture(CaptureRequest request, String device, PcapHandle handle) {
             this.request = request;
@@ -443,15 +454,8 @@ public final class PacketCapture {
          * joined, the statistics are read, the file is flushed and closed, and only then the handle closes.
          */
         public CaptureStatistics run(Consumer<PacketSummary> sink) {
-            PcapFileWriter writer = null;
-            try {
-                if (request.writeFile() != null) {
-                    writer = new PcapFileWriter(request.writeFile(), request.snaplen(), dlt, request.fileSizeMb() * 1_000_000L,
-                            request.fileCount(), request.rotateSeconds());
-                }
-            } catch (IOException e) {
-                handle.close();
-                throw NetdiagException.badInput("cannot write " + request.writeFile() + ": " + e.getMessage());
+            if (request.writeFile() != null && writer == null) {
+                openOutput();
             }
             Receiver receiver = new Receiver(handle, new Dissector(LinkType.of(dlt), request.dataSources()), sink, writer);
             String[] loopError = new String[1];
@@ -462,7 +466,7 @@ public final class PacketCapture {
                 } catch (InterruptedException e) {
                     // breakLoop ends pcap_loop this way by design
                 } catch (PcapNativeException | NotOpenException e) {
-                    loopError[0] = String.valueOf(e.getMessage());
+                    loopError[0] = String.valueOf(e.getMessage()).replaceFirst("^Error occurred: ", "");
                 }
             });
             loopThread = thread;
@@ -502,17 +506,43 @@ public final class PacketCapture {
             } catch (PcapNativeException | NotOpenException e) {
                 // statistics are best effort; the packets matter more
             }
-            String warning = loopError[0];
+            // tcpdump: "pcap_loop: The interface disappeared", then the statistics, exit 1
+            String warning = loopError[0] == null ? null : "capture on " + device + " ended: " + loopError[0];
+            long captured = receiver.count;
             if (writer != null) {
                 try {
                     writer.close();
                 } catch (IOException e) {
-                    warning = "cannot finish " + request.writeFile() + ": " + e.getMessage();
+                    receiver.failure = receiver.failure == null ? e : receiver.failure;
                 }
+                String failed = receiver.writeFailure();
+                warning = failed != null ? failed : warning;
+                // what the files hold: a full disk cuts the last file back to its last whole record
+                captured = writer.packets();
+                receiver.failure = receiver.failure instanceof IOException ? null : receiver.failure;
             }
             handle.close();
             receiver.rethrow();
-            return new CaptureStatistics(receiver.count, received, dropped, ifDropped, linkType(), warning);
+            return new CaptureStatistics(captured, received, dropped, ifDropped, linkType(), warning);
+        }
+
+        /**
+         * Opens the -w output before the capture starts, as tcpdump does before it prints "listening on": a path
+         * that cannot be written is refused (exit 2) with nothing captured, and a FIFO waits here for its reader
+         * until {@link #stop()}. Closes the handle when it fails.
+         */
+        public void openOutput() {
+            try {
+                writer = new PcapFileWriter(request.writeFile(), request.snaplen(), dlt, request.fileSizeMb() * 1_000_000L,
+                        request.fileCount(), request.rotateSeconds(), () -> stopping);
+            } catch (PcapFileWriter.InterruptedOpenException e) {
+                handle.close();
+                throw new NetdiagException(NetdiagException.Kind.NEGATIVE, "cannot write " + e.getMessage());
+            } catch (IOException e) {
+                handle.close();
+                throw NetdiagException.badInput("cannot write " + (e instanceof java.nio.file.FileSystemException ? e.getMessage()
+                        : request.writeFile() + ": " + e.getMessage()));
+            }
         }
 
         /** Asks the capture to end (safe from a signal handler's thread); {@link #run} then finishes up. */

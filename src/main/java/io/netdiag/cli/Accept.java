@@ -198,23 +198,10 @@ final class Accept<T> implements CommandLine.ITypeConverter<T> {
         return new Refused("invalid argument: " + shown(text) + ": " + problem + ": " + range);
     }
 
-    /** The value as the error line quotes it: control characters escaped, long values cut, so the line stays one line. */
+    /** The value as the error line quotes it: a long value cut, so the line stays readable (Failures escapes control characters). */
     static String shown(String text) {
-        StringBuilder s = new StringBuilder("'");
         int limit = 40;
-        for (int i = 0; i < text.length(); i++) {
-            if (s.length() > limit) {
-                s.append("...(").append(text.length()).append(" characters)");
-                break;
-            }
-            char c = text.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                s.append(String.format("\\x%02x", (int) c));
-            } else {
-                s.append(c);
-            }
-        }
-        return s.append('\'').toString();
+        return "'" + (text.length() <= limit ? text : text.substring(0, limit) + "...(" + text.length() + " characters)") + "'";
     }
 
     /** A value refused by an option's {@link Accept}: the message is the whole error line after the option's name. */

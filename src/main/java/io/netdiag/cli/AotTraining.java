@@ -19,6 +19,7 @@ public final class AotTraining {
 
     /** The workload for one cache, named by {@code args[0]}: a subcommand, or "netdiag" for everything else. */
     public static void main(String[] args) {
+        InterruptHandler.prepareProcess(); // as Main.main starts every run
         for (String[] run : workload(args.length > 0 ? args[0] : "netdiag")) {
             // standard output as Main.main makes it, so that the byte-stream paths (sockets) are trained too
             PrintWriter out = new ProcessOutput(java.io.OutputStream.nullOutputStream());

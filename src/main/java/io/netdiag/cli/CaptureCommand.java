@@ -139,10 +139,26 @@ final class CaptureCommand extends BaseCommand {
     private int live(CaptureRequest request, CaptureRenderer renderer) throws InterruptedException {
         DropPrivileges drop = DropPrivileges.of(dropUser);
         PacketCapture.LiveCapture capture = PacketCapture.open(request);
-        drop.now();
-        CaptureRenderer.banner(err(), capture.device(), capture.linkType(), capture.snaplen());
+        drop.now(); // -Z, as tcpdump: after opening the device, before opening any savefile
+        // Ctrl-C (also in a script's background job) stops the capture; this thread then finishes the file and
+        // the statistics, exit 0, as tcpdump. A reader of standard output going away stops it too when the
+        // packets go there (summaries, -w -), not when they go to a file.
+        try (InterruptHandler ignored = InterruptHandler.install(cause -> {
+            if (cause == InterruptHandler.Cause.INTERRUPT || request.writeFile() == null || "-".equals(request.writeFile())) {
+                capture.stop();
+            }
+        })) {
+            if (request.writeFile() != null) {
+                capture.openOutput(); // before the banner, as tcpdump: a FIFO waits here for its reader
+            }
+            CaptureRenderer.banner(err(), capture.device(), capture.linkType(), capture.snaplen());
+            return run(capture, renderer);
+        }
+    }
+
+    private int run(PacketCapture.LiveCapture capture, CaptureRenderer renderer) {
         CountDownLatch finished = new CountDownLatch(1);
-        // Ctrl-C and SIGTERM: stop the capture, let this thread finish the file and the statistics, exit 0
+        // SIGTERM and SIGHUP: stop the capture, let this thread finish the file and the statistics, exit 0
         Thread hook = new Thread(() -> {
             capture.stop();
             try {
@@ -159,14 +175,18 @@ final class CaptureCommand extends BaseCommand {
         Findings findings = new Findings(conversations);
         try {
             CaptureStatistics stats = capture.run(findings.sink(renderer, json()));
+            if (InterruptHandler.outputClosed() && writeFile == null) {
+                return ExitCodes.OK; // the reader of the summaries left (| head): end quietly
+            }
             out().flush();
             findings.print(out(), json());
-            CaptureRenderer.statistics(err(), stats);
+            // tcpdump's order: what went wrong (the interface disappeared, the disk is full), then the statistics
             if (stats.warning() != null) {
                 err().println("netdiag capture: " + stats.warning());
             }
+            CaptureRenderer.statistics(err(), stats);
             err().flush();
-            return ExitCodes.OK;
+            return stats.warning() != null ? ExitCodes.NEGATIVE : ExitCodes.OK;
         } finally {
             finished.countDown();
             try {

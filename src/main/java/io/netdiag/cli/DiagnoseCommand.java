@@ -100,12 +100,6 @@ final class DiagnoseCommand extends BaseCommand {
         if (ipv4 && ipv6) {
             throw NetdiagException.badInput("only one of -4 and -6 may be given");
         }
-        if (port < 0 || port > 65535) {
-            throw NetdiagException.badInput("invalid port: " + port + " (1-65535)");
-        }
-        if (timeout != null && (timeout.isNaN() || timeout < 0.1 || timeout > 600)) {
-            throw NetdiagException.badInput("invalid timeout: " + timeout + " (0.1 to 600 seconds)");
-        }
         Target parsed = Target.parse(target, port, udp);
         DiagnoseRequest request = new DiagnoseRequest(parsed, ipv4 ? 4 : ipv6 ? 6 : 0,
                 timeout == null ? DiagnoseRequest.DEFAULT_TIMEOUT_MILLIS : (int) Math.round(timeout * 1000), server, tls,

@@ -42,10 +42,14 @@ final class ExplainCommand extends BaseCommand {
                         "Explains each ARG: an errno number (in the numbering of --os, default the running OS) or symbol "
                                 + "(ECONNRESET, EWOULDBLOCK), a Winsock code or name (10054, WSAECONNRESET), a getaddrinfo "
                                 + "code (EAI_NONAME, -2; 'eai 8' for BSD numbering), an h_errno name (HOST_NOT_FOUND), an "
-                                + "ICMP type/code ('icmp 3/3', 'icmp6 1/4'), or error text from Java, Python, Node, Go, ping "
-                                + "or tshark ('java.net.ConnectException: Connection refused', 'read ECONNRESET').",
+                                + "ICMP type/code ('icmp 3/3', 'icmp6 1/4'), a curl exit code ('curl 7', CURLE_COULDNT_CONNECT), "
+                                + "or error text from Java, Python, Node, Go, Rust, ping, tshark and the tools people use "
+                                + "(curl, wget, ssh, nc, socat, openssl, psql, redis-cli, perl, nginx error.log), read by "
+                                + "meaning ('java.net.ConnectException: Connection refused', 'read ECONNRESET', "
+                                + "'curl: (52) Empty reply from server').",
                         "",
-                        "For each match it prints the symbol, its number on each OS, the system's message, a category, "
+                        "For each match it prints the symbol, its number on each OS (and its other names), the system's "
+                                + "message, a category, "
                                 + "whether a retry can help, what happened in plain words, likely causes and the next "
                                 + "commands to run. When the arguments only make sense together (unquoted text such as "
                                 + "icmp 3/3), they are read as one text.")
@@ -61,7 +65,7 @@ final class ExplainCommand extends BaseCommand {
                 .option("--category", "CATEGORY", String.class, v -> category = v,
                         "With --list or --search: only this category (peer-gone, refused, unreachable, timeout, "
                                 + "would-block, name-resolution, name-resolution-transient, local-config, closed-locally, "
-                                + "permission, resource-exhausted, protocol, other).")
+                                + "permission, resource-exhausted, protocol, tls, other).")
                 .flag("-s, --search", v -> search = v,
                         "Search symbols and messages for entries that contain all ARG words, "
                                 + "like errno -s.")

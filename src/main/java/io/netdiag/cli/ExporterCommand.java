@@ -15,7 +15,7 @@ final class ExporterCommand extends BaseCommand {
     String listen = Exporter.DEFAULT_LISTEN;
     String config;
     int maxSockets = 500;
-    String sampleInterval = "5s";
+    java.time.Duration sampleInterval = java.time.Duration.ofSeconds(5);
 
     @Override
     Declare declare() {
@@ -46,19 +46,17 @@ final class ExporterCommand extends BaseCommand {
                 .option("-c, --config", "FILE", String.class, v -> config = v,
                         "YAML file with scheduled probes and the /probe allow list (without it: no probes, /probe allows "
                                 + "nothing).")
-                .option("--max-sockets", "N", int.class, v -> maxSockets = v,
+                .option("--max-sockets", "N", Accept.whole(1, 1_000_000), v -> maxSockets = v,
                         "The most series of each socket metric (default 500); the largest queues are kept.")
-                .option("--sample-interval", "DURATION", String.class, v -> sampleInterval = v,
+                .option("--sample-interval", "DURATION", Accept.duration(java.time.Duration.ofMillis(100),
+                                java.time.Duration.ofHours(1)), v -> sampleInterval = v,
                         "Time between the background samples of the stuck-queue diagnosis (default 5s); a queue is "
                                 + "flagged after two intervals without draining.");
     }
 
     @Override
     int execute() throws InterruptedException {
-        if (maxSockets < 1) {
-            throw NetdiagException.badInput("--max-sockets must be at least 1");
-        }
-        long sampleMillis = ExporterConfig.durationMillis("--sample-interval", sampleInterval);
+        long sampleMillis = sampleInterval.toMillis();
         InetSocketAddress address = listenAddress(listen);
         ExporterConfig cfg = config == null ? ExporterConfig.empty() : ExporterConfig.read(Path.of(config));
         CountDownLatch stop = new CountDownLatch(1);

@@ -27,14 +27,34 @@ final class Failures {
         }
         if (e.getCause() instanceof Accept.Refused refused && e.getArgSpec() != null) {
             // a value its option does not accept: the line names the option and says what it accepts
-            err.println(name + ": " + argument(e.getArgSpec()) + ": " + refused.getMessage());
+            err.println(oneLine(name + ": " + argument(e.getArgSpec()) + ": " + refused.getMessage()));
             err.flush();
             return ExitCodes.USAGE;
         }
-        err.println(name + ": " + e.getMessage());
+        err.println(name + ": " + oneLine(e.getMessage()));
         err.println("Try '" + name + " --help' for more information.");
         err.flush();
         return ExitCodes.USAGE;
+    }
+
+    /**
+     * The line with control characters written as {@code \\xNN}: a value quoted in an error (a file name, a host,
+     * a filter) can hold a newline or a terminal escape, and the error must stay one line that changes nothing.
+     */
+    static String oneLine(String line) {
+        StringBuilder s = null;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (s == null) {
+                    s = new StringBuilder(line.length() + 8).append(line, 0, i);
+                }
+                s.append(String.format("\\x%02x", (int) c));
+            } else if (s != null) {
+                s.append(c);
+            }
+        }
+        return s == null ? line : s.toString();
     }
 
     /** An option by each of its names ({@code -c/--count COUNT}), or a positional parameter's label. */
@@ -49,7 +69,7 @@ final class Failures {
         }
         String name = cmd.getCommandSpec().qualifiedName();
         for (String line : describe(e)) {
-            err.println(line.startsWith("try: ") ? line : name + ": " + line);
+            err.println(oneLine(line.startsWith("try: ") ? line : name + ": " + line));
         }
         err.flush();
         return exitCode(e);

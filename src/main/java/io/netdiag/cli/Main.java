@@ -27,6 +27,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        InterruptHandler.prepareProcess(); // Ctrl-C in a script's background job, a closed pipe: for every command
         PrintWriter out = new ProcessOutput(System.out);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         if (args.length == 0 && Terminals.interactive()) {

@@ -53,33 +53,33 @@ final class TraceCommand extends BaseCommand {
                         "",
                         "Exit status: 0 when the destination answered (an answering closed port counts, unless --require-open), "
                                 + "1 when it did not (blocked, rejected, unreachable, no route), 2 on bad input, 3 when the sockets "
-                                + "needed may not be opened (--tcp and --udp need root or CAP_NET_RAW; ICMP needs "
+                                + "needed may not be opened (--tcp needs root or CAP_NET_RAW; ICMP needs "
                                 + "net.ipv4.ping_group_range or CAP_NET_RAW).")
                 .declaredOrder()
                 .positionals("HOST", "1", v -> host = v, "Host name or address to trace.")
-                .option("-c, --report-cycles", "COUNT", Integer.class, v -> count = v,
+                .option("-c, --report-cycles", "COUNT", Accept.whole(1, Integer.MAX_VALUE), v -> count = v,
                         "Rounds of probes, then print the report (default 10 off a terminal).")
-                .option("-i, --interval", "SECONDS", Double.class, v -> interval = v,
+                .option("-i, --interval", "SECONDS", Accept.seconds(0.01, 3600), v -> interval = v,
                         "Seconds between rounds (default 1; below 1 only for root, down to 0.01).")
-                .option("-m, --max-ttl", "MAX_TTL", int.class, v -> maxTtl = v, "Largest TTL / hop limit probed (default 30).")
-                .option("-f, --first-ttl", "FIRST_TTL", int.class, v -> firstTtl = v, "First TTL probed (default 1).")
-                .option("-W, --timeout", "SECONDS", Double.class, v -> timeout = v,
+                .option("-m, --max-ttl", "MAX_TTL", Accept.whole(1, 255), v -> maxTtl = v, "Largest TTL / hop limit probed (default 30).")
+                .option("-f, --first-ttl", "FIRST_TTL", Accept.whole(1, 255), v -> firstTtl = v, "First TTL probed (default 1).")
+                .option("-W, --timeout", "SECONDS", Accept.seconds(0.001, 3600), v -> timeout = v,
                         "Seconds a probe may take before it counts as lost (default 2).")
                 .flag("-n, --no-dns", v -> numeric = v, "Numeric: no reverse DNS lookups.")
                 .flag("-4", v -> ipv4 = v, "IPv4 only.")
                 .flag("-6", v -> ipv6 = v, "IPv6 only.")
-                .option("-s, --psize", "SIZE", int.class, v -> size = v,
+                .option("-s, --psize", "SIZE", Accept.whole(0, 65000), v -> size = v,
                         "IP packet size of a probe in bytes, headers included (default 64; TCP: the bare SYN).")
                 .flag("--mtu", v -> mtu = v,
                         "Probe with DF set from the outgoing interface's MTU down, and show each hop's path MTU and where it "
                                 + "drops (as traceroute --mtu prints F=1400).")
                 .option("-I, --interface", "DEVICE|ADDRESS", String.class, v -> source = v,
                         "Send from this interface or local address.")
-                .option("--flows", "N", int.class, v -> flows = v,
+                .option("--flows", "N", Accept.whole(1, 256), v -> flows = v,
                         "Cycle N flows over the rounds (source port, or ICMP identifier) to see ECMP paths; default 1 keeps "
                                 + "every probe on one flow (Paris traceroute).")
-                .option("--udp", "PORT", Integer.class, v -> udp = v, "UDP probes to PORT (raw socket: root or CAP_NET_RAW).")
-                .option("--tcp", "PORT", Integer.class, v -> tcp = v,
+                .option("--udp", "PORT", Accept.port(false), v -> udp = v, "UDP probes to PORT (raw socket as root; without privilege a UDP socket per probe and its error queue).")
+                .option("--tcp", "PORT", Accept.port(false), v -> tcp = v,
                         "TCP SYN probes to PORT (raw socket: root or CAP_NET_RAW); SYN-ACK means open, RST closed.")
                 .flag("-r, --report", v -> report = v, "Report mode even on a terminal (no live view).")
                 .flag("--require-open", v -> requireOpen = v,
@@ -125,15 +125,6 @@ final class TraceCommand extends BaseCommand {
         }
         if (udp != null && tcp != null) {
             throw NetdiagException.badInput("choose one of --tcp and --udp");
-        }
-        if (count != null && count < 1) {
-            throw NetdiagException.badInput("invalid count: " + count + " (at least 1)");
-        }
-        if (interval != null && (interval.isNaN() || interval <= 0 || interval > 3600)) {
-            throw NetdiagException.badInput("invalid interval: " + interval);
-        }
-        if (timeout != null && (timeout.isNaN() || timeout <= 0 || timeout > 3600)) {
-            throw NetdiagException.badInput("invalid time-out: " + timeout);
         }
         if (requireOpen && udp == null && tcp == null) {
             throw NetdiagException.badInput("--require-open needs --tcp or --udp");

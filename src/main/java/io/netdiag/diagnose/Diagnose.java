@@ -57,6 +57,8 @@ public final class Diagnose {
     private static final int ENETUNREACH = 101;
     private static final int EHOSTUNREACH = 113;
     private static final int ECONNRESET = 104;
+    /** Linux gives up on a neighbour after mcast_solicit (3) solicitations a second apart: about 3 s. */
+    private static final long NEIGHBOUR_TIMEOUT_MICROS = 2_500_000;
 
     private final DiagnoseRequest request;
     private final StepListener listener;
@@ -65,6 +67,8 @@ public final class Diagnose {
     private final List<Step> steps = new ArrayList<>();
     private final long deadline;
     private boolean missingPrivilege;
+    /** Whether the raw ICMP watch ran beside the probes (CAP_NET_RAW). */
+    private boolean watched;
     private List<InetAddress> addresses = List.of();
 
     private Diagnose(DiagnoseRequest request, StepListener listener, Path etc) {
@@ -281,6 +285,14 @@ public final class Diagnose {
                     List.of("nft list ruleset  # on " + AddressText.of(icmp.from()) + ": the rule that rejects port " + target.port(),
                             "netdiag trace --tcp " + target.port() + " " + AddressText.of(first.address())));
         }
+        if (first.errno() == EHOSTUNREACH && icmp == null && !watched && first.micros() < NEIGHBOUR_TIMEOUT_MICROS) {
+            // without a raw ICMP socket the errno is all there is: an answer this fast is a router's or the host's
+            // ICMP error (a REJECT rule, a missing route there), not a neighbour that never answered
+            return verdict("undetermined", errno(EHOSTUNREACH), "the connection to " + where + " fails at once with "
+                            + "EHOSTUNREACH (No route to host): a router or the host answered with an ICMP error (a firewall "
+                            + "REJECT rule, or no route there); who sent it is unknown without CAP_NET_RAW",
+                    List.of("sudo netdiag diagnose " + target.written(), "netdiag ping " + AddressText.of(first.address())));
+        }
         if (icmp != null && icmp.hostUnreachable() || first.errno() == EHOSTUNREACH && icmp == null && !first.timedOut()) {
             String sender = icmp == null ? "this host" : icmp.from().equals(routeSource(first)) ? "this host"
                     : "the router " + AddressText.of(icmp.from());
@@ -469,7 +481,8 @@ public final class Diagnose {
         int wait = budget();
         List<Attempt> result = new ArrayList<>();
         try (IcmpWatch watch = IcmpWatch.start(targets, target.udp() ? 17 : 6, target.port())) {
-            if (!watch.watching()) {
+            watched = watch.watching();
+            if (!watched) {
                 missingPrivilege = true;
             }
             List<CompletableFuture<PingSummary>> echoes = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.netdiag.explain;
 
 import io.netdiag.explain.Guides.Guide;
+import io.netdiag.explain.Tables.CurlRow;
 import io.netdiag.explain.Tables.EaiRow;
 import io.netdiag.explain.Tables.ErrnoRow;
 import io.netdiag.explain.Tables.HerrnoRow;
@@ -26,7 +27,83 @@ final class Catalog {
         put(numbers, "linux", row.linux());
         put(numbers, "macos", row.macos());
         put(numbers, "windows", row.windows());
-        return withGuide(row.symbol(), "errno", numbers, row.message(os), row.category(), row.retryable(), row.symbol());
+        Explanation e = withGuide(row.symbol(), "errno", numbers, row.message(os), row.category(), row.retryable(), row.symbol());
+        List<String> aliases = aliases(row, os == Numbering.WINDOWS ? Numbering.LINUX : os);
+        return aliases.isEmpty() ? e : new Explanation(e.symbol(), e.kind(), e.numbers(), e.message(), e.category(),
+                e.retryable(), e.explanation(), e.causes(), e.nextSteps(), aliases);
+    }
+
+    /**
+     * The other names of this row's number in one numbering, as moreutils {@code errno -l} lists them: its aliases
+     * (EWOULDBLOCK) and other rows with the same number (ENOTSUP is 95 like EOPNOTSUPP on Linux, but 45 on macOS).
+     */
+    static List<String> aliases(ErrnoRow row, Numbering os) {
+        Integer n = row.number(os);
+        List<String> names = new ArrayList<>();
+        for (String alias : row.aliases()) {
+            Optional<ErrnoRow> own = ownRow(alias);
+            if (own.isEmpty() || n != null && n.equals(own.get().number(os))) {
+                names.add(alias);
+            }
+        }
+        if (n != null) {
+            List<ErrnoRow> sharing = (os == Numbering.MACOS ? SharedNumbers.MACOS : SharedNumbers.LINUX).get(n);
+            if (sharing != null) {
+                for (ErrnoRow other : sharing) {
+                    if (other != row && !names.contains(other.symbol())) {
+                        names.add(other.symbol());
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    private static Optional<ErrnoRow> ownRow(String symbol) {
+        for (ErrnoRow r : Tables.errno()) {
+            if (r.symbol().equals(symbol)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The numbers that more than one row has, per numbering (95 is EOPNOTSUPP and ENOTSUP on Linux): a list walks once. */
+    private static final class SharedNumbers {
+        static final Map<Integer, List<ErrnoRow>> LINUX = build(Numbering.LINUX);
+        static final Map<Integer, List<ErrnoRow>> MACOS = build(Numbering.MACOS);
+
+        private static Map<Integer, List<ErrnoRow>> build(Numbering os) {
+            Map<Integer, List<ErrnoRow>> byNumber = new java.util.HashMap<>();
+            for (ErrnoRow r : Tables.errno()) {
+                Integer n = r.number(os);
+                if (n != null) {
+                    List<ErrnoRow> rows = byNumber.get(n);
+                    if (rows == null) {
+                        rows = new ArrayList<>(1);
+                        byNumber.put(n, rows);
+                    }
+                    rows.add(r);
+                }
+            }
+            Map<Integer, List<ErrnoRow>> shared = new java.util.HashMap<>();
+            for (Map.Entry<Integer, List<ErrnoRow>> e : byNumber.entrySet()) {
+                if (e.getValue().size() > 1) {
+                    shared.put(e.getKey(), e.getValue());
+                }
+            }
+            return shared;
+        }
+    }
+
+    /** A curl exit code: curl's own meaning, with the causes and next steps of the error it usually is. */
+    static Explanation curl(CurlRow row) {
+        Map<String, Integer> numbers = new LinkedHashMap<>();
+        numbers.put("curl", row.code());
+        Guide guide = row.like().isEmpty() ? null : Guides.get(row.like());
+        String message = row.message().isEmpty() ? row.oldMessage() : row.message();
+        return new Explanation(row.symbol(), "curl", numbers, message, row.category(), row.retryable(), row.meaning(),
+                guide == null ? List.of() : guide.causes(), guide == null ? List.of() : guide.next());
     }
 
     static Explanation winsock(WinsockRow row) {
@@ -196,6 +273,24 @@ final class Catalog {
         return Optional.empty();
     }
 
+    static Optional<CurlRow> curlRow(int code) {
+        for (CurlRow r : Tables.curl()) {
+            if (r.code() == code) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<CurlRow> curlRow(String symbol) {
+        for (CurlRow r : Tables.curl()) {
+            if (r.symbol().equalsIgnoreCase(symbol)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
     static Optional<IcmpRow> icmpRow(int version, int type, int code) {
         for (IcmpRow r : Tables.icmp()) {
             if (r.version() == version && r.type() == type && r.code() == code) {
@@ -231,6 +326,12 @@ final class Catalog {
         if (guide != null && guide.message() != null) {
             return Optional.of(condition(guide));
         }
+        if (wanted.startsWith("CURLE_")) {
+            Optional<CurlRow> curl = curlRow(wanted);
+            if (curl.isPresent()) {
+                return Optional.of(curl(curl.get()));
+            }
+        }
         return Optional.empty();
     }
 
@@ -254,6 +355,9 @@ final class Catalog {
             if (g.message() != null) {
                 all.add(g.symbol());
             }
+        }
+        for (CurlRow r : Tables.curl()) {
+            all.add(r.symbol());
         }
         return all;
     }

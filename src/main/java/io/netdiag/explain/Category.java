@@ -17,6 +17,7 @@ public enum Category implements io.netdiag.output.Json.JsonValue {
     PERMISSION("permission", "a privilege or policy forbids it"),
     RESOURCE("resource-exhausted", "a local limit ran out: descriptors, memory, ports, buffers"),
     PROTOCOL("protocol", "the protocol or socket type does not fit the operation"),
+    TLS("tls", "the TLS handshake failed: no TLS on the other side, no common version or cipher, or a rejected certificate"),
     OTHER("other", "not a network-specific error");
 
     private final String id;

@@ -28,6 +28,9 @@ public final class Classifier {
     // Compiled on first use: a symbol or a plain number (the common queries) needs none of them.
     private static final LazyPattern ADDRESS = new LazyPattern(
             "(\\[[0-9a-fA-F:.%\\w]+]|\\d{1,3}(?:\\.\\d{1,3}){3}|localhost|[A-Za-z][A-Za-z0-9-]*(?:\\.[A-Za-z0-9-]+)+):(\\d{1,5})\\b");
+    // curl, ssh, nc and libpq name the port in words: "127.0.0.1 port 7", "host 10.0.0.1 port 22", "\"db\", port 5432"
+    private static final LazyPattern HOST_PORT_WORDS = new LazyPattern(
+            "\"?(\\[[0-9a-fA-F:.%\\w]+]|[A-Za-z0-9][A-Za-z0-9._:-]*)\"?,?\\s+port\\s+(\\d{1,5})\\b");
     private static final LazyPattern PREFIXED = new LazyPattern(
             "(?i)^(errno|eai|gai|getaddrinfo|h_errno|herrno|wsa|winsock)\\s*[:=]?\\s*(-?\\d{1,9})$");
     private static final LazyPattern ICMP_TYPE = new LazyPattern("(?i)^(icmpv6|icmp6|icmpv4|icmp)\\s*(?:type\\s*)?(\\d{1,3})$");
@@ -332,6 +335,8 @@ public final class Classifier {
             note = "getaddrinfo error";
         } else if (Catalog.herrnoRow(upper).isPresent()) {
             note = "h_errno (gethostbyname)";
+        } else if (Catalog.curlRow(upper).isPresent()) {
+            note = Concat.of("curl exit code ", Catalog.curlRow(upper).get().code());
         } else {
             note = "condition";
         }
@@ -449,6 +454,9 @@ public final class Classifier {
         for (ErrnoRow row : Tables.errno()) {
             if (row.linux() != null) {
                 texts.add(searchText(row.symbol(), row.message(Numbering.LINUX)));
+                for (String alias : pureAliases(row)) {
+                    texts.add(searchText(alias, row.message(Numbering.LINUX)));
+                }
             }
         }
         for (EaiRow row : Tables.eai()) {
@@ -466,6 +474,9 @@ public final class Classifier {
             if (guide.message() != null) {
                 texts.add(searchText(guide.symbol(), guide.message()));
             }
+        }
+        for (Tables.CurlRow row : Tables.curl()) {
+            texts.add(searchText(row.symbol(), row.message().isEmpty() ? row.oldMessage() : row.message()));
         }
         return texts;
     }
@@ -493,10 +504,17 @@ public final class Classifier {
         return previous[b.length()];
     }
 
-    /** One row of the complete table, with the number it has in the numbering asked for (null if none). */
-    public record Entry(Explanation explanation, Integer number) {
+    /**
+     * One row of the complete table, with the number it has in the numbering asked for (null if none) and the name
+     * it is listed under: the symbol, or an alias (EWOULDBLOCK) that gets its own row, as in moreutils {@code errno -l}.
+     */
+    public record Entry(Explanation explanation, Integer number, String name) {
+        public Entry(Explanation explanation, Integer number) {
+            this(explanation, number, explanation.symbol());
+        }
+
         String searchText() {
-            return Concat.of(explanation.symbol(), " ", explanation.message()).toLowerCase(Locale.ROOT);
+            return Concat.of(name, " ", explanation.message()).toLowerCase(Locale.ROOT);
         }
     }
 
@@ -510,57 +528,118 @@ public final class Classifier {
     }
 
     private static List<Entry> entries(Numbering os) {
+        return entries(os, null);
+    }
+
+    /**
+     * The table, or (with {@code words}) only the entries whose name and message hold every word, tested before
+     * their explanation is built: building all ~450 explanations and guides is most of a cold search.
+     */
+    private static List<Entry> entries(Numbering os, List<String> words) {
         List<Entry> entries = new ArrayList<>();
         Numbering messages = os == null ? Numbering.LINUX : os;
+        // errno -s also finds a Linux entry by macOS's wording of it
+        boolean withMacos = os == null || os == Numbering.LINUX;
         if (os != Numbering.WINDOWS) {
             for (ErrnoRow row : Tables.errno()) {
                 if (os == null || row.number(os) != null) {
-                    entries.add(new Entry(Catalog.errno(row, messages), os == null ? null : row.number(os)));
+                    String macos = withMacos ? row.macosMessage() : null;
+                    Explanation e = null;
+                    if (wanted(words, row.symbol(), row.message(messages), macos)) {
+                        e = Catalog.errno(row, messages);
+                        entries.add(new Entry(e, os == null ? null : row.number(os)));
+                    }
+                    for (String alias : pureAliases(row)) {
+                        if (wanted(words, alias, row.message(messages), macos)) {
+                            e = e != null ? e : Catalog.errno(row, messages);
+                            entries.add(new Entry(e, os == null ? null : row.number(os), alias));
+                        }
+                    }
                 }
             }
         }
+        String none = withMacos ? "" : null;
         for (WinsockRow row : Tables.winsock()) {
             boolean mirrorsErrno = Catalog.errnoRow(row.equivalent()).isPresent();
-            if (os == Numbering.WINDOWS || os == null && !mirrorsErrno) {
+            String message = row.message().endsWith(".") ? row.message().substring(0, row.message().length() - 1) : row.message();
+            if ((os == Numbering.WINDOWS || os == null && !mirrorsErrno) && wanted(words, row.name(), message, none)) {
                 entries.add(new Entry(Catalog.winsock(row), os == null ? null : row.code()));
             }
         }
         for (EaiRow row : Tables.eai()) {
-            if (os == null || row.number(os) != null) {
+            if ((os == null || row.number(os) != null) && wanted(words, row.symbol(), row.message(messages), none)) {
                 entries.add(new Entry(Catalog.eai(row, messages), os == null ? null : row.number(os)));
             }
         }
         if (os != Numbering.WINDOWS) {
             for (HerrnoRow row : Tables.herrno()) {
-                entries.add(new Entry(Catalog.herrno(row), os == null ? null : row.number()));
+                if (wanted(words, row.symbol(), row.message(), none)) {
+                    entries.add(new Entry(Catalog.herrno(row), os == null ? null : row.number()));
+                }
             }
         }
         for (IcmpRow row : Tables.icmp()) {
-            entries.add(new Entry(Catalog.icmp(row), null));
+            if (wanted(words, row.symbol(), row.text(), none)) {
+                entries.add(new Entry(Catalog.icmp(row), null));
+            }
         }
         for (Guides.Guide guide : Guides.all().values()) {
-            if (guide.message() != null) {
+            if (guide.message() != null && wanted(words, guide.symbol(), guide.message(), none)) {
                 entries.add(new Entry(Catalog.condition(guide), null));
+            }
+        }
+        for (Tables.CurlRow row : Tables.curl()) {
+            if (wanted(words, row.symbol(), row.message().isEmpty() ? row.oldMessage() : row.message(), none)) {
+                entries.add(new Entry(Catalog.curl(row), null));
             }
         }
         return entries;
     }
 
-    /** Like moreutils {@code errno -s}: every entry whose symbol or message contains all the words. */
-    public List<Entry> search(List<String> words, Numbering os) {
-        List<String> lower = words.stream().map(w -> w.toLowerCase(Locale.ROOT)).filter(w -> !w.isBlank()).toList();
-        List<Entry> found = new ArrayList<>();
-        for (Entry entry : entries(os)) {
-            String text = entry.searchText();
-            if (os == null || os == Numbering.LINUX) {
-                text += " " + Catalog.errnoRow(entry.explanation().symbol()).map(r -> r.macosMessage().toLowerCase(Locale.ROOT)).orElse("");
-            }
-            String haystack = text;
-            if (!lower.isEmpty() && lower.stream().allMatch(haystack::contains)) {
-                found.add(entry);
+    /** Whether "name message [macOS message]", in lower case, holds every word (no words: everything). */
+    private static boolean wanted(List<String> words, String name, String message, String macos) {
+        if (words == null) {
+            return true;
+        }
+        if (words.isEmpty()) {
+            return false;
+        }
+        String text = Concat.of(name, " ", message).toLowerCase(Locale.ROOT);
+        if (macos != null) {
+            text = Concat.of(text, " ", macos.toLowerCase(Locale.ROOT));
+        }
+        for (String word : words) {
+            if (!text.contains(word)) {
+                return false;
             }
         }
-        return found;
+        return true;
+    }
+
+    /** The aliases of a row that are no row of their own (EWOULDBLOCK, EDEADLOCK; not ENOTSUP), each listed as a row. */
+    private static List<String> pureAliases(ErrnoRow row) {
+        List<String> pure = new ArrayList<>();
+        for (String alias : row.aliases()) {
+            boolean ownRow = false;
+            for (ErrnoRow other : Tables.errno()) {
+                ownRow |= other.symbol().equals(alias);
+            }
+            if (!ownRow) {
+                pure.add(alias);
+            }
+        }
+        return pure;
+    }
+
+    /** Like moreutils {@code errno -s}: every entry whose symbol or message contains all the words. */
+    public List<Entry> search(List<String> words, Numbering os) {
+        List<String> lower = new ArrayList<>();
+        for (String w : words) {
+            if (!w.isBlank()) {
+                lower.add(w.toLowerCase(Locale.ROOT));
+            }
+        }
+        return entries(os, lower);
     }
 
     /**
@@ -577,7 +656,12 @@ public final class Classifier {
             if (trimmed.startsWith("at ") || trimmed.startsWith("... ") || trimmed.isEmpty()) {
                 continue;
             }
-            for (Match match : ErrorText.find(line, os)) {
+            List<Match> found = ErrorText.find(line, os);
+            for (Match match : found) {
+                // a curl exit code after what the line says precisely adds nothing to a log's findings
+                if (match != found.getFirst() && match.explanation().kind().equals("curl")) {
+                    continue;
+                }
                 String symbol = match.explanation().symbol();
                 explanations.putIfAbsent(symbol, Advice.forOperation(match.explanation(), line));
                 where.computeIfAbsent(symbol, s -> new ArrayList<>()).add(i + 1);
@@ -606,11 +690,18 @@ public final class Classifier {
         // Go prints "local->remote"; the remote end is the one to look at.
         int arrow = operation.indexOf("->");
         String remote = arrow >= 0 ? operation.substring(arrow + 2) : operation;
-        if (!hasColonDigit(remote)) {
-            return e; // every address the regex finds ends in ":port"
-        }
-        Matcher m = ADDRESS.matcher(remote);
-        if (!m.find()) {
+        Matcher m;
+        if (hasColonDigit(remote)) { // every address ADDRESS finds ends in ":port"
+            m = ADDRESS.matcher(remote);
+            if (!m.find()) {
+                return e;
+            }
+        } else if (remote.contains(" port ")) {
+            m = HOST_PORT_WORDS.matcher(remote);
+            if (!m.find()) {
+                return e;
+            }
+        } else {
             return e;
         }
         String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);

@@ -29,7 +29,14 @@ final class ErrorText {
     private static final LazyPattern BRACKETED = new LazyPattern("\\[(Errno|WinError)\\s+(-?\\d{1,9})\\]\\s*([^\\]\\n]*)");
     private static final LazyPattern OS_ERROR = new LazyPattern("\\(os error (\\d{1,9})\\)");
     private static final LazyPattern SYMBOL = new LazyPattern(
-            "\\b(E[A-Z0-9]{2,15}|WSA[A-Z_0-9]{3,30}|EAI_[A-Z_]+|HOST_NOT_FOUND|TRY_AGAIN|NO_RECOVERY|NO_DATA)\\b");
+            "\\b(E[A-Z0-9]{2,15}|WSA[A-Z_0-9]{3,30}|EAI_[A-Z_]+|CURLE_[A-Z0-9_]+|HOST_NOT_FOUND|TRY_AGAIN|NO_RECOVERY|NO_DATA)\\b");
+    // errno=104 (OpenSSL), errno: -111 (Node's util.inspect; libuv negates errno), errno 111
+    private static final LazyPattern ERRNO_NUMBER = new LazyPattern("(?i)\\berrno\\b\\s*[=:]?\\s*(-?\\d{1,5})\\b");
+    // nginx: connect() failed (111: Connection refused)
+    private static final LazyPattern NUMBERED_MESSAGE = new LazyPattern("\\((\\d{1,5}):\\s*([^)]+)\\)");
+    // curl: (7) ..., curl 7, curl exit code 28, cURL error 28: ... (PHP), ...; curl 7.88.1 is a version
+    private static final LazyPattern CURL_CODE = new LazyPattern(
+            "(?i)\\bcurl\\b\\s*:?\\s*(?:(?:exit|error|code|status|returned|failed|with)\\s*)*[:=#]?\\s*(?:\\((\\d{1,3})\\)|(\\d{1,3})(?![.\\d/]))");
     private static final LazyPattern EXCEPTION = new LazyPattern(
             "\\b((?:[a-zA-Z_$][\\w$]*\\.)*)([A-Z][\\w$]*(?:Exception|Error)|timeout|gaierror|herror)\\b(?::\\s*(.*))?");
 
@@ -39,6 +46,14 @@ final class ErrorText {
             Map.entry("NoRouteToHostException", "EHOSTUNREACH"),
             Map.entry("PortUnreachableException", "ECONNREFUSED"),
             Map.entry("UnknownHostException", "EAI_NONAME"),
+            Map.entry("UnresolvedAddressException", "EAI_NONAME"),
+            Map.entry("SSLHandshakeException", "TLS_HANDSHAKE"),
+            Map.entry("SSLPeerUnverifiedException", "TLS_CERTIFICATE"),
+            Map.entry("CertificateException", "TLS_CERTIFICATE"),
+            Map.entry("SSLError", "TLS_HANDSHAKE"),
+            Map.entry("SSLCertVerificationError", "TLS_CERTIFICATE"),
+            Map.entry("SSLZeroReturnError", "TLS_EOF"),
+            Map.entry("SSLEOFError", "TLS_EOF"),
             Map.entry("BindException", "EADDRINUSE"),
             Map.entry("ClosedChannelException", "SOCKET_CLOSED"),
             Map.entry("AsynchronousCloseException", "SOCKET_CLOSED"),
@@ -64,67 +79,31 @@ final class ErrorText {
     private ErrorText() {
     }
 
-    /** Phrases that are not a system message but mean a known error (Java, Go, Node, ping, Windows texts). */
-    private static Map<String, String> phrases() {
-        Map<String, String> p = new LinkedHashMap<>();
-        // Java's own texts (sun.nio.ch / java.net), beside the strerror texts the JDK passes through.
-        p.put("Connection reset", "ECONNRESET");
-        p.put("Read timed out", "READ_TIMEOUT");
-        p.put("Connect timed out", "CONNECT_TIMEOUT");
-        p.put("Socket closed", "SOCKET_CLOSED");
-        p.put("Socket is closed", "SOCKET_CLOSED");
-        p.put("Socket input is shutdown", "SOCKET_CLOSED");
-        p.put("Socket output is shutdown", "ESHUTDOWN");
-        // Go (net package)
-        p.put("i/o timeout", "READ_TIMEOUT");
-        p.put("no such host", "EAI_NONAME");
-        p.put("server misbehaving", "EAI_FAIL");
-        p.put("use of closed network connection", "SOCKET_CLOSED");
-        // Python and asyncio
-        p.put("timed out", "READ_TIMEOUT");
-        p.put("getaddrinfo failed", "WSAHOST_NOT_FOUND");
-        // Windows FormatMessage texts, as .NET and Python on Windows print them
-        p.put("An existing connection was forcibly closed by the remote host", "WSAECONNRESET");
-        p.put("No connection could be made because the target machine actively refused it", "WSAECONNREFUSED");
-        p.put("A connection attempt failed because the connected party did not properly respond after a period of time",
-                "WSAETIMEDOUT");
-        p.put("An established connection was aborted by the software in your host machine", "WSAECONNABORTED");
-        p.put("A socket operation was attempted to an unreachable host", "WSAEHOSTUNREACH");
-        p.put("A socket operation was attempted to an unreachable network", "WSAENETUNREACH");
-        p.put("Only one usage of each socket address (protocol/network address/port) is normally permitted",
-                "WSAEADDRINUSE");
-        p.put("No such host is known", "WSAHOST_NOT_FOUND");
-        // iputils ping
-        p.put("Destination Host Unreachable", "ICMP 3/1");
-        p.put("Destination Net Unreachable", "ICMP 3/0");
-        p.put("Destination Protocol Unreachable", "ICMP 3/2");
-        p.put("Destination Port Unreachable", "ICMP 3/3");
-        p.put("Frag needed and DF set", "ICMP 3/4");
-        p.put("Source Route Failed", "ICMP 3/5");
-        p.put("Destination Net Prohibited", "ICMP 3/9");
-        p.put("Destination Host Prohibited", "ICMP 3/10");
-        p.put("Packet filtered", "ICMP 3/13");
-        p.put("Time to live exceeded", "ICMP 11/0");
-        // libpcap without privilege
-        p.put("socket: Operation not permitted", "CAPTURE_PERMISSION");
-        p.put("You don't have permission to capture on that device", "CAPTURE_PERMISSION");
-        return p;
-    }
-
     /**
      * A phrase and what it stands for, longest first so that "Connection reset by peer" wins over "Connection reset".
-     * {@code lower} is the text in lower case, as the lines are searched.
+     * {@code lower} is the text in lower case, as the lines are searched. {@code rank} is {@link #SPECIFIC}, {@link
+     * #WRAPPER} (a curl exit code's message: it counts only in a line that names curl, after what the line says more
+     * precisely) or {@link #VAGUE} (a wording that does not say which error it was).
      */
-    record Phrase(String text, String lower, String ref, Numbering numbering) {
+    record Phrase(String text, String lower, String ref, Numbering numbering, int rank, String program) {
     }
 
+    static final int SPECIFIC = 0;
+    static final int WRAPPER = 1;
+    static final int VAGUE = 2;
+
     private static final class PhraseHolder {
-        // Built by buildPhrases() when TableDataTest generates TableData: sorting the ~260 phrases with a
+        // Built by buildPhrases() when TableDataTest generates TableData: sorting the ~390 phrases with a
         // comparator in a cold JVM cost ~10 ms.
         static final List<Phrase> ALL = TableData.phrases();
     }
 
-    /** Every phrase, longest first: the system messages from the tables and the phrases above. */
+    /** curl_easy_strerror's messages: built only for a line that names curl. */
+    private static final class CurlPhraseHolder {
+        static final List<Phrase> ALL = TableData.curlPhrases();
+    }
+
+    /** Every phrase, longest first: the system messages from the tables, phrases.tsv and curl's messages. */
     static List<Phrase> buildPhrases() {
         Map<String, Phrase> byText = new LinkedHashMap<>();
         for (ErrnoRow row : Tables.errno()) {
@@ -133,7 +112,8 @@ final class ErrorText {
             }
         }
         for (EaiRow row : Tables.eai()) {
-            if (!row.glibcMessage().isEmpty()) {
+            // glibc's getaddrinfo_a codes (-100 and below) are never printed, and "Request canceled" is Go's wording too
+            if (!row.glibcMessage().isEmpty() && (row.glibc() == null || row.glibc() > -100)) {
                 byText.putIfAbsent(key(row.glibcMessage()), phrase(row.glibcMessage(), row.symbol(), Numbering.LINUX));
             }
             if (!row.bsdMessage().isEmpty()) {
@@ -149,7 +129,19 @@ final class ErrorText {
             String text = row.message().endsWith(".") ? row.message().substring(0, row.message().length() - 1) : row.message();
             byText.putIfAbsent(key(text), phrase(text, row.name(), Numbering.WINDOWS));
         }
-        phrases().forEach((text, ref) -> byText.putIfAbsent(key(text), phrase(text, ref, null)));
+        for (Tables.PhraseRow row : Tables.parsePhrases()) {
+            byText.putIfAbsent(key(row.text()), new Phrase(row.text(), key(row.text()), row.ref(), null,
+                    row.vague() ? VAGUE : SPECIFIC, row.program()));
+        }
+        for (Tables.CurlRow row : Tables.parseCurl()) {
+            // curl_easy_strerror's texts, kept apart: "Could not resolve hostname" is also ssh's wording
+            for (String text : List.of(row.message(), row.oldMessage())) {
+                if (text.length() >= 14) {
+                    byText.putIfAbsent("curl\t" + key(text), new Phrase(text, key(text), Concat.of("curl ", row.code()), null,
+                            WRAPPER, "libcurl"));
+                }
+            }
+        }
         List<Phrase> all = new ArrayList<>(byText.values());
         // Messages shorter than this ("Reserved", "Bad message") would match ordinary log words.
         all.removeIf(p -> p.text().length() < 9);
@@ -158,21 +150,28 @@ final class ErrorText {
     }
 
     private static Phrase phrase(String text, String ref, Numbering numbering) {
-        return new Phrase(text, key(text), ref, numbering);
+        return new Phrase(text, key(text), ref, numbering, SPECIFIC, "");
     }
 
     private static String key(String text) {
         return text.toLowerCase(Locale.ROOT);
     }
 
-    /** A hit: where it starts and ends in the line, and the answer. */
-    private record Hit(int start, int end, Match match) {
+    /** A hit: where it starts and ends in the line, the answer, and its rank (SPECIFIC, WRAPPER or VAGUE). */
+    private record Hit(int start, int end, Match match, int rank) {
+        Hit(int start, int end, Match match) {
+            this(start, end, match, SPECIFIC);
+        }
     }
 
-    /** The errors in one line of text, in the order they appear, each once. */
+    /**
+     * The errors in one line of text, in the order they appear, each once; what the line says precisely comes
+     * before a curl exit code that wraps it, and a vague wording counts only when nothing more precise is there.
+     */
     static List<Match> find(String line, Numbering os) {
         List<Hit> hits = new ArrayList<>();
         String lower = key(line);
+        boolean curl = lower.contains("curl");
         // Each regex runs only when the line contains what any of its matches must contain.
         if (lower.contains("icmp")) {
             icmp(line, hits);
@@ -184,17 +183,34 @@ final class ErrorText {
         if (line.contains("(os error ")) {
             osError(line, os, hits);
         }
+        if (lower.contains("errno")) {
+            errnoNumbers(line, os, hits);
+        }
+        if (hasNumberedMessage(line)) {
+            numberedMessages(line, os, hits);
+        }
+        if (curl) {
+            curlCodes(line, hits);
+        }
         if (mayHoldSymbol(line)) {
             symbols(line, os, hits);
         }
-        phrases(line, lower, os, hits);
+        phrases(line, lower, os, curl, hits);
         // EXCEPTION's names end in Exception or Error, or are timeout, gaierror or herror.
         if (hits.isEmpty() && (line.contains("Exception") || line.contains("Error") || line.contains("error")
                 || line.contains("timeout"))) {
             exceptions(line, os, hits);
         }
+        String stripped = line.strip();
+        if (stripped.endsWith(": EOF") && line.contains("\"http")) {
+            // Go prints io.EOF as it is; net/http's Get "http://host/": EOF is a server that closed without a response
+            int at = line.lastIndexOf(": EOF");
+            hits.add(new Hit(at, at + 5, new Match(Catalog.bySymbol("PEER_CLOSED", os).orElseThrow(),
+                    "\"EOF\" (Go net/http: io.EOF before any response)")));
+        }
+        refineTimeouts(lower, os, hits);
         hits.sort(BY_POSITION);
-        List<Match> matches = new ArrayList<>();
+        List<Hit> kept = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         int consumed = -1;
         for (Hit hit : hits) {
@@ -203,18 +219,118 @@ final class ErrorText {
                 continue;
             }
             seen.add(symbol);
-            matches.add(hit.match());
+            kept.add(hit);
             consumed = hit.end();
         }
-        return matches;
+        return ranked(kept);
     }
 
-    /** By start, then the longer hit first (the same order as before; no lambdas to link in a cold JVM). */
+    /** Errors so general that another error in the same line says more: Node's "write EPROTO ... wrong version number". */
+    private static boolean general(String symbol) {
+        return symbol.equals("EPROTO") || symbol.equals("EIO") || symbol.equals("EINPROGRESS");
+    }
+
+    private static List<Match> ranked(List<Hit> kept) {
+        int specific = 0;
+        for (Hit hit : kept) {
+            if (hit.rank() == SPECIFIC && !general(hit.match().explanation().symbol())) {
+                specific++;
+            }
+        }
+        List<Match> first = new ArrayList<>();
+        List<Match> then = new ArrayList<>();
+        List<Match> last = new ArrayList<>();
+        for (Hit hit : kept) {
+            boolean demoted = hit.rank() == SPECIFIC && specific > 0 && general(hit.match().explanation().symbol());
+            if (hit.rank() == SPECIFIC && !demoted) {
+                first.add(hit.match());
+            } else if (hit.rank() == WRAPPER || demoted) {
+                then.add(hit.match());
+            } else if (specific == 0) {
+                last.add(hit.match());
+            }
+        }
+        first.addAll(then);
+        first.addAll(last);
+        return first;
+    }
+
+    /**
+     * Timeouts whose text says the phase: "while connecting", "Failed to connect", "dial tcp" are connect timeouts;
+     * "Read error", "while reading", "awaiting headers", "0 bytes received" are read timeouts, whichever words
+     * (ETIMEDOUT's message, "timed out", "Timeout was reached") the program used. A curl 28 without a more precise
+     * hit gets one.
+     */
+    private static void refineTimeouts(String lower, Numbering os, List<Hit> hits) {
+        if (hits.isEmpty()) {
+            return;
+        }
+        String wanted = timeoutPhase(lower);
+        if (wanted == null) {
+            return;
+        }
+        Hit wrapper = null;
+        boolean precise = false;
+        for (int i = 0; i < hits.size(); i++) {
+            Hit hit = hits.get(i);
+            Explanation e = hit.match().explanation();
+            if (e.category() != Category.TIMEOUT) {
+                continue;
+            }
+            String symbol = e.symbol();
+            boolean generic = symbol.equals("ETIMEDOUT") || symbol.equals("WSAETIMEDOUT") || symbol.equals("READ_TIMEOUT")
+                    || symbol.equals("CONNECT_TIMEOUT");
+            if (generic && hit.rank() != WRAPPER) {
+                if (!symbol.equals(wanted)) {
+                    hits.set(i, new Hit(hit.start(), hit.end(), new Match(Catalog.bySymbol(wanted, os).orElseThrow(),
+                            Concat.of(hit.match().note(), phaseNote(wanted))), hit.rank()));
+                }
+                precise |= hit.rank() == SPECIFIC;
+            } else if (hit.rank() == WRAPPER && wrapper == null) {
+                wrapper = hit;
+            }
+        }
+        if (!precise && wrapper != null) {
+            hits.add(new Hit(wrapper.start(), wrapper.end(), new Match(Catalog.bySymbol(wanted, os).orElseThrow(),
+                    Concat.of(wrapper.match().note(), phaseNote(wanted))), SPECIFIC));
+        }
+    }
+
+    private static String phaseNote(String wanted) {
+        return wanted.equals("CONNECT_TIMEOUT") ? ", while connecting" : ", while waiting for data";
+    }
+
+    private static final List<String> CONNECT_WORDS = List.of("connect to ", "connect(", "connect:", "connecting",
+            "failed to connect", "dial tcp", "dial udp", "connect timeout", "connect call", "waiting for connection");
+    private static final List<String> READ_WORDS = List.of("read error", "while reading", "read:", "read tcp", "read udp",
+            "awaiting", "headers timeout", "header timeout", "body timeout", "idle timeout", "read timeout", "readtimeout",
+            "banner exchange", "bytes received", "ready for reading", "response header");
+
+    /** CONNECT_TIMEOUT or READ_TIMEOUT when the text says which phase timed out (connect words first), else null. */
+    static String timeoutPhase(String lower) {
+        for (String word : CONNECT_WORDS) {
+            if (lower.contains(word)) {
+                return "CONNECT_TIMEOUT";
+            }
+        }
+        for (String word : READ_WORDS) {
+            if (lower.contains(word)) {
+                return "READ_TIMEOUT";
+            }
+        }
+        return null;
+    }
+
+    /** By start, then the longer hit first, then the more precise (no lambdas to link in a cold JVM). */
     private static final Comparator<Hit> BY_POSITION = new Comparator<>() {
         @Override
         public int compare(Hit a, Hit b) {
             int byStart = Integer.compare(a.start(), b.start());
-            return byStart != 0 ? byStart : Integer.compare(b.end() - b.start(), a.end() - a.start());
+            if (byStart != 0) {
+                return byStart;
+            }
+            int byLength = Integer.compare(b.end() - b.start(), a.end() - a.start());
+            return byLength != 0 ? byLength : Integer.compare(a.rank(), b.rank());
         }
     };
 
@@ -225,7 +341,7 @@ final class ErrorText {
                 return true;
             }
         }
-        return line.contains("WSA") || line.contains("HOST_NOT_FOUND") || line.contains("TRY_AGAIN")
+        return line.contains("WSA") || line.contains("CURLE_") || line.contains("HOST_NOT_FOUND") || line.contains("TRY_AGAIN")
                 || line.contains("NO_RECOVERY") || line.contains("NO_DATA");
     }
 
@@ -353,11 +469,66 @@ final class ErrorText {
         }
     }
 
-    /**
-     * A number with the system's message next to it: the message tells which OS numbered it (Python prints
-     * {@code [Errno 54] Connection reset by peer} on macOS).
-     */
-    static Optional<Match> errnoByNumberAndText(int number, String text, Numbering os) {
+    /** OpenSSL's {@code errno=104}, Node's {@code errno: -111}: a bare number in the numbering of the OS asked for. */
+    private static void errnoNumbers(String line, Numbering os, List<Hit> hits) {
+        Matcher m = ERRNO_NUMBER.matcher(line);
+        while (m.find()) {
+            int number = Math.abs(Integer.parseInt(m.group(1)));
+            if (number == 0) {
+                continue; // errno=0: no error recorded (OpenSSL prints it after a failed name lookup)
+            }
+            Optional<Match> match = errnoByNumberAndText(number, line.substring(m.end()).strip(), os);
+            if (match.isPresent()) {
+                hits.add(new Hit(m.start(), m.end(), new Match(match.get().explanation(),
+                        Concat.of("\"", m.group(), "\": ", match.get().note()))));
+            }
+        }
+    }
+
+    /** Whether the line holds "(" digits ":" as in nginx's {@code (111: Connection refused)}. */
+    private static boolean hasNumberedMessage(String line) {
+        for (int i = line.indexOf('('); i >= 0 && i + 2 < line.length(); i = line.indexOf('(', i + 1)) {
+            int j = i + 1;
+            while (j < line.length() && digit(line.charAt(j))) {
+                j++;
+            }
+            if (j > i + 1 && j < line.length() && line.charAt(j) == ':') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** {@code (111: Connection refused)}: counts only when the message is that number's (nginx's "(3: Host not found)" is DNS). */
+    private static void numberedMessages(String line, Numbering os, List<Hit> hits) {
+        Matcher m = NUMBERED_MESSAGE.matcher(line);
+        while (m.find()) {
+            Optional<Match> match = errnoByNumberAndMessage(Integer.parseInt(m.group(1)), m.group(2).strip(), os);
+            if (match.isPresent()) {
+                hits.add(new Hit(m.start(), m.end(), match.get()));
+            }
+        }
+    }
+
+    /** {@code curl: (7)}, {@code curl 28}, {@code cURL error 28:}: the exit code wraps what the rest of the line says. */
+    private static void curlCodes(String line, List<Hit> hits) {
+        Matcher m = CURL_CODE.matcher(line);
+        while (m.find()) {
+            int code = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
+            Optional<Tables.CurlRow> row = Catalog.curlRow(code);
+            if (row.isPresent()) {
+                hits.add(new Hit(m.start(), m.end(), new Match(Catalog.curl(row.get()), Concat.of("curl exit code ", code)),
+                        WRAPPER));
+            }
+        }
+    }
+
+    /** A number with a message that is that number's, in the numbering asked for, Linux's or macOS's; else nothing. */
+    static Optional<Match> errnoByNumberAndMessage(int number, String text, Numbering os) {
         String lower = key(text);
         for (Numbering candidate : List.of(os, Numbering.LINUX, Numbering.MACOS)) {
             Optional<ErrnoRow> row = Catalog.errnoRow(number, candidate);
@@ -365,6 +536,18 @@ final class ErrorText {
                 return Optional.of(new Match(Catalog.errno(row.get(), candidate),
                         Concat.of("errno ", number, " in ", candidate.displayName(), " numbering (its message matches)")));
             }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A number with the system's message next to it: the message tells which OS numbered it (Python prints
+     * {@code [Errno 54] Connection reset by peer} on macOS).
+     */
+    static Optional<Match> errnoByNumberAndText(int number, String text, Numbering os) {
+        Optional<Match> byMessage = errnoByNumberAndMessage(number, text, os);
+        if (byMessage.isPresent()) {
+            return byMessage;
         }
         Numbering fallback = os == Numbering.WINDOWS ? Numbering.LINUX : os;
         Optional<ErrnoRow> row = Catalog.errnoRow(number, fallback);
@@ -396,15 +579,23 @@ final class ErrorText {
             Optional<Explanation> e = Catalog.bySymbol(symbol, os);
             if (e.isPresent()) {
                 hits.add(new Hit(m.start(), m.end(),
-                        new Match(e.get(), token.equals(symbol) ? Concat.of("symbol ", token) : Concat.of(token, " (Node's name for ", symbol, ")"))));
+                        new Match(e.get(), token.equals(symbol) ? Concat.of("symbol ", token) : Concat.of(token, " (Node's name for ", symbol, ")")),
+                        token.startsWith("CURLE_") ? WRAPPER : SPECIFIC));
             }
         }
     }
 
-    private static void phrases(String line, String lower, Numbering os, List<Hit> hits) {
+    private static void phrases(String line, String lower, Numbering os, boolean curl, List<Hit> hits) {
         // "socket: Operation not permitted" is libpcap's only when a capture is involved; iputils ping prints it too.
         boolean capture = lower.contains("pcap") || lower.contains("capture") || lower.contains("tcpdump") || lower.contains("dumpcap");
-        for (Phrase phrase : PhraseHolder.ALL) {
+        phrases(line, lower, os, PhraseHolder.ALL, capture, hits);
+        if (curl) {
+            phrases(line, lower, os, CurlPhraseHolder.ALL, capture, hits);
+        }
+    }
+
+    private static void phrases(String line, String lower, Numbering os, List<Phrase> phrases, boolean capture, List<Hit> hits) {
+        for (Phrase phrase : phrases) {
             if (phrase.ref().equals("CAPTURE_PERMISSION") && !capture) {
                 continue;
             }
@@ -418,7 +609,9 @@ final class ErrorText {
                 }
                 Optional<Explanation> explanation = resolve(phrase.ref(), phrase.numbering() == null ? os : phrase.numbering());
                 if (explanation.isPresent()) {
-                    hits.add(new Hit(at, at + text.length(), new Match(explanation.get(), Concat.of("\"", line.substring(at, from), "\""))));
+                    String note = phrase.program().isEmpty() ? Concat.of("\"", line.substring(at, from), "\"")
+                            : Concat.of("\"", line.substring(at, from), "\" (", phrase.program(), ")");
+                    hits.add(new Hit(at, at + text.length(), new Match(explanation.get(), note), phrase.rank()));
                 }
                 break;
             }
@@ -457,6 +650,10 @@ final class ErrorText {
 
     /** A reference from the phrase tables: an errno or other symbol, or "ICMP t/c". */
     static Optional<Explanation> resolve(String ref, Numbering os) {
+        if (ref.startsWith("curl ")) {
+            Optional<Tables.CurlRow> row = Catalog.curlRow(Integer.parseInt(ref.substring(5)));
+            return row.isPresent() ? Optional.of(Catalog.curl(row.get())) : Optional.empty();
+        }
         if (ref.startsWith("ICMP ")) {
             String[] typeCode = ref.substring(5).split("/");
             Optional<IcmpRow> row = Catalog.icmpRow(4, Integer.parseInt(typeCode[0]), Integer.parseInt(typeCode[1]));

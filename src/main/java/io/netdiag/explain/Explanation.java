@@ -16,6 +16,8 @@ import java.util.Map;
  * @param explanation what happened, in plain words for socket programs
  * @param causes      likely causes, most likely first
  * @param nextSteps   what to run next, netdiag commands first
+ * @param aliases     other names of the same number in the numbering asked for (EWOULDBLOCK for EAGAIN, EDEADLOCK
+ *                    for EDEADLK), as moreutils {@code errno} lists them
  */
 public record Explanation(
         String symbol,
@@ -26,7 +28,13 @@ public record Explanation(
         boolean retryable,
         String explanation,
         List<String> causes,
-        List<String> nextSteps) {
+        List<String> nextSteps,
+        List<String> aliases) {
+
+    public Explanation(String symbol, String kind, Map<String, Integer> numbers, String message, Category category,
+                       boolean retryable, String explanation, List<String> causes, List<String> nextSteps) {
+        this(symbol, kind, numbers, message, category, retryable, explanation, causes, nextSteps, List.of());
+    }
 
     public Explanation {
         // Ordered (linux, macos, windows as built), so that text and JSON list them the same way every time.
@@ -37,6 +45,7 @@ public record Explanation(
         numbers = java.util.Collections.unmodifiableMap(ordered);
         causes = List.copyOf(causes);
         nextSteps = List.copyOf(nextSteps);
+        aliases = List.copyOf(aliases);
     }
 
     /**
@@ -89,7 +98,8 @@ public record Explanation(
 
     /** The same explanation with different causes and next steps (case-specific advice goes first). */
     public Explanation withAdvice(String newExplanation, List<String> newCauses, List<String> newNextSteps) {
-        return new Explanation(symbol, kind, numbers, message, category, retryable, newExplanation, newCauses, newNextSteps);
+        return new Explanation(symbol, kind, numbers, message, category, retryable, newExplanation, newCauses, newNextSteps,
+                aliases);
     }
 
     /** The first next step, or null. */

@@ -78,8 +78,24 @@ final class Tables {
         }
     }
 
+    /**
+     * One curl exit code (libcurl's CURLcode): its symbol, curl_easy_strerror's message today and, where curl 7.x
+     * worded it differently, then; what it means, and the guide whose causes and next steps apply ({@code like}).
+     */
+    record CurlRow(int code, String symbol, Category category, boolean retryable, String like, String message,
+                   String oldMessage, String meaning) {
+    }
+
+    /** One phrase of phrases.tsv: a program's wording, what it means, whether it is vague, and who prints it. */
+    record PhraseRow(String text, String ref, boolean vague, String program) {
+    }
+
     static List<ErrnoRow> errno() {
         return ErrnoHolder.ROWS;
+    }
+
+    static List<CurlRow> curl() {
+        return CurlHolder.ROWS;
     }
 
     static List<WinsockRow> winsock() {
@@ -121,6 +137,10 @@ final class Tables {
         static final List<IcmpRow> ROWS = TableData.icmp();
     }
 
+    private static final class CurlHolder {
+        static final List<CurlRow> ROWS = TableData.curl();
+    }
+
     // ---- the TSV sources, parsed; only the generator of TableData and its up-to-date check read them ----
 
     static List<ErrnoRow> parseErrno() {
@@ -147,6 +167,15 @@ final class Tables {
     static List<IcmpRow> parseIcmp() {
         return read("icmp.tsv", f -> new IcmpRow(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
                 Integer.parseInt(f[2]), f[3], f[4], Category.fromId(f[5]), f[6], f[7]));
+    }
+
+    static List<CurlRow> parseCurl() {
+        return read("curl.tsv", f -> new CurlRow(Integer.parseInt(f[0]), f[1], Category.fromId(f[2]), "yes".equals(f[3]),
+                f[4], f[5], f[6], f[7]));
+    }
+
+    static List<PhraseRow> parsePhrases() {
+        return read("phrases.tsv", f -> new PhraseRow(f[0], f[1], "vague".equals(f[2]), f[3]));
     }
 
     private static Integer number(String field) {

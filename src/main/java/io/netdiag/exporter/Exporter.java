@@ -31,6 +31,8 @@ public final class Exporter implements AutoCloseable {
     static final double DEFAULT_PROBE_SECONDS = 5;
     /** The shortest time between two reads of every process's descriptors (for pid and comm). */
     static final long OWNER_REFRESH_MILLIS = 5_000;
+    /** /probe requests that may run at once; the HTTP pool keeps threads for /metrics beside them. */
+    static final int PROBES_IN_FLIGHT = 4;
     /** The most probes one /probe request may send. */
     static final int MAX_PROBE_COUNT = 20;
 
@@ -52,6 +54,7 @@ public final class Exporter implements AutoCloseable {
     private final SocketMetrics sockets;
     private final StuckQueues stuck;
     private final Object scrapeLock = new Object();
+    private final java.util.concurrent.Semaphore probeSlots = new java.util.concurrent.Semaphore(PROBES_IN_FLIGHT);
     private final double started = System.currentTimeMillis() / 1000.0;
 
     private Exporter(Settings settings, HttpServer server) {
@@ -195,6 +198,19 @@ public final class Exporter implements AutoCloseable {
             return;
         }
         double budget = budget(e.getRequestHeaders().getFirst("X-Prometheus-Scrape-Timeout-Seconds"));
+        // targets that hang hold their request for the whole budget: never let them take every HTTP thread
+        if (!probeSlots.tryAcquire()) {
+            reply(e, 503, "text/plain; charset=utf-8", PROBES_IN_FLIGHT + " probes are already running; try again\n");
+            return;
+        }
+        try {
+            runProbe(e, spec, protocol, count, budget);
+        } finally {
+            probeSlots.release();
+        }
+    }
+
+    private void runProbe(HttpExchange e, ProbeSpec spec, String protocol, int count, double budget) throws IOException {
         Exposition.Format format = Exposition.negotiate(e.getRequestHeaders().getFirst("Accept"));
         if (spec.module() == ProbeSpec.Module.TRACE) {
             reply(e, 200, format.contentType(), Exposition.write(TraceProbe.run(spec, protocol, budget), format));

@@ -123,15 +123,6 @@ public record ExporterConfig(List<ProbeSpec> probes, AllowList allow) {
         }
     }
 
-    /** A Prometheus-style duration (500ms, 1s, 2m) given on the command line, in milliseconds. */
-    public static long durationMillis(String option, String text) {
-        try {
-            return duration("", option, text);
-        } catch (NetdiagException e) {
-            throw NetdiagException.badInput(e.getMessage().replaceFirst("^config : ", ""));
-        }
-    }
-
     /** Prometheus-style durations: 500ms, 1s, 1.5s, 2m, 1h. */
     static long duration(String name, String at, Object value) {
         String s = value instanceof String str ? str.strip() : value instanceof Number n ? n + "s" : "";

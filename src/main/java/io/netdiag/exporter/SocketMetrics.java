@@ -6,7 +6,6 @@ import io.netdiag.sockets.Owner;
 import io.netdiag.sockets.SocketEntry;
 import io.netdiag.sockets.SocketInventory;
 import io.netdiag.sockets.SocketQuery;
-import io.netdiag.sockets.SocketRows;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,15 +50,15 @@ final class SocketMetrics {
         });
         List<Series> listen = new ArrayList<>();
         for (SocketEntry e : listeners) {
-            listen.add(new Series(MetricFamily.labels("local", endpoint(e, e.local(), true)), e.inode(), e.recvQ(), e.sendQ()));
+            listen.add(new Series(MetricFamily.labels("local", endpoint(e.local())), e.inode(), e.recvQ(), e.sendQ()));
         }
         List<Series> queues = new ArrayList<>();
         for (SocketEntry e : queued) {
             for (String direction : List.of("recv", "send")) {
                 long bytes = direction.equals("recv") ? e.recvQ() : e.sendQ();
                 if (bytes > 0) {
-                    queues.add(new Series(MetricFamily.labels("proto", e.netid().ssName(), "local", endpoint(e, e.local(), true),
-                            "peer", endpoint(e, e.peer(), false), "state", e.state().ssName(), "direction", direction),
+                    queues.add(new Series(MetricFamily.labels("proto", e.netid().ssName(), "local", endpoint(e.local()),
+                            "peer", endpoint(e.peer()), "state", e.state().ssName(), "direction", direction),
                             e.inode(), bytes, 0));
                 }
             }
@@ -127,9 +126,13 @@ final class SocketMetrics {
         return out;
     }
 
-    /** ADDRESS:PORT as ss prints it numerically ([ADDRESS]:PORT for IPv6, * for a wildcard). */
-    static String endpoint(SocketEntry e, Endpoint end, boolean local) {
-        String[] cells = SocketRows.endpoint(e, end, local, null);
-        return cells[0] + ":" + cells[1];
+    /**
+     * ADDRESS:PORT, [ADDRESS]:PORT for IPv6, * for no port: as ss prints it numerically, except that a dual-stack
+     * {@code ::} stays {@code [::]} (ss prints {@code *}), so that the labels match those of
+     * {@code netdiag_stuck_queue}, whose findings do not say whether a socket is dual-stack.
+     */
+    static String endpoint(Endpoint end) {
+        String a = end.address();
+        return (a.indexOf(':') >= 0 ? "[" + a + "]" : a) + ":" + (end.port() == 0 ? "*" : Long.toString(end.port()));
     }
 }

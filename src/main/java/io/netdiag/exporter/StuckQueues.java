@@ -89,8 +89,8 @@ final class StuckQueues implements AutoCloseable {
                 break;
             }
             SocketEntry.Family family = f.netid().startsWith("u_") ? SocketEntry.Family.UNIX : null;
-            String local = family == SocketEntry.Family.UNIX ? f.local().address() : hostPort(f.local());
-            String peer = family == SocketEntry.Family.UNIX ? Long.toString(f.peer().port()) : hostPort(f.peer());
+            String local = family == SocketEntry.Family.UNIX ? f.local().address() : SocketMetrics.endpoint(f.local());
+            String peer = family == SocketEntry.Family.UNIX ? Long.toString(f.peer().port()) : SocketMetrics.endpoint(f.peer());
             String direction = switch (f.kind()) {
                 case "peer-not-reading", "send-stalled", "connect-stalled" -> "send";
                 default -> "recv";
@@ -107,12 +107,6 @@ final class StuckQueues implements AutoCloseable {
         return new MetricFamily("netdiag_stuck_queue", MetricFamily.Type.GAUGE,
                 "1 for every socket queue the sockets diagnosis flags as not draining (sampled in the background): "
                         + "kind says who stopped (not-reading, peer-not-reading, accept-queue-full, ...).", null, points);
-    }
-
-    private static String hostPort(io.netdiag.sockets.Endpoint end) {
-        String a = end.address();
-        String host = a.indexOf(':') >= 0 ? "[" + a + "]" : a;
-        return host + ":" + (end.port() == 0 ? "*" : Long.toString(end.port()));
     }
 
     @Override

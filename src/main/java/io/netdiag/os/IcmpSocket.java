@@ -76,6 +76,7 @@ public final class IcmpSocket implements AutoCloseable {
     private final MemorySegment iov = arena.allocate(16, 8);
     private final MemorySegment msghdr = arena.allocate(56, 8);
     private final MemorySegment pollfd = arena.allocate(8, 4);
+    private final ErrorQueue errors = new ErrorQueue();
     private InetAddress lastDestination;
     private int destinationLength;
 
@@ -366,67 +367,23 @@ public final class IcmpSocket implements AutoCloseable {
         return new Received(data, from == null ? null : from.getAddress(), kernelTime, ttl, ipHeader);
     }
 
-    /** CMSG_NXTHDR's check: the offset of a whole control message at or after {@code off}, or -1. */
     private long nextControlMessage(long off) {
-        long controlLength = msghdr.get(JAVA_LONG, 40);
-        if (off + 16 > controlLength) {
-            return -1;
-        }
-        long len = control.get(JAVA_LONG, off);
-        return len < 16 || off + len > controlLength ? -1 : off;
+        return ErrorQueue.nextControlMessage(msghdr, control, off);
     }
 
     private static long align(long length) {
-        return (length + 7) & ~7L;
+        return ErrorQueue.align(length);
     }
 
     /** One entry of the error queue (MSG_ERRQUEUE), or null when it is empty. */
     public QueuedError receiveError() throws ErrnoException {
-        prepare(BUFFER);
-        long n;
-        try {
-            n = Libc.recvmsg(fd, msghdr, Libc.MSG_ERRQUEUE | Libc.MSG_DONTWAIT, "recvmsg(MSG_ERRQUEUE)");
-        } catch (ErrnoException e) {
-            if (e.errno() == EAGAIN || e.errno() == EINTR) {
-                return null;
-            }
-            throw e;
-        }
-        long kernelTime = -1;
-        for (long off = 0; (off = nextControlMessage(off)) >= 0; off += align(control.get(JAVA_LONG, off))) {
-            if (control.get(JAVA_INT, off + 8) == Libc.SOL_SOCKET && control.get(JAVA_INT, off + 12) == Libc.SO_TIMESTAMPNS
-                    && control.get(JAVA_LONG, off) >= 32) {
-                kernelTime = control.get(JAVA_LONG, off + 16) * 1_000_000_000L + control.get(JAVA_LONG, off + 24);
-            }
-        }
-        for (long off = 0; (off = nextControlMessage(off)) >= 0; off += align(control.get(JAVA_LONG, off))) {
-            long len = control.get(JAVA_LONG, off);
-            int level = control.get(JAVA_INT, off + 8);
-            int type = control.get(JAVA_INT, off + 12);
-            long data = off + 16;
-            boolean recverr = (level == Libc.IPPROTO_IP && type == IP_RECVERR)
-                    || (level == Libc.IPPROTO_IPV6 && type == IPV6_RECVERR);
-            if (recverr && len >= 16 + 16) {
-                int errno = control.get(JAVA_INT, data);
-                int origin = control.get(JAVA_BYTE, data + 4) & 0xff;
-                int icmpType = control.get(JAVA_BYTE, data + 5) & 0xff;
-                int icmpCode = control.get(JAVA_BYTE, data + 6) & 0xff;
-                long info = control.get(JAVA_INT, data + 8) & 0xffffffffL;
-                InetSocketAddress offender = len > 32 ? SockaddrCodec.read(control.asSlice(data + 16), len - 32) : null;
-                InetSocketAddress target = SockaddrCodec.read(name, msghdr.get(JAVA_INT, 8));
-                byte[] probe = new byte[(int) n];
-                MemorySegment.copy(receiveBuffer, JAVA_BYTE, 0, probe, 0, (int) n);
-                return new QueuedError(errno, origin, icmpType, icmpCode, info,
-                        offender == null ? null : offender.getAddress(), target == null ? null : target.getAddress(), probe,
-                        kernelTime);
-            }
-        }
-        return new QueuedError(0, 0, 0, 0, 0, null, null, new byte[0], kernelTime);
+        return errors.read(fd);
     }
 
     @Override
     public void close() {
         Libc.close(fd);
+        errors.close();
         if (arena.scope().isAlive()) {
             arena.close();
         }

@@ -48,6 +48,10 @@ public final class ExplainRenderer {
         if (!numbers.isEmpty()) {
             out.append("  ").append(numbers).append('\n');
         }
+        if (!e.aliases().isEmpty()) {
+            // as moreutils errno lists them: every name the number has
+            out.append("  also named: ").append(String.join(", ", e.aliases())).append(" (the same number)\n");
+        }
         out.append("  category: ").append(e.category().id()).append(" (").append(e.category().meaning()).append(")\n");
         out.append("  retry can help: ").append(e.retryable() ? "yes" : "no").append('\n');
         if (note != null && !note.isEmpty()) {
@@ -101,6 +105,7 @@ public final class ExplainRenderer {
             }
             case "icmp", "icmp6" -> b.append(e.kind().equals("icmp6") ? "ICMPv6" : "ICMP").append(" type ").append(n.get("type"))
                     .append(" code ").append(n.get("code"));
+            case "curl" -> b.append("curl exit code ").append(n.get("curl")).append(" (libcurl CURLcode)");
             default -> {
             }
         }
@@ -166,7 +171,7 @@ public final class ExplainRenderer {
             table = new Table("SYMBOL", "NUMBER", "CATEGORY", "MESSAGE").align(1, Table.Align.RIGHT);
             for (Entry entry : entries) {
                 Explanation e = entry.explanation();
-                table.row(e.symbol(), entry.number() == null ? numbers(e).isEmpty() ? "" : icmpNumber(e) : entry.number(),
+                table.row(entry.name(), entry.number() == null ? numbers(e).isEmpty() ? "" : icmpNumber(e) : entry.number(),
                         e.category().id(), e.message());
             }
         } else {
@@ -175,17 +180,21 @@ public final class ExplainRenderer {
             for (Entry entry : entries) {
                 Explanation e = entry.explanation();
                 Map<String, Integer> n = e.numbers();
-                if (e.kind().startsWith("icmp")) {
-                    table.row(e.symbol(), "", "", "", e.category().id(), e.message());
+                if (e.kind().startsWith("icmp") || e.kind().equals("curl")) {
+                    table.row(entry.name(), "", "", "", e.category().id(), e.message());
                 } else {
-                    table.row(e.symbol(), n.get("linux"), n.get("macos"), n.get("windows"), e.category().id(), e.message());
+                    table.row(entry.name(), n.get("linux"), n.get("macos"), n.get("windows"), e.category().id(), e.message());
                 }
             }
         }
         return table.render();
     }
 
+    /** The number column of rows that have no errno number: ICMP type/code, or "curl N". */
     private static String icmpNumber(Explanation e) {
+        if (e.kind().equals("curl")) {
+            return "curl ".concat(String.valueOf(e.numbers().get("curl")));
+        }
         return e.kind().startsWith("icmp") ? new StringBuilder().append(e.numbers().get("type")).append('/')
                 .append(e.numbers().get("code")).toString() : "";
     }
@@ -195,7 +204,7 @@ public final class ExplainRenderer {
         Table table = new Table("SYMBOL", "NUMBER", "MESSAGE").withoutHeader().align(1, Table.Align.RIGHT);
         for (Entry entry : entries) {
             Explanation e = entry.explanation();
-            table.row(e.symbol(), entry.number() == null ? icmpNumber(e) : entry.number(), e.message());
+            table.row(entry.name(), entry.number() == null ? icmpNumber(e) : entry.number(), e.message());
         }
         return table.render();
     }
@@ -245,6 +254,10 @@ public final class ExplainRenderer {
         List<Object> list = new ArrayList<>();
         for (Entry entry : entries) {
             Map<String, Object> m = explanation(entry.explanation());
+            if (!entry.name().equals(entry.explanation().symbol())) {
+                m.put("alias_of", m.get("symbol"));
+                m.put("symbol", entry.name());
+            }
             m.put("number", entry.number());
             list.add(m);
         }
@@ -286,7 +299,7 @@ public final class ExplainRenderer {
         m.put("symbol", e.symbol());
         m.put("kind", e.kind());
         Map<String, Integer> numbers = new LinkedHashMap<>();
-        for (String key : List.of("linux", "macos", "windows", "type", "code")) {
+        for (String key : List.of("linux", "macos", "windows", "type", "code", "curl")) {
             if (e.numbers().containsKey(key)) {
                 numbers.put(key, e.numbers().get(key));
             }
@@ -299,6 +312,7 @@ public final class ExplainRenderer {
         m.put("explanation", e.explanation());
         m.put("causes", e.causes());
         m.put("next_steps", e.nextSteps());
+        m.put("aliases", e.aliases());
         return m;
     }
 }

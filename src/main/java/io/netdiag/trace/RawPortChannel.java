@@ -17,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -93,6 +92,7 @@ final class RawPortChannel implements ProbeChannel {
         }
     }
 
+    /** The channel, or null for UDP when raw sockets are refused (the caller falls back to the error queue). */
     static RawPortChannel open(TraceRequest request, InetAddress target, PingRequest.Source source) {
         boolean v6 = target instanceof Inet6Address;
         boolean tcp = request.protocol() == Protocol.TCP;
@@ -103,6 +103,9 @@ final class RawPortChannel implements ProbeChannel {
         try {
             fd = Libc.socket(family, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK, protocol, call);
         } catch (ErrnoException e) {
+            if (!tcp) {
+                return null; // UDP goes on without privilege: one socket per probe and its error queue
+            }
             throw new NetdiagException(NetdiagException.Kind.UNSUPPORTED,
                     "cannot open a raw socket for " + request.protocol().label() + " probes: " + call + " was refused ("
                             + Libc.strerror(e.errno()) + ": no CAP_NET_RAW)",

@@ -8,7 +8,8 @@ package io.netdiag.trace;
  * @param family         0 either, 4 or 6 (-4/-6)
  * @param protocol       ICMP echo, UDP or TCP SYN
  * @param port           destination port for UDP and TCP (0 for ICMP)
- * @param rounds         rounds of probes (-c); every round probes every hop once, all in flight together
+ * @param rounds         rounds of probes (-c); every round probes every hop once, all in flight together; 0 runs
+ *                       until the caller's stop flag says so (the live view)
  * @param intervalMillis time between the starts of two rounds (-i)
  * @param firstTtl       first TTL / hop limit probed (-f)
  * @param maxTtl         last TTL / hop limit probed (-m)
@@ -35,7 +36,8 @@ public record TraceRequest(String target, int family, Protocol protocol, int por
 
     public TraceRequest {
         if (target == null || target.isBlank()) {
-            throw new IllegalArgumentException("a trace needs a target");
+            // what getaddrinfo says (the JDK would resolve "" to the loopback address)
+            throw io.netdiag.explain.NetdiagException.badInput(target + ": Name or service not known");
         }
         if (protocol == null) {
             protocol = Protocol.ICMP;

@@ -28,7 +28,7 @@ final class TraceRun {
 
     /** What a run collected. */
     record Measured(InetAddress target, String socketKind, int rounds, Map<Integer, Hop> hops, int finalTtl,
-                    int highestAnswered, int firstSize, int lastSize, InetAddress mtuReporter, long elapsedMillis) {
+                    int highestAnswered, int lastSize, long elapsedMillis) {
     }
 
     private final TraceRequest request;
@@ -46,7 +46,6 @@ final class TraceRun {
     private int finalTtl;
     private int highestAnswered;
     private int size;
-    private InetAddress mtuReporter;
 
     TraceRun(TraceRequest request, InetAddress target, ProbeChannel channel, TraceListener listener, BooleanSupplier stop,
              ReverseNames names, int size) {
@@ -60,7 +59,6 @@ final class TraceRun {
     }
 
     Measured run() throws ErrnoException {
-        int firstSize = size;
         long start = System.nanoTime();
         long interval = request.intervalMillis() * MILLI;
         long timeout = request.timeoutMillis() * MILLI;
@@ -100,7 +98,7 @@ final class TraceRun {
         settle(true);
         long elapsed = (System.nanoTime() - start) / MILLI;
         listener.round(round, Rows.of(request, target, hops, finalTtl, highestAnswered, names));
-        return new Measured(target, channel.kind(), round, hops, finalTtl, highestAnswered, firstSize, size, mtuReporter,
+        return new Measured(target, channel.kind(), round, hops, finalTtl, highestAnswered, size,
                 elapsed);
     }
 
@@ -207,7 +205,6 @@ final class TraceRun {
             // not this hop's answer: the next link is smaller; later rounds send that size
             if (info > 0 && info < size) {
                 size = (int) info;
-                mtuReporter = from;
             }
             if (p.size() > size) {
                 resend.add(p); // the same TTL again, at once, at the size the error named

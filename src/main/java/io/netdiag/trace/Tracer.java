@@ -146,7 +146,18 @@ public final class Tracer {
     static ProbeChannel open(TraceRequest request, InetAddress address, PingRequest.Source source) {
         boolean v6 = address instanceof Inet6Address;
         if (request.protocol() == Protocol.ICMP) {
-            IcmpSocket socket = IcmpSocket.open(v6);
+            IcmpSocket socket;
+            try {
+                socket = IcmpSocket.open(v6);
+            } catch (NetdiagException e) {
+                if (e.kind() != NetdiagException.Kind.UNSUPPORTED) {
+                    throw e;
+                }
+                // ping's hint suggests TCP; a trace has a way that needs no privilege at all
+                throw new NetdiagException(e.kind(), e.getMessage(), "sysctl -w net.ipv4.ping_group_range=\"0 2147483647\" "
+                        + "(unprivileged ICMP sockets), or run as root (CAP_NET_RAW), or trace by UDP, which needs neither: "
+                        + "netdiag trace --udp " + TraceRequest.TRACEROUTE_UDP_PORT + " " + request.target(), e.getCause());
+            }
             try {
                 InetAddress from = bindSource(socket.fd(), source, request.target(), address);
                 return new IcmpChannel(address, socket, from, request.flows());
@@ -155,7 +166,8 @@ public final class Tracer {
                 throw e;
             }
         }
-        return RawPortChannel.open(request, address, source);
+        RawPortChannel raw = RawPortChannel.open(request, address, source);
+        return raw != null ? raw : new UdpErrorQueueChannel(request, address, source);
     }
 
     /** Ties the probe socket to -I's device or address; returns the source address probes leave from. */

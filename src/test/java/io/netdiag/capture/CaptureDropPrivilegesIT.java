@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code capture -Z USER} as tcpdump: root opens the device, then the process is USER before any file is written. */
 class CaptureDropPrivilegesIT {
@@ -57,7 +56,7 @@ class CaptureDropPrivilegesIT {
 
     @Test
     void nobodyWritesTheFileAndTheProcessRunsAsNobodyAfterTheDeviceOpened() throws Exception {
-        assumeTrue(Host.isRoot(), "needs root to open lo and switch users");
+        Host.requireRoot("needs root to open lo and switch users");
         Path shared = sharedDirectory();
         Path file = shared.resolve("dropped.pcap");
         Path err = dir.resolve("err");
@@ -100,7 +99,7 @@ class CaptureDropPrivilegesIT {
 
     @Test
     void aSymlinkPlantedBySomeoneElseIsNotWrittenThrough() throws Exception {
-        assumeTrue(Host.isRoot(), "needs root to open lo and switch users");
+        Host.requireRoot("needs root to open lo and switch users");
         Path shared = sharedDirectory();
         Path victim = Files.writeString(dir.resolve("victim"), "keep me\n");
         Path planted = Files.createSymbolicLink(shared.resolve("planted.pcap"), victim);

@@ -16,7 +16,6 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Reading files: crafted packets, filters and counts, bad and broken files. Needs libpcap, not root. */
 class CaptureFilesTest {
@@ -176,7 +175,7 @@ class CaptureFilesTest {
         assertTrue(lines.get(6).contains(" ::ffff:127.0.0.1 → "), lines.get(6));
         assertTrue(lines.get(8).contains(" ::1.2.3.4 → "), lines.get(8));
         assertTrue(lines.get(9).contains(" ::2 → "), lines.get(9));
-        assumeTrue(Host.has("tshark"), "needs tshark");
+        Host.require("tshark");
         Host.Run theirs = Host.run(List.of("tshark", "-n", "-r", p.toString()), 60);
         assertEquals(0, theirs.exitCode(), theirs.err());
         assertEquals(theirs.out(), r.out());
@@ -214,12 +213,11 @@ class CaptureFilesTest {
             assertTrue(out.contains(flag), flag + " missing:\n" + out);
         }
         assertTrue(out.contains("Seq=501 Ack=1 Win=65535 Len=500"), "relative numbers across the wrap:\n" + out);
-        if (Host.has("tshark")) {
-            Host.Run theirs = Host.run(List.of("tshark", "-n", "-r", p.toString()), 60);
-            assertEquals(theirs.out(), out);
-            System.out.printf("capture differential [crafted zero-window probes, 32-bit wrap]: %d/%d lines agree%n",
-                    out.lines().count(), theirs.out().lines().count());
-        }
+        Host.require("tshark");
+        Host.Run theirs = Host.run(List.of("tshark", "-n", "-r", p.toString()), 60);
+        assertEquals(theirs.out(), out);
+        System.out.printf("capture differential [crafted zero-window probes, 32-bit wrap]: %d/%d lines agree%n",
+                out.lines().count(), theirs.out().lines().count());
     }
 
     @Test
@@ -284,20 +282,19 @@ class CaptureFilesTest {
         assertTrue(lines.get(1).contains("[Malformed Packet]"), lines.get(1));
         assertTrue(lines.get(2).contains("DNS") && lines.get(2).contains("[Malformed Packet]"), lines.get(2));
         assertTrue(lines.get(3).contains("[Malformed Packet]"), lines.get(3));
-        if (Host.has("tshark")) {
-            Host.Run theirs = Host.run(List.of("tshark", "-n", "-r", p.toString()), 60);
-            List<String> t = theirs.out().lines().toList();
-            int same = 0;
-            for (int i = 0; i < Math.min(t.size(), lines.size()); i++) {
-                if (t.get(i).equals(lines.get(i))) {
-                    same++;
-                }
+        Host.require("tshark");
+        Host.Run theirs = Host.run(List.of("tshark", "-n", "-r", p.toString()), 60);
+        List<String> t = theirs.out().lines().toList();
+        int same = 0;
+        for (int i = 0; i < Math.min(t.size(), lines.size()); i++) {
+            if (t.get(i).equals(lines.get(i))) {
+                same++;
             }
-            // random corruption reaches protocols netdiag does not name (IP protocol numbers, IPv6 behind an
-            // IPv4 ethertype): report the figure, insist on the bulk
-            assertTrue(same >= lines.size() * 3 / 4, same + " of " + lines.size());
-            System.out.printf("capture differential [randomly corrupted packets]: %d/%d lines agree with tshark%n", same, lines.size());
         }
+        // random corruption reaches protocols netdiag does not name (IP protocol numbers, IPv6 behind an
+        // IPv4 ethertype): report the figure, insist on the bulk
+        assertTrue(same >= lines.size() * 3 / 4, same + " of " + lines.size());
+        System.out.printf("capture differential [randomly corrupted packets]: %d/%d lines agree with tshark%n", same, lines.size());
     }
 
     @Test

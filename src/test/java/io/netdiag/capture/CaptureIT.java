@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The packaged jar as users start it: Ctrl-C mid-capture, no privilege, no libpcap, pcap on stdout. */
 class CaptureIT {
@@ -35,7 +34,7 @@ class CaptureIT {
     }
 
     /** Starts the jar, waits for tcpdump's "listening on" line on stderr, and returns the process. */
-    private static Process startCapture(Path stdout, Path stderr, String... args) throws Exception {
+    static Process startCapture(Path stdout, Path stderr, String... args) throws Exception {
         Process p = new ProcessBuilder(jar(args)).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!Files.readString(stderr).contains("listening on")) {
@@ -68,7 +67,8 @@ class CaptureIT {
 
     @Test
     void ctrlCLeavesAFileWithEveryCountedPacket() throws Exception {
-        assumeTrue(Host.isRoot() && Host.has("tcpdump"));
+        Host.requireRoot("live capture and switching to nobody");
+        Host.require("tcpdump");
         int port = ThreadLocalRandom.current().nextInt(40000, 60000);
         Path file = dir.resolve("sigint.pcap");
         Path out = dir.resolve("out.txt");
@@ -90,7 +90,7 @@ class CaptureIT {
 
     @Test
     void sigtermWhilePrintingPrintsTheStatistics() throws Exception {
-        assumeTrue(Host.isRoot());
+        Host.requireRoot("live capture and switching to nobody");
         int port = ThreadLocalRandom.current().nextInt(40000, 60000);
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
@@ -110,7 +110,8 @@ class CaptureIT {
 
     @Test
     void pcapOnStandardOutput() throws Exception {
-        assumeTrue(Host.isRoot() && Host.has("tcpdump"));
+        Host.requireRoot("live capture and switching to nobody");
+        Host.require("tcpdump");
         int port = ThreadLocalRandom.current().nextInt(40000, 60000);
         Path file = dir.resolve("stdout.pcap");
         Path err = dir.resolve("err.txt");
@@ -147,7 +148,8 @@ class CaptureIT {
 
     @Test
     void withoutPrivilegeItExplainsAndExits3() {
-        assumeTrue(Host.isRoot() && Host.has("setpriv"), "needs root to switch to nobody");
+        Host.requireRoot("needs root to switch to nobody");
+        Host.require("setpriv");
         Host.Run r = Jar.run(true, "capture", "-i", "lo", "-c", "1");
         assertEquals(3, r.exitCode(), r.toString());
         List<String> lines = r.err().lines().toList();

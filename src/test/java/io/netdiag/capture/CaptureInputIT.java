@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code capture -r} from what is not a plain file, each made for real: a FIFO written by tcpdump and by
@@ -40,10 +39,8 @@ class CaptureInputIT {
 
     @BeforeAll
     static void sample() throws Exception {
-        assumeTrue(Host.isRoot(), "needs root to capture on lo");
-        for (String tool : List.of("tcpdump", "tshark", "setpriv", "mkfifo", "bash")) {
-            assertTrue(Host.has(tool), tool + " is missing (src/test/setup/packages.tsv installs it)");
-        }
+        Host.requireRoot("needs root to capture on lo");
+        Host.require("tcpdump", "tshark", "setpriv", "mkfifo", "bash");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         sample = dir.resolve("sample.pcap");
         // real loopback traffic: a few TCP connections with data both ways and some UDP, on ports of this run

@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Live capture on lo of traffic the test makes itself, filtered to its own ports. Needs root. */
 class LiveCaptureTest {
@@ -30,7 +29,7 @@ class LiveCaptureTest {
 
     @BeforeAll
     static void root() {
-        assumeTrue(Host.isRoot(), "live capture needs root");
+        Host.requireRoot("live capture needs root");
     }
 
     static int port() {
@@ -101,7 +100,7 @@ class LiveCaptureTest {
 
     @Test
     void icmpEchoOnAnAddressOfItsOwn() throws Exception {
-        assumeTrue(Host.has("ping"));
+        Host.require("ping");
         // any 127/8 address is on lo; one no other test pings keeps the count exact
         String target = "127.77." + ThreadLocalRandom.current().nextInt(1, 250) + ".9";
         CompletableFuture<Cli.Result> run = background("capture", "-i", "lo", "-c", "4", "icmp and host " + target);
@@ -132,7 +131,7 @@ class LiveCaptureTest {
 
     @Test
     void writesPcapThatTcpdumpAndTsharkRead() throws Exception {
-        assumeTrue(Host.has("tcpdump"));
+        Host.require("tcpdump");
         int port = port();
         Path file = dir.resolve("out.pcap");
         Cli.Result r = captureWhileSending("127.0.0.1", port, 100, "capture", "-i", "lo", "-c", "20", "-w", file.toString(),
@@ -145,15 +144,14 @@ class LiveCaptureTest {
         assertEquals(20, tcpdump.out().lines().count(), tcpdump.toString());
         assertTrue(tcpdump.out().contains("UDP, length 100"), tcpdump.out());
         assertEquals(20, Cli.run("capture", "-r", file.toString()).out().lines().count());
-        if (Host.has("tshark")) {
-            Host.Run tshark = Host.run("tshark", "-n", "-r", file.toString());
-            assertEquals(Cli.run("capture", "-r", file.toString()).out(), tshark.out());
-        }
+        Host.require("tshark");
+        Host.Run tshark = Host.run("tshark", "-n", "-r", file.toString());
+        assertEquals(Cli.run("capture", "-r", file.toString()).out(), tshark.out());
     }
 
     @Test
     void ringBufferRotatesBySize() throws Exception {
-        assumeTrue(Host.has("tcpdump"));
+        Host.require("tcpdump");
         int port = port();
         Path base = dir.resolve("ring");
         Cli.Result r = captureWhileSending("127.0.0.1", port, 1000, "capture", "-i", "lo", "-c", "2500",
@@ -171,7 +169,7 @@ class LiveCaptureTest {
 
     @Test
     void timeRotationWithAFileLimitEndsByItself() throws Exception {
-        assumeTrue(Host.has("tcpdump"));
+        Host.require("tcpdump");
         int port = port();
         String pattern = dir.resolve("g-%s.pcap").toString();
         Cli.Result r = captureWhileSending("127.0.0.1", port, 10, "capture", "-i", "lo", "-G", "1", "-W", "2", "-w", pattern,
@@ -191,7 +189,7 @@ class LiveCaptureTest {
 
     @Test
     void listsInterfacesAsTcpdump() throws Exception {
-        assumeTrue(Host.has("tcpdump"));
+        Host.require("tcpdump");
         // other tests on this machine add and remove devices (veth pairs): compare lists taken together
         Cli.Result r = null;
         Host.Run tcpdump = null;

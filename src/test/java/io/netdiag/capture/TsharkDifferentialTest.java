@@ -16,7 +16,6 @@ import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Captures real traffic made by the test (tcpdump in a network namespace of its own) and compares
@@ -29,8 +28,8 @@ class TsharkDifferentialTest {
 
     @BeforeAll
     static void tools() {
-        assumeTrue(Host.isRoot(), "needs root for network namespaces and capture");
-        assumeTrue(Host.has("tshark") && Host.has("tcpdump") && Host.has("ip"), "needs tshark, tcpdump and ip");
+        Host.requireRoot("needs root for network namespaces and capture");
+        Host.require("tshark", "tcpdump", "ip");
     }
 
     /** Agreement of two summaries: lines equal at the same position. */
@@ -325,7 +324,7 @@ class TsharkDifferentialTest {
      */
     @Test
     void lanProtocolsAgree() throws Exception {
-        assumeTrue(Host.has("python3"), "python3 writes the capture");
+        Host.require("python3");
         Path script = dir.resolve("lan-traffic.py");
         try (var in = TsharkDifferentialTest.class.getResourceAsStream("lan-traffic.py")) {
             Files.copy(in, script);

@@ -15,7 +15,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class DoctorTest {
     private static Check find(DoctorReport report, String name) {
@@ -31,7 +30,7 @@ class DoctorTest {
 
     @Test
     void asRootRawIcmpAndCaptureAreAllowed() {
-        assumeTrue(Host.isRoot(), "needs root");
+        Host.requireRoot("needs root");
         DoctorReport report = new Doctor().run();
         assertEquals(Check.Status.OK, find(report, "ICMP raw socket (IPv4)").status());
         assertEquals(Check.Status.OK, find(report, "live capture").status(), report::toString);

@@ -32,6 +32,7 @@ class ExplainCommandTest {
         assertTrue(r.out().startsWith("""
                 EAGAIN (Resource temporarily unavailable)
                   errno 11 on Linux, 35 on macOS
+                  also named: EWOULDBLOCK (the same number)
                   category: would-block (the operation would block; retry when the socket is ready)
                   retry can help: yes
                   read as: errno 35 in macOS numbering
@@ -61,10 +62,11 @@ class ExplainCommandTest {
         Cli.Result r = Cli.run("explain", "-l", "--os", "linux", "--category", "refused");
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals("""
-                SYMBOL        NUMBER  CATEGORY  MESSAGE
-                ECONNREFUSED     111  refused   Connection refused
-                ICMP 3/3         3/3  refused   Destination unreachable (Port unreachable)
-                ICMPv6 1/4       1/4  refused   Destination Unreachable (Port unreachable)
+                SYMBOL                 NUMBER  CATEGORY  MESSAGE
+                ECONNREFUSED              111  refused   Connection refused
+                ICMP 3/3                  3/3  refused   Destination unreachable (Port unreachable)
+                ICMPv6 1/4                1/4  refused   Destination Unreachable (Port unreachable)
+                CURLE_COULDNT_CONNECT  curl 7  refused   Could not connect to server
                 """, r.out());
     }
 

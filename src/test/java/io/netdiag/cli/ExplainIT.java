@@ -10,7 +10,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code netdiag explain} from the packaged jar: the tables load from the jar's resources. */
 class ExplainIT {
@@ -26,7 +25,8 @@ class ExplainIT {
 
     @Test
     void worksForAnUnprivilegedUserToo() {
-        assumeTrue(Host.isRoot() && Host.has("setpriv"), "needs root to switch to nobody");
+        Host.requireRoot("needs root to switch to nobody");
+        Host.require("setpriv");
         Host.Run r = Jar.run(true, "--json", "explain", "-l", "--os", "windows", "--category", "peer-gone");
         assertEquals(0, r.exitCode(), r::toString);
         List<?> entries = (List<?>) ((Map<?, ?>) Json.parse(r.out())).get("entries");

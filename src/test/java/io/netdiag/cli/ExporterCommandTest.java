@@ -57,7 +57,8 @@ class ExporterCommandTest {
         assertEquals(2, Cli.run("exporter", "--max-sockets", "0").exitCode());
         Cli.Result r = Cli.run("exporter", "--sample-interval", "often");
         assertEquals(2, r.exitCode());
-        assertEquals("netdiag exporter: --sample-interval: 'often' is not a duration (500ms, 1s, 2m)\n", r.err());
+        assertEquals("netdiag exporter: --sample-interval DURATION: invalid argument: 'often': not a duration: "
+                + "100ms <= value <= 3600s (as 500ms, 5s, 1.5)\n", r.err());
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The packaged jar, started as users start it. */
 class PackagedJarIT {
@@ -38,7 +37,8 @@ class PackagedJarIT {
 
     @Test
     void doctorAsAnUnprivilegedUserReportsWhatIsMissingAndExitsThree() {
-        assumeTrue(Host.isRoot() && Host.has("setpriv"), "needs root to switch to nobody");
+        Host.requireRoot("needs root to switch to nobody");
+        Host.require("setpriv");
         Host.Run r = Jar.run(true, "--json", "doctor");
         assertEquals("", r.err(), r::toString);
         Map<?, ?> doc = (Map<?, ?>) Json.parse(r.out());

@@ -217,6 +217,36 @@ class DiagnoseLoopbackTest {
     }
 
     @Test
+    void tlsAskedOfATlsServerReportsItsVersionAndCertificate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path store = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=diag.test",
+                "-validity", "1", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
+                "-keypass", "changeit").redirectErrorStream(true).start();
+        keytool.getInputStream().readAllBytes();
+        assertEquals(0, keytool.waitFor());
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(store)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(keys, "changeit".toCharArray());
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        try (ServerSocket server = context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon().start(() -> acceptForever(server, s -> {
+                ((javax.net.ssl.SSLSocket) s).startHandshake();
+            }));
+            Cli.Result r = Cli.run("--json", "diagnose", "--tls", "-t", "3", "127.0.0.1:" + server.getLocalPort());
+            assertEquals(0, r.exitCode(), r::toString);
+            String after = (String) step(r, "after").get("detail");
+            assertTrue(after.contains("TLS: TLSv1.3 TLS_"), r::toString);
+            assertTrue(after.contains("certificate CN=diag.test"), r::toString);
+        }
+    }
+
+    @Test
     void badTargetsAreUsageErrorsWithOneLine() {
         for (String bad : new String[] {"127.0.0.1", "127.0.0.1:0", "127.0.0.1:70000", "[::1:80", "ftp//x", "a b:80",
                 "gopher://host/"}) {

@@ -19,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The .deb as a user gets it: built by the release script from the packaged jar, installed with dpkg on this
@@ -87,10 +86,8 @@ class DebPackageIT {
 
     @Test
     void installUseAndRemoveWithoutAJdk() throws Exception {
-        assumeTrue(Host.isRoot(), "installs a package and creates a user: needs root");
-        for (String tool : List.of("dpkg-deb", "unshare", "setpriv", "useradd", "getcap", "man", "lintian")) {
-            assertTrue(Host.has(tool), tool + " is missing (src/test/setup/packages.tsv lists its package)");
-        }
+        Host.requireRoot("installs a package and creates a user: needs root");
+        Host.require("dpkg-deb", "unshare", "setpriv", "useradd", "getcap", "man", "lintian");
         assertFalse(installed(), "a netdiag package is already installed here; this test installs and purges its own");
         boolean groupBefore = Host.run("getent", "group", "netdiag").exitCode() == 0;
         Path out = PROJECT.resolve("target/dist-it");

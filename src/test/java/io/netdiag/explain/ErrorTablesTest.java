@@ -44,7 +44,8 @@ class ErrorTablesTest {
 
     @Test
     void everyLinuxErrnoMatchesPythonsErrnoModule() {
-        assumeTrue(Platform.current() == Platform.LINUX && Host.has("python3"));
+        assumeTrue(Platform.current() == Platform.LINUX);
+        Host.require("python3");
         Host.Run run = Host.run("python3", "-c",
                 "import errno, os\nfor n in range(1, 134):\n  print(n, errno.errorcode.get(n, '-'), os.strerror(n), sep='\\t')");
         assertEquals(0, run.exitCode(), run.err());
@@ -120,7 +121,8 @@ class ErrorTablesTest {
 
     @Test
     void glibcEaiMessagesMatchGaiStrerror() {
-        assumeTrue(Platform.current() == Platform.LINUX && Host.has("python3"));
+        assumeTrue(Platform.current() == Platform.LINUX);
+        Host.require("python3");
         Host.Run run = Host.run("python3", "-c", "import ctypes\nl = ctypes.CDLL(None)\nl.gai_strerror.restype = ctypes.c_char_p\n"
                 + "for n in list(range(-11, 0)) + list(range(-105, -99)):\n  print(n, l.gai_strerror(n).decode(), sep='\\t')");
         assertEquals(0, run.exitCode(), run.err());

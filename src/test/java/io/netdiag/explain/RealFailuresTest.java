@@ -183,7 +183,9 @@ class RealFailuresTest {
 
     @Test
     void hostUnreachableAndConnectTimeoutThroughARejectAndADropRuleInANamespace() throws Exception {
-        assumeTrue(Platform.current() == Platform.LINUX && Host.isRoot() && Host.has("ip") && Host.has("iptables"));
+        assumeTrue(Platform.current() == Platform.LINUX);
+        Host.requireRoot("namespaces, raw sockets or capture");
+        Host.require("ip", "iptables");
         Namespaces namespaces = new Namespaces("expl");
         int x = freeSubnet();
         String host = "10.200." + x + ".1";
@@ -218,13 +220,12 @@ class RealFailuresTest {
             assertEquals("CONNECT_TIMEOUT", slow.symbol(), timeout.toString());
             assertEquals(Category.TIMEOUT, slow.category());
 
-            if (Host.has("ping")) {
-                // iputils prints "From 10.200.X.2 icmp_seq=1 Packet filtered" for ICMP 3/13.
-                Host.Run ping = Host.run("ping", "-n", "-c", "1", "-W", "2", peer);
-                List<Finding> findings = classifier.scan(ping.out().lines().toList(), Numbering.LINUX);
-                assertEquals("ICMP 3/13", findings.getFirst().explanation().symbol(), ping.out());
-                assertEquals(Category.PERMISSION, findings.getFirst().explanation().category());
-            }
+            Host.require("ping");
+            // iputils prints "From 10.200.X.2 icmp_seq=1 Packet filtered" for ICMP 3/13.
+            Host.Run ping = Host.run("ping", "-n", "-c", "1", "-W", "2", peer);
+            List<Finding> findings = classifier.scan(ping.out().lines().toList(), Numbering.LINUX);
+            assertEquals("ICMP 3/13", findings.getFirst().explanation().symbol(), ping.out());
+            assertEquals(Category.PERMISSION, findings.getFirst().explanation().category());
         } finally {
             // deleting the namespace deletes the pair, host end included
             namespaces.close();

@@ -35,7 +35,7 @@ class RealToolTextTest {
 
     @Test
     void pythonsOwnExceptionLines() throws IOException {
-        assumeTrue(Host.has("python3"));
+        Host.require("python3");
         int port = closedPort();
         String script = String.join("\n",
                 "import socket, traceback",
@@ -70,7 +70,9 @@ class RealToolTextTest {
 
     @Test
     void tsharksPortUnreachableLine() throws Exception {
-        assumeTrue(Platform.current() == Platform.LINUX && Host.isRoot() && Host.has("tshark"));
+        assumeTrue(Platform.current() == Platform.LINUX);
+        Host.requireRoot("namespaces, raw sockets or capture");
+        Host.require("tshark");
         int port;
         try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();

@@ -13,7 +13,7 @@ class SearchTextsTest {
     void searchTextsAreTheLinuxTableInItsOrder() {
         List<Classifier.SearchText> fromEntries = new ArrayList<>();
         for (Classifier.Entry entry : Classifier.standard().list(Numbering.LINUX, null)) {
-            fromEntries.add(new Classifier.SearchText(entry.explanation().symbol(), entry.searchText()));
+            fromEntries.add(new Classifier.SearchText(entry.name(), entry.searchText()));
         }
         assertEquals(fromEntries, Classifier.searchTexts());
     }

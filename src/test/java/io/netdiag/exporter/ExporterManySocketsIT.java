@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,38 +21,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * 40,000 sockets open (20,000 loopback connections, each with one unread byte): scrapes still answer, the
- * queue series stop at --max-sockets, and what was cut is counted. The helpers exit when their stdin closes.
+ * queue series stop at --max-sockets, and what was cut is counted.
  */
 class ExporterManySocketsIT {
     private static final int CONNECTIONS = 20_000;
     private static final int PER_HELPER = 4_000; // 8,000 descriptors each, under common limits
 
-    private static final String HELPER = """
-            import resource, socket, sys
-            n = int(sys.argv[1])
-            soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-            if soft < 2 * n + 100:
-                resource.setrlimit(resource.RLIMIT_NOFILE, (min(2 * n + 100, hard), hard))
-            listener = socket.socket()
-            listener.bind(("127.0.0.1", 0))
-            listener.listen(4096)
-            port = listener.getsockname()[1]
-            keep = []
-            for i in range(n):
-                c = socket.create_connection(("127.0.0.1", port))
-                s, _ = listener.accept()
-                c.send(b"x")
-                keep.append((c, s))
-            print("ready", port, flush=True)
-            sys.stdin.read()
-            """;
+    /** The sockets benchmark's helper: N connections, each with one byte its accepted end never reads. */
+    private static final Path HELPER = Path.of(System.getProperty("netdiag.project.dir", "."), "bench", "sockets-connections.py");
 
     @Test
     void scrapesStayBoundedWith40000SocketsOpen() throws Exception {
         List<Process> helpers = new ArrayList<>();
         try {
             for (int left = CONNECTIONS; left > 0; left -= PER_HELPER) {
-                helpers.add(new ProcessBuilder("python3", "-c", HELPER, Integer.toString(Math.min(left, PER_HELPER)))
+                helpers.add(new ProcessBuilder("python3", HELPER.toString(), Integer.toString(Math.min(left, PER_HELPER)), "1")
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start());
             }
             List<Integer> ports = new ArrayList<>();
@@ -84,8 +68,7 @@ class ExporterManySocketsIT {
             }
         } finally {
             for (Process p : helpers) {
-                p.getOutputStream().close(); // the helper's stdin: it exits and its sockets close
-                p.destroy();
+                p.destroy(); // SIGTERM: the helper exits and its sockets close
             }
             for (Process p : helpers) {
                 p.waitFor();

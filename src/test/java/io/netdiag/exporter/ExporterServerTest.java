@@ -182,6 +182,17 @@ class ExporterServerTest {
         assertEquals(200, r.statusCode());
         assertEquals(0, value(r.body(), "netdiag_probe_success" + labels));
         assertTrue(value(r.body(), "netdiag_probe_duration_seconds" + labels) < 1, r.body());
+
+        // more hanging probes than may run at once: the rest are turned away, and /metrics still answers
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> many = new ArrayList<>();
+        for (int i = 0; i < Exporter.PROBES_IN_FLIGHT + 2; i++) {
+            many.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + Exporter.text(e.address()) + "/probe?module=tcp&target="
+                    + target)).header("X-Prometheus-Scrape-Timeout-Seconds", "2.5").build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        Thread.sleep(300);
+        assertEquals(200, get(e, "/metrics").statusCode());
+        List<Integer> codes = many.stream().map(f -> f.join().statusCode()).sorted().toList();
+        assertTrue(codes.contains(503) && codes.contains(200) && codes.stream().allMatch(c -> c == 200 || c == 503), codes::toString);
     }
 
     @Test
@@ -226,6 +237,13 @@ class ExporterServerTest {
         assertTrue(m.find(), text);
         assertEquals(ProcessHandle.current().pid(), Long.parseLong(m.group(1)));
         assertTrue(s.isConnected());
+    }
+
+    @Test
+    void endpointsAreWrittenAlikeInEverySocketMetric() {
+        assertEquals("[::]:9917", SocketMetrics.endpoint(new io.netdiag.sockets.Endpoint("::", 9917)));
+        assertEquals("[::ffff:127.0.0.1]:80", SocketMetrics.endpoint(new io.netdiag.sockets.Endpoint("::ffff:127.0.0.1", 80)));
+        assertEquals("0.0.0.0:*", SocketMetrics.endpoint(new io.netdiag.sockets.Endpoint("0.0.0.0", 0)));
     }
 
     static String readAll(InputStream in) throws IOException {

@@ -308,8 +308,8 @@ class FillExperimentTest {
 
     @Test
     void zeroWindowSegmentsAppearInACaptureOfTheFill() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Host.isRoot() && Host.has("tcpdump") && Host.has("tshark"),
-                "needs root, tcpdump and tshark");
+        Host.requireRoot("needs root, tcpdump and tshark");
+        Host.require("tcpdump", "tshark");
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = probe.getLocalPort();

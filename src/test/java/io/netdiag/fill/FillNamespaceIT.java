@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The packaged jar on both sides of a real link: {@code fill --listen} in one network namespace,
@@ -32,7 +31,8 @@ class FillNamespaceIT {
 
     @BeforeAll
     static void namespaces() {
-        assumeTrue(Host.isRoot() && Host.has("ip"), "needs root and ip to build network namespaces");
+        Host.requireRoot("needs root and ip to build network namespaces");
+        Host.require("ip");
         namespaces = new Namespaces("fill");
         clientNs = namespaces.create("a");
         serverNs = namespaces.create("b");

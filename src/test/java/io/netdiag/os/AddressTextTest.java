@@ -12,7 +12,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The one inet_ntop: edge cases, compared with glibc (getent), the JDK and ss. */
 class AddressTextTest {
@@ -64,7 +63,7 @@ class AddressTextTest {
     /** glibc's inet_ntop, through getent, is what ss, ip and iputils ping call. */
     @Test
     void sameAsGlibc() {
-        assumeTrue(Host.has("getent"));
+        Host.require("getent");
         for (List<String> c : CASES) {
             Host.Run run = Host.run("getent", "ahostsv6", c.get(0));
             assertEquals(0, run.exitCode(), run.err());
@@ -91,7 +90,7 @@ class AddressTextTest {
     /** A dual-stack listener reached over IPv4 sees a mapped peer; ss prints it as we do. */
     @Test
     void mappedPeerAsSsPrintsIt() throws Exception {
-        assumeTrue(Host.has("ss"));
+        Host.require("ss");
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(new InetSocketAddress(InetAddress.getByName("::"), 0));
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();

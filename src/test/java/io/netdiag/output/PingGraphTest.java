@@ -12,7 +12,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** --graph: the frame from a known sequence of events, and a live run on loopback. */
 class PingGraphTest {
@@ -35,7 +34,7 @@ class PingGraphTest {
 
     @Test
     void liveRunEndsWithTheChartAndIputilsStatistics() {
-        assumeTrue(Host.isRoot());
+        Host.requireRoot("raw ICMP sockets (ping_group_range is closed here)");
         Cli.Result r = Cli.run("ping", "--graph", "-c", "3", "-i", "0.1", "127.0.0.1");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("127.0.0.1   0% loss  last "), r::toString);

@@ -12,7 +12,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Real ICMP on loopback through raw sockets (root), side by side with iputils ping. */
 class PingLoopbackTest {
@@ -28,7 +27,7 @@ class PingLoopbackTest {
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "::1"})
     void loopbackRepliesLookLikeIputilsLineByLine(String address) {
-        assumeTrue(Host.isRoot(), "raw ICMP sockets need root here (ping_group_range is closed)");
+        Host.requireRoot("raw ICMP sockets need root here (ping_group_range is closed)");
         Cli.Result ours = Cli.run("ping", "-c", "3", "-i", "0.2", address);
         Host.Run theirs = Host.run("ping", "-c", "3", "-i", "0.2", address);
         assertEquals(0, ours.exitCode(), ours::toString);
@@ -52,7 +51,7 @@ class PingLoopbackTest {
 
     @Test
     void aNameIsPrintedWithItsAddressAsIputilsDoes() {
-        assumeTrue(Host.isRoot());
+        Host.requireRoot("raw ICMP sockets (ping_group_range is closed here)");
         Cli.Result ours = Cli.run("ping", "-c", "1", "localhost");
         Host.Run theirs = Host.run("ping", "-c", "1", "localhost");
         assertEquals(0, ours.exitCode(), ours::toString);
@@ -62,7 +61,7 @@ class PingLoopbackTest {
 
     @Test
     void quietTimestampsSmallPacketsAndJson() {
-        assumeTrue(Host.isRoot());
+        Host.requireRoot("raw ICMP sockets (ping_group_range is closed here)");
         Cli.Result quiet = Cli.run("ping", "-q", "-c", "2", "-i", "0.2", "127.0.0.1");
         assertEquals(shape(Host.run("ping", "-q", "-c", "2", "-i", "0.2", "127.0.0.1").out()), shape(quiet.out()));
 
@@ -109,7 +108,7 @@ class PingLoopbackTest {
 
     @Test
     void ttlOneToLoopbackStillAnswersAndDeadlineStopsAnEndlessRun() {
-        assumeTrue(Host.isRoot());
+        Host.requireRoot("raw ICMP sockets (ping_group_range is closed here)");
         Cli.Result r = Cli.run("ping", "-t", "1", "-w", "1", "-i", "0.3", "127.0.0.1");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("received, 0% packet loss"), r::toString);
@@ -117,7 +116,7 @@ class PingLoopbackTest {
 
     @Test
     void floodPrintsDotsAndBackspacesAndTheIpgLine() {
-        assumeTrue(Host.isRoot());
+        Host.requireRoot("raw ICMP sockets (ping_group_range is closed here)");
         Cli.Result ours = Cli.run("ping", "-f", "-c", "100", "127.0.0.1");
         Host.Run theirs = Host.run("ping", "-f", "-c", "100", "127.0.0.1");
         assertEquals(0, ours.exitCode(), ours::toString);

@@ -12,13 +12,13 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Several targets and ranges on loopback, against fping's own sweep of the same range. */
 class PingSeveralTargetsTest {
     @Test
     void rangeExpandsLikeFpingAndEveryAddressAnswers() {
-        assumeTrue(Host.isRoot() && Host.has("fping"));
+        Host.requireRoot("raw ICMP sockets (ping_group_range is closed here)");
+        Host.require("fping");
         Cli.Result ours = Cli.run("ping", "-c", "1", "127.0.1.0/29");
         Host.Run fping = Host.run("fping", "-c1", "-i1", "-g", "127.0.1.0/29");
         assertEquals(0, ours.exitCode(), ours::toString);
@@ -36,7 +36,7 @@ class PingSeveralTargetsTest {
 
     @Test
     void mixedFamiliesAndNamesWithJsonSummaries() {
-        assumeTrue(Host.isRoot());
+        Host.requireRoot("raw ICMP sockets (ping_group_range is closed here)");
         Cli.Result r = Cli.run("--json", "ping", "-c", "2", "-i", "0.1", "127.0.0.1", "::1", "localhost");
         assertEquals(0, r.exitCode(), r::toString);
         List<Map<?, ?>> objects = r.out().lines().<Map<?, ?>>map(l -> (Map<?, ?>) Json.parse(l)).toList();

@@ -30,7 +30,8 @@ class PingSocketModesIT {
 
     @BeforeAll
     static void namespaceWithPingSocketsAllowed() {
-        assumeTrue(Host.isRoot() && Host.has("ip"), "needs root for namespaces");
+        Host.requireRoot("needs root for namespaces");
+        Host.require("ip");
         namespaces = new Namespaces("ping");
         open = namespaces.create("dg");
         Namespaces.check(Namespaces.exec(open, "sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 2147483647"));
@@ -63,7 +64,7 @@ class PingSocketModesIT {
 
     @Test
     void nobodyUsesDatagramSocketsWhereTheRangeAllowsAndGetsIputilsOutput() {
-        assumeTrue(Host.has("setpriv"));
+        Host.require("setpriv");
         Host.Run ours = Namespaces.jar(open, true, "ping", "-c", "2", "-i", "0.2", "127.0.0.1");
         assertEquals(0, ours.exitCode(), ours::toString);
         Host.Run theirs = Namespaces.exec(open, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
@@ -73,7 +74,7 @@ class PingSocketModesIT {
 
     @Test
     void floodAndShortIntervalsAreForRootOnlyAsInIputils() {
-        assumeTrue(Host.has("setpriv"));
+        Host.require("setpriv");
         for (List<String> args : List.of(List.of("-f", "-c", "1", "127.0.0.1"), List.of("-i", "0.001", "-c", "1", "127.0.0.1"))) {
             List<String> ping = new java.util.ArrayList<>(List.of("ping"));
             ping.addAll(args);
@@ -91,7 +92,7 @@ class PingSocketModesIT {
 
     @Test
     void nobodyOnTheHostGetsBothRefusalsExplainedAndExitThree() {
-        assumeTrue(Host.has("setpriv"));
+        Host.require("setpriv");
         String range = Host.run("cat", "/proc/sys/net/ipv4/ping_group_range").out().trim();
         assumeTrue(range.matches("1\\s+0"), "the host's default range keeps datagram ICMP sockets closed");
         Host.Run run = Jar.run(true, "ping", "-c", "1", "127.0.0.1");

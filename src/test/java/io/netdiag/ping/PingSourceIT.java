@@ -13,7 +13,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * ping -I, -p and -l from the packaged jar in namespaces, beside iputils ping: a client with two veths
@@ -34,7 +33,8 @@ class PingSourceIT {
 
     @BeforeAll
     static void build() {
-        assumeTrue(Host.isRoot() && Host.has("ip"), "needs root for namespaces");
+        Host.requireRoot("needs root for namespaces");
+        Host.require("ip");
         namespaces = new Namespaces("ping");
         client = namespaces.create("ic");
         String a = namespaces.create("ia");
@@ -57,13 +57,12 @@ class PingSourceIT {
             run(client, "sysctl", "-q", "-w", "net.ipv4.conf." + conf + ".rp_filter=0");
         }
         run(open, "sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 2147483647");
-        if (Host.has("nft")) {
-            // echo replies leave this namespace's loopback with their data byte 16 rewritten (nft fixes the checksum)
-            mangled = namespaces.create("im");
-            run(mangled, "nft", "add", "table", "ip", "ndmangle");
-            run(mangled, "nft", "add", "chain", "ip", "ndmangle", "out", "{ type filter hook output priority 0; }");
-            run(mangled, "nft", "add", "rule", "ip", "ndmangle", "out", "icmp", "type", "echo-reply", "@th,192,8", "set", "0x77");
-        }
+        Host.require("nft");
+        // echo replies leave this namespace's loopback with their data byte 16 rewritten (nft fixes the checksum)
+        mangled = namespaces.create("im");
+        run(mangled, "nft", "add", "table", "ip", "ndmangle");
+        run(mangled, "nft", "add", "chain", "ip", "ndmangle", "out", "{ type filter hook output priority 0; }");
+        run(mangled, "nft", "add", "rule", "ip", "ndmangle", "out", "icmp", "type", "echo-reply", "@th,192,8", "set", "0x77");
     }
 
     @AfterAll
@@ -160,7 +159,7 @@ class PingSourceIT {
 
     @Test
     void nobodyBindsToADeviceWithADatagramSocketAsIputilsDoes() {
-        assumeTrue(Host.has("setpriv"));
+        Host.require("setpriv");
         Host.Run ours = Namespaces.jar(open, true, ping("-c", "1", "-I", "lo", "127.0.0.1"));
         Host.Run theirs = iputils(open, true, "-c", "1", "-I", "lo", "127.0.0.1");
         assertEquals(theirs.exitCode(), ours.exitCode(), theirs + "\nvs\n" + ours);
@@ -173,7 +172,7 @@ class PingSourceIT {
 
     @Test
     void nobodyTiesTcpProbesToADeviceOnTheHostWithoutPrivilege() throws Exception {
-        assumeTrue(Host.has("setpriv"));
+        Host.require("setpriv");
         try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             String port = Integer.toString(listener.getLocalPort());
             // SO_BINDTODEVICE on a fresh socket needs no CAP_NET_RAW (Linux 5.7+)
@@ -188,7 +187,7 @@ class PingSourceIT {
 
     @Test
     void nobodyMayPreloadThreeAndNoMore() {
-        assumeTrue(Host.has("setpriv"));
+        Host.require("setpriv");
         Host.Run ours = Namespaces.jar(open, true, ping("-c", "1", "-l", "4", "127.0.0.1"));
         Host.Run theirs = iputils(open, true, "-c", "1", "-l", "4", "127.0.0.1");
         assertEquals(2, theirs.exitCode(), theirs::toString);
@@ -205,7 +204,6 @@ class PingSourceIT {
 
     @Test
     void repliesWithOtherDataThanSentAreReportedAsIputilsReportsThem() {
-        assumeTrue(mangled != null, "needs nft");
         for (List<String> args : List.of(List.of("-c", "1", "127.0.0.1"), List.of("-c", "1", "-p", "ff", "127.0.0.1"))) {
             Host.Run ours = Namespaces.jar(mangled, false, ping(args.toArray(String[]::new)));
             Host.Run theirs = iputils(mangled, false, args.toArray(String[]::new));
@@ -224,7 +222,7 @@ class PingSourceIT {
 
     @Test
     void thePatternIsOnTheWireAfterTheTimestamp() throws Exception {
-        assumeTrue(Host.has("tcpdump"));
+        Host.require("tcpdump");
         Path capture = Files.createTempFile("ndping", ".txt");
         try {
             Process tcpdump = Namespaces.start(open, capture, "tcpdump", "-l", "-i", "lo", "-nn", "-c", "1", "-x",

@@ -51,7 +51,7 @@ class PingSourcePatternPreloadTest {
             "-c 2 -i 0.2 -I ::1 127.0.0.1    | PING 127.0.0.1 (127.0.0.1) from 127.0.0.1 : 56(84) bytes of data.",
     })
     void sourceHeaderIsIputilsOwnAndRepliesCome(String line, String header) {
-        assumeTrue(Host.isRoot(), "raw ICMP sockets need root here");
+        Host.requireRoot("raw ICMP sockets need root here");
         Cli.Result ours = netdiag(line);
         Host.Run theirs = iputils(line);
         assertEquals(0, theirs.exitCode(), theirs::toString);
@@ -71,7 +71,7 @@ class PingSourcePatternPreloadTest {
             "-c 1 -I 1:2:3:zz ::1          | invalid source address: 1:2:3:zz",
     })
     void sourceErrorsCarryIputilsWordsAndExitTwo(String line, String words) {
-        assumeTrue(Host.isRoot());
+        Host.requireRoot("raw ICMP sockets (ping_group_range is closed here)");
         Host.Run theirs = iputils(line);
         assertEquals(2, theirs.exitCode(), theirs::toString);
         assertEquals("ping: " + words, theirs.err().strip(), "iputils itself");
@@ -86,7 +86,7 @@ class PingSourcePatternPreloadTest {
 
     @Test
     void aDeviceWithoutARouteToTheTargetPicksItsOwnSourceAsIputils() throws Exception {
-        assumeTrue(Host.isRoot());
+        Host.requireRoot("raw ICMP sockets (ping_group_range is closed here)");
         String device = java.net.NetworkInterface.networkInterfaces()
                 .filter(i -> !i.getName().equals("lo") && i.inetAddresses().anyMatch(a -> a instanceof java.net.Inet4Address))
                 .map(java.net.NetworkInterface::getName).findFirst().orElse(null);
@@ -110,7 +110,7 @@ class PingSourcePatternPreloadTest {
             "-q -c 2 -i 0.2 -p ff 127.0.0.1",
     })
     void patternLineAndRepliesLookLikeIputils(String line) {
-        assumeTrue(Host.isRoot());
+        Host.requireRoot("raw ICMP sockets (ping_group_range is closed here)");
         Host.Run theirs = iputils(line);
         Cli.Result ours = netdiag(line);
         assertEquals(0, ours.exitCode(), ours::toString);
@@ -183,7 +183,7 @@ class PingSourcePatternPreloadTest {
 
     @Test
     void preloadSendsAtOnceAndTheStatisticsShowThePipe() {
-        assumeTrue(Host.isRoot());
+        Host.requireRoot("raw ICMP sockets (ping_group_range is closed here)");
         for (String address : List.of("127.0.0.1", "::1")) {
             String line = "-c 3 -l 3 " + address;
             Host.Run theirs = iputils(line);
@@ -203,7 +203,7 @@ class PingSourcePatternPreloadTest {
 
     @Test
     void jsonStartCarriesTheSourceTheDeviceAndThePattern() {
-        assumeTrue(Host.isRoot());
+        Host.requireRoot("raw ICMP sockets (ping_group_range is closed here)");
         Cli.Result r = Cli.run("--json", "ping", "-c", "1", "-I", "lo", "-p", "ab", "127.0.0.1");
         assertEquals(0, r.exitCode(), r::toString);
         Map<?, ?> start = (Map<?, ?>) Json.parse(r.out().lines().findFirst().orElseThrow());
@@ -239,7 +239,7 @@ class PingSourcePatternPreloadTest {
 
     @Test
     void severalTargetsLeaveThroughTheDeviceToo() {
-        assumeTrue(Host.isRoot());
+        Host.requireRoot("raw ICMP sockets (ping_group_range is closed here)");
         Cli.Result r = Cli.run("ping", "-c", "1", "-I", "lo", "127.0.0.1", "::1");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("127.0.0.1 : [0], 64 bytes"), r::toString);

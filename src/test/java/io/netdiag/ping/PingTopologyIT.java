@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Three namespaces built by the test, client -- router -- server, with firewall rules on the server:
@@ -37,7 +36,8 @@ class PingTopologyIT {
 
     @BeforeAll
     static void build() {
-        assumeTrue(Host.isRoot() && Host.has("ip") && Host.has("nft"), "needs root, ip and nft");
+        Host.requireRoot("needs root, ip and nft");
+        Host.require("ip", "nft");
         namespaces = new Namespaces("ping");
         client = namespaces.create("c");
         router = namespaces.create("r");

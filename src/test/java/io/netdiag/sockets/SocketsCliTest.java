@@ -126,7 +126,8 @@ class SocketsCliTest {
 
     @Test
     void rawSocketsLikeSsWhicheverSourceServesThem() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Host.isRoot() && Host.has("python3"), "raw sockets need root");
+        Host.requireRoot("raw sockets need root");
+        Host.require("python3");
         // protocol 253 is reserved for experiments: nothing arrives, so Recv-Q stays put between the two listings
         Process holder = holdSockets("a=socket.socket(socket.AF_INET, socket.SOCK_RAW, 253)",
                 "b=socket.socket(socket.AF_INET6, socket.SOCK_RAW, 253)");
@@ -159,7 +160,8 @@ class SocketsCliTest {
     /** Packet sockets (-0) as ss -a0 lists them, numeric ([2048]) and named (ip), with their owner. */
     @Test
     void packetSocketsLikeSs() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Host.isRoot() && Host.has("python3"), "packet sockets need root");
+        Host.requireRoot("packet sockets need root");
+        Host.require("python3");
         // a datagram socket for IPv4 on lo (quiet unless something sends IPv4 on lo), a raw one for no protocol:
         // protocol 0 receives nothing, so both queues stay put between the two listings
         Process holder = holdSockets("a=socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)",

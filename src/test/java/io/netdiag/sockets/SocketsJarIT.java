@@ -13,7 +13,6 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The packaged jar as root and as the unprivileged user nobody, on sockets this (root) test process owns:
@@ -50,7 +49,8 @@ class SocketsJarIT {
 
     @Test
     void nobodyStillReadsNetlinkButOwnersAreHidden() throws Exception {
-        assumeTrue(Host.isRoot() && Host.has("setpriv"), "needs root to switch to nobody");
+        Host.requireRoot("needs root to switch to nobody");
+        Host.require("setpriv");
         int port = sockets.port(sockets.fullListener);
         Host.Run r = Jar.run(true, "sockets", "-6tlp", "--port", Integer.toString(port));
         assertEquals(0, r.exitCode(), r::toString);
@@ -69,7 +69,8 @@ class SocketsJarIT {
 
     @Test
     void nobodyThroughProcAgreesOnQueuesAndSaysWhatProcLacks() throws Exception {
-        assumeTrue(Host.isRoot() && Host.has("setpriv"), "needs root to switch to nobody");
+        Host.requireRoot("needs root to switch to nobody");
+        Host.require("setpriv");
         int server = sockets.port(sockets.pairListener);
         Host.Run proc = Jar.run(true, "sockets", "-6tn", "--source", "proc", "sport = :" + server);
         Host.Run netlink = Jar.run(true, "sockets", "-6tn", "sport = :" + server);

@@ -21,7 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A routed path built once for the class: client -- r1 -- r2 -- r3 -- server, five namespaces joined by veth
@@ -50,7 +49,8 @@ class TraceLabIT {
 
     @BeforeAll
     static void build() throws IOException {
-        assumeTrue(Host.isRoot() && Host.has("ip") && Host.has("nft"), "needs root, ip and nft");
+        Host.requireRoot("needs root, ip and nft");
+        Host.require("ip", "nft");
         namespaces = new Namespaces("trace");
         client = namespaces.create("c");
         r1 = namespaces.create("r1");
@@ -360,11 +360,14 @@ class TraceLabIT {
 
     @Test
     void anOpenTcpPortIsReachedOverIpv4AndIpv6AlongTheSameHops() {
-        Trace v4 = trace("-c", "2", "-i", "0.1", "--tcp", String.valueOf(OPEN), SERVER);
+        // --flows 2: the rounds alternate two source ports; one path here, so the same hops
+        Trace v4 = trace("-c", "2", "-i", "0.1", "--flows", "2", "--tcp", String.valueOf(OPEN), SERVER);
         assertEquals(0, v4.exitCode(), v4.raw());
         assertEquals("reached", v4.verdict().get("kind"), v4.raw());
         assertEquals("reply", v4.hop(4).get("answer"));
         assertEquals(HOPS, v4.addresses());
+        assertEquals(java.util.Set.of(0, 1), v4.probes().stream().map(p -> ((Number) p.get("flow")).intValue())
+                .collect(java.util.stream.Collectors.toSet()), v4.raw());
         Trace v6 = trace("-c", "2", "-i", "0.1", "--tcp", String.valueOf(OPEN), SERVER6);
         assertEquals(0, v6.exitCode(), v6.raw());
         assertEquals("reached", v6.verdict().get("kind"), v6.raw());
@@ -373,6 +376,31 @@ class TraceLabIT {
         assertEquals(HOPS6, icmp6.addresses());
         assertEquals(HOPS6, mtrHops("-6", "-c", "2", "-i", "0.1", SERVER6));
         assertEquals(HOPS6, tracerouteHops("-6", "-T", "-p", String.valueOf(OPEN), SERVER6));
+    }
+
+    @Test
+    void namesComeFromTheResolverInParallelAndDeviceBindingWorks() throws IOException {
+        // ip netns exec mounts /etc/netns/NS/hosts over /etc/hosts for that namespace only
+        Path dir = Path.of("/etc/netns", client);
+        Files.createDirectories(dir);
+        try {
+            Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n10.71.2.2 r2.trace.test\n10.71.4.2 server.trace.test\n");
+            Host.Run r = Namespaces.jar(client, false, "--json", "trace", "-c", "2", "-i", "0.1", "-W", "1", "-I", stem + "c",
+                    SERVER);
+            assertEquals(0, r.exitCode(), r::toString);
+            Map<String, Object> summary = map(Json.parse(r.out().lines().reduce((a, b) -> b).orElseThrow()));
+            List<?> hops = (List<?>) summary.get("hops");
+            assertEquals("r2.trace.test", map(hops.get(1)).get("name"), r::toString);
+            assertEquals("server.trace.test", map(hops.get(3)).get("name"), r::toString);
+            Host.Run text = Namespaces.jar(client, false, "trace", "-c", "1", "-W", "1", SERVER);
+            assertTrue(text.out().contains("  2.|-- r2.trace.test "), text::toString);
+            Host.Run wrongDevice = Namespaces.jar(client, false, "trace", "-c", "1", "-I", "nosuchdev0", SERVER);
+            assertEquals(2, wrongDevice.exitCode(), wrongDevice::toString);
+            assertTrue(wrongDevice.err().startsWith("netdiag trace: SO_BINDTODEVICE nosuchdev0: No such device"), wrongDevice::toString);
+        } finally {
+            Files.deleteIfExists(dir.resolve("hosts"));
+            Files.deleteIfExists(dir);
+        }
     }
 
     @Test
@@ -403,6 +431,14 @@ class TraceLabIT {
             assertTrue(lines.get(0).startsWith("netdiag trace: cannot open a raw socket for TCP probes: "), tcp::toString);
             assertTrue(lines.get(1).startsWith("try: "), tcp::toString);
             assertFalse(tcp.err().contains("\tat "), tcp::toString);
+            // UDP goes on without privilege: a socket per probe, errors from its error queue
+            Host.Run udp = Namespaces.jar(client, true, "--json", "trace", "-n", "-c", "2", "-i", "1", "-W", "1", "--udp",
+                    String.valueOf(CLOSED), SERVER);
+            assertEquals(0, udp.exitCode(), udp::toString);
+            Map<String, Object> udpSummary = map(Json.parse(udp.out().lines().reduce((a, b) -> b).orElseThrow()));
+            assertEquals("datagram", udpSummary.get("socket"));
+            assertEquals("port-closed", map(udpSummary.get("verdict")).get("kind"), udp::toString);
+            assertEquals(4, ((List<?>) udpSummary.get("hops")).size(), udp::toString);
         } finally {
             run(client, "sysctl", "-qw", "net.ipv4.ping_group_range=1 0");
         }
