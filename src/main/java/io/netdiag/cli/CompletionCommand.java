@@ -19,6 +19,7 @@ final class CompletionCommand extends BaseCommand {
                         "bash:  source <(netdiag completion bash)",
                         "zsh:   autoload -U +X compinit && compinit; autoload -U +X bashcompinit && bashcompinit; "
                                 + "source <(netdiag completion zsh)")
+                .exitCodes(" 0:the script was printed", " 2:a shell other than bash or zsh")
                 .positional("0", "<shell>", Shell.class, v -> shell = v, o -> o.defaultValue("bash").arity("0..1"),
                         "bash (the default) or zsh.");
     }

@@ -23,7 +23,8 @@ public final class NetdiagCommand implements Runnable {
                 .exitCodes(
                         " 0:success",
                         " 1:negative result (no reply, unreachable, blocked, error explained)",
-                        " 2:usage error or bad input",
+                        " 2:usage error or bad input; an option value outside what the option accepts is refused before "
+                                + "anything runs, in one line naming the option and its range (each option below says it)",
                         " 3:missing privilege, library or platform support",
                         " 4:internal error")
                 // inherited: accepted before and after the subcommand's name

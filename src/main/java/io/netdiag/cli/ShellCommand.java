@@ -23,7 +23,9 @@ final class ShellCommand extends BaseCommand {
                 .header("Start an interactive shell with history and completion.")
                 .description(
                         "Each line is run exactly as 'netdiag LINE' would be from a shell. Tab completes subcommands and "
-                                + "options; history is kept in ~/.netdiag_history. Type 'exit' or press Ctrl-D to leave.");
+                                + "options; history is kept in ~/.netdiag_history. Type 'exit' or press Ctrl-D to leave. Without a "
+                                + "terminal (a pipe, a script) lines are read plainly from standard input.")
+                .exitCodes(" 0-4:the exit code of the last command run (0 when none ran)");
     }
 
     @Override
