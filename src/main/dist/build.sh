@@ -106,12 +106,24 @@ step "AOT caches"
 # runtime on the jar at its final place in the tree (the JVM accepts the tree moved elsewhere as a whole).
 caches=$(sed -n 's/^ *\([a-z|]*\)) cache=\$subcommand ;;$/\1/p' "$project/netdiag" | tr '|' ' ')
 [ -n "$caches" ] || { echo "netdiag dist: no AOT cache list found in $project/netdiag" >&2; exit 1; }
-for cache in netdiag $caches; do
+train() { # makes the AOT cache $1
     "$stage/runtime/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:-UsePerfData \
         -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 "-Dnetdiag.home=$stage" \
         "-Djna.boot.library.path=$stage/lib" -Djna.nounpack=true -Djna.nosys=true \
-        -XX:AOTCacheOutput="$stage/lib/aot/$cache.aot" -Xlog:aot=off -Xlog:cds=off \
-        -cp "$stage/lib/netdiag.jar" io.netdiag.cli.AotTraining "$cache" >/dev/null 2>&1 </dev/null || true
+        -XX:AOTCacheOutput="$stage/lib/aot/$1.aot" -Xlog:aot=off -Xlog:cds=off \
+        -cp "$stage/lib/netdiag.jar" io.netdiag.cli.AotTraining "$1" >/dev/null 2>&1 </dev/null || true
+}
+# two at a time: each training run is mostly one thread, and there are ten of them
+running=0
+for cache in netdiag $caches; do
+    train "$cache" &
+    if ((++running >= 2)); then
+        wait -n || true
+        running=$((running - 1))
+    fi
+done
+wait
+for cache in netdiag $caches; do
     if [ ! -s "$stage/lib/aot/$cache.aot" ]; then
         echo "netdiag dist: the AOT cache for $cache was not made" >&2
         exit 1
@@ -166,7 +178,7 @@ cp -a "$stage/bin" "$stage/lib" "$stage/libexec" "$stage/runtime" "$deb/usr/lib/
 cp -a "$stage/share/man" "$stage/share/bash-completion" "$stage/share/doc" "$deb/usr/share/"
 # 0755 root:root and no capabilities until postinst makes it root:netdiag 0750 with them: harmless meanwhile
 chmod 0755 "$deb/usr/lib/netdiag/libexec/netdiag-privileged"
-ln -s ../lib/netdiag/bin/netdiag "$deb/usr/bin/netdiag"
+cp -p "$deb/usr/lib/netdiag/bin/netdiag" "$deb/usr/bin/netdiag"  # a copy: a symlink costs a readlink at each start
 mkdir -p "$deb/usr/share/lintian/overrides"
 cp "$project/src/main/dist/debian/lintian-overrides" "$deb/usr/share/lintian/overrides/netdiag"
 

@@ -75,7 +75,8 @@ class DebPackageIT {
         Host.Run r = null;
         for (int attempt = 0; attempt < 60; attempt++) {
             r = Host.run(command, 180);
-            if (r.exitCode() == 0 || !(r.err().contains("lock") && r.err().contains("held"))) {
+            // "dpkg frontend lock was locked by another process", "... lock ... is held by"
+            if (r.exitCode() == 0 || !r.err().contains(" lock ")) {
                 return r;
             }
             Thread.sleep(2000);
