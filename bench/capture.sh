@@ -8,9 +8,10 @@
 #     the ratios' range over the runs (targets: >= 3x faster than tshark, no slower than tcpdump,
 #     peak RSS <= 150 MiB and the same for a capture three times as long: MEMORY_CHECK=1), and whether
 #     netdiag's lines equal tshark's;
-#  2. live capture to a file while a generator offers small UDP packets on lo at a fixed rate:
-#     packets captured and dropped, netdiag -w vs tcpdump -w, same load, same run.
-# Usage: bench/capture.sh [PACKETS_IN_THOUSANDS=1000] [RATE=400000] [SECONDS=5] [all|read|live]
+#  2. live capture while iperf3 offers 64-byte UDP datagrams on lo at 200 Mbit/s (iperf3 -u -l 64 -b 200M):
+#     netdiag -w and tcpdump -w on the same traffic (datagrams sent against what each file holds), then
+#     summaries to a file, netdiag capture -i lo > file and tshark -i lo > file (lines printed).
+# Usage: bench/capture.sh [PACKETS_IN_THOUSANDS=1000] [UNUSED=0] [SECONDS=5] [all|read|live]
 # Environment: KINDS="http bulk dnstls", RUNS=3, MEMORY_CHECK=0 (1: also read a 3x capture of the first kind),
 # KEEP=DIR keeps each capture there (for profiling).
 set -euo pipefail
@@ -130,17 +131,36 @@ done
 fi
 [ "$part" = read ] && exit 0
 
-echo "== live: ${rate} UDP packets/s for ${seconds} s on lo, netdiag -w vs tcpdump -w"
-live() { # $1 = label, rest = capture command writing to a file
-    local label=$1; shift
-    "$@" 2>"$work/live.err" &
-    local pid=$!
-    while ! grep -q "listening on" "$work/live.err" 2>/dev/null; do sleep 0.1; done
-    "$java" "$here/bench/capture-traffic.java" udprate 18502 "$rate" "$seconds" 2>"$work/gen.err"
+command -v iperf3 >/dev/null || { echo "bench/capture.sh: the live part needs iperf3 (apt-get install iperf3)" >&2; exit 3; }
+# live LABEL_A LABEL_B CMD_A -- CMD_B: both capture the same iperf3 run side by side (each command's stdout to
+# $work/LABEL.out, stderr to $work/LABEL.err); netdiag stops on SIGTERM, the anchors on SIGINT
+live() {
+    local la=$1 lb=$2; shift 2
+    local a=() b=() seen=
+    for x in "$@"; do if [ "$x" = -- ]; then seen=1; elif [ -z "$seen" ]; then a+=("$x"); else b+=("$x"); fi; done
+    local port=$((20000 + RANDOM % 20000))
+    iperf3 -s -p "$port" -1 >/dev/null 2>&1 &
+    bg+=($!)
+    "${a[@]}" "udp port $port" >"$work/$la.out" 2>"$work/$la.err" &
+    local pa=$!
+    "${b[@]}" "udp port $port" >"$work/$lb.out" 2>"$work/$lb.err" &
+    local pb=$!
+    bg+=("$pa" "$pb")
+    local waited=0
+    until grep -qi "listening on\|capturing on" "$work/$la.err" 2>/dev/null && grep -qi "listening on\|capturing on" "$work/$lb.err" 2>/dev/null; do
+        sleep 0.1; waited=$((waited + 1)); [ "$waited" -lt 300 ] || { echo "live: no banner" >&2; return 1; }
+    done
     sleep 1
-    # SIGTERM: a non-interactive shell starts background jobs with SIGINT ignored, and the JVM keeps it so
-    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-    printf '%-10s %s; %s\n' "$label" "$(cat "$work/gen.err")" "$(grep -E 'captured|dropped by kernel' "$work/live.err" | paste -sd, -)"
+    iperf3 -c 127.0.0.1 -p "$port" -u -l 64 -b 200M -t "$seconds" >"$work/iperf.out" 2>&1 || true
+    sleep 1
+    kill -TERM "$pa" 2>/dev/null; kill -INT "$pb" 2>/dev/null
+    wait "$pa" "$pb" 2>/dev/null || true
+    sent=$(awk '/sender/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\/[0-9]+$/) { split($i, x, "/"); print x[2] } }' "$work/iperf.out" | tail -n1)
 }
-live netdiag "$nd" capture -i lo -w "$work/live-nd.pcap" udp port 18502
-live tcpdump tcpdump -i lo -w "$work/live-td.pcap" udp port 18502
+echo "== live to a file: iperf3 -u -l 64 -b 200M -t $seconds on lo, netdiag -w and tcpdump -w on the same traffic"
+live nd-w td-w "$nd" capture -i lo -w "$work/live-nd.pcap" -- tcpdump -Z root -i lo -w "$work/live-td.pcap"
+echo "iperf3 sent ${sent:-?} datagrams; the files hold: netdiag $(tcpdump -r "$work/live-nd.pcap" 2>/dev/null | wc -l), tcpdump $(tcpdump -r "$work/live-td.pcap" 2>/dev/null | wc -l)"
+grep -h "dropped by kernel" "$work/nd-w.err" "$work/td-w.err" | paste -sd, - | sed 's/^/kernel drops (netdiag, tcpdump): /'
+echo "== live summaries to a file (no terminal): netdiag capture -i lo > file and tshark -i lo > file on the same traffic"
+live nd-s ts-s "$nd" capture -i lo -- tshark -n -i lo
+echo "iperf3 sent ${sent:-?} datagrams; lines printed: netdiag $(wc -l <"$work/nd-s.out"), tshark $(wc -l <"$work/ts-s.out")"
