@@ -13,6 +13,12 @@ final class PacketDecoding {
     String transport;
     String srcAddr;
     String dstAddr;
+    /** The network addresses as numbers (IPv4 in the low word), for finding a connection without their texts. */
+    boolean v6;
+    long srcHigh;
+    long srcLow;
+    long dstHigh;
+    long dstLow;
     int srcPort = -1;
     int dstPort = -1;
     int ttl = -1;

@@ -8,6 +8,7 @@ import java.util.List;
  */
 final class TcpDecoder {
     private final TcpAnalyzer tcpAnalyzer = new TcpAnalyzer();
+    private final TcpConnection.Table connections = new TcpConnection.Table();
     private final HttpReassembly http;
     private final DnsOverTcp dns;
     private final TlsRecords tls;
@@ -54,8 +55,9 @@ final class TcpDecoder {
         }
         if (hlen < 20) {
             // tshark prints the fixed fields it read, then the complaint
-            TcpAnalyzer.Result r = tcpAnalyzer.analyze(d.frame.number(), d.frame.epochNanos(), d.srcAddr + ":" + sport,
-                    d.dstAddr + ":" + dport, seq, ack, seglen, flags, window, -1);
+            TcpConnection connection = connections.find(d.v6, d.srcHigh, d.srcLow, sport, d.dstHigh, d.dstLow, dport);
+            TcpAnalyzer.Result r = tcpAnalyzer.analyze(d.frame.number(), d.frame.epochNanos(), connection,
+                    connections.forward, seq, ack, seglen, flags, window, -1);
             StringBuilder info = new StringBuilder().append(sport).append(" → ").append(dport).append(" [")
                     .append(flagText(flags)).append("] Seq=").append(r.relativeSeq());
             if ((flags & TcpAnalyzer.ACK) != 0) {
@@ -129,16 +131,16 @@ final class TcpDecoder {
             }
             p += len;
         }
-        String srcKey = d.srcAddr + ":" + sport;
-        String dstKey = d.dstAddr + ":" + dport;
-        TcpAnalyzer.Result r = tcpAnalyzer.analyze(d.frame.number(), d.frame.epochNanos(), srcKey, dstKey, seq, ack,
+        TcpConnection connection = connections.find(d.v6, d.srcHigh, d.srcLow, sport, d.dstHigh, d.dstLow, dport);
+        boolean forward = connections.forward;
+        TcpAnalyzer.Result r = tcpAnalyzer.analyze(d.frame.number(), d.frame.epochNanos(), connection, forward, seq, ack,
                 seglen, flags, window, wsShift);
         String optionText = options.toString();
         if (sack != null) {
             StringBuilder edges = new StringBuilder();
             for (int i = 0; i < sackCount; i++) {
-                edges.append(" SLE=").append(tcpAnalyzer.relativeToPeer(srcKey, dstKey, sack[2 * i]))
-                        .append(" SRE=").append(tcpAnalyzer.relativeToPeer(srcKey, dstKey, sack[2 * i + 1]));
+                edges.append(" SLE=").append(tcpAnalyzer.relativeToPeer(connection, forward, sack[2 * i]))
+                        .append(" SRE=").append(tcpAnalyzer.relativeToPeer(connection, forward, sack[2 * i + 1]));
             }
             optionText = optionText.replace("\u0000SACK", edges);
         }
@@ -178,8 +180,8 @@ final class TcpDecoder {
         boolean syn = (flags & TcpAnalyzer.SYN) != 0;
         boolean fin = (flags & TcpAnalyzer.FIN) != 0;
         long rawSeq = Integer.toUnsignedLong(seq);
-        if (end >= reportedEnd && resentOnly(texts) && (http.followed(srcKey, dstKey, rawSeq, seglen)
-                || dns.followed(srcKey, dstKey, rawSeq, seglen) || tls.followed(srcKey, dstKey, rawSeq, seglen))) {
+        if (end >= reportedEnd && resentOnly(texts) && (http.followed(connection, forward, rawSeq, seglen)
+                || dns.followed(connection, forward, rawSeq, seglen) || tls.followed(connection, forward, rawSeq, seglen))) {
             // bytes the stream decoders already followed, sent again: tshark shows a TCP line and goes on with the
             // message in progress (a 200 kB HTTP body with one spurious retransmission still ends in its response)
             return;
@@ -187,9 +189,9 @@ final class TcpDecoder {
         // a SYN that reuses the ports of an ended connection starts a new one: the decoders start afresh at it
         if (end < reportedEnd || !(texts.isEmpty() || texts.equals(WINDOW_FULL) || texts.equals(PORTS_REUSED))) {
             // bytes missing (a snapshot length) or resent: tshark cannot follow the stream through them
-            http.forget(srcKey, dstKey);
-            dns.forget(srcKey, dstKey);
-            tls.forget(srcKey, dstKey);
+            http.forget(connection, forward);
+            dns.forget(connection, forward);
+            tls.forget(connection, forward);
             if (seglen > 0 && texts.isEmpty() && payload < end) {
                 String line = HttpFirstLine.of(b, payload, end);
                 if (line != null) {
@@ -204,11 +206,11 @@ final class TcpDecoder {
         // DNS owns ports 53 and 5353; elsewhere a connection that starts like TLS is TLS, then HTTP is tried
         StreamOutcome o;
         if (DnsOverTcp.applies(sport, dport)) {
-            o = dns.segment(srcKey, dstKey, rawSeq, syn, fin, b, payload, payloadEnd);
+            o = dns.segment(connection, forward, rawSeq, syn, fin, b, payload, payloadEnd);
         } else {
-            o = tls.segment(srcKey, dstKey, sport, dport, rawSeq, syn, fin, b, payload, payloadEnd);
+            o = tls.segment(connection, forward, sport, dport, rawSeq, syn, fin, b, payload, payloadEnd);
             if (o == null) {
-                o = http.segment(srcKey, dstKey, sport, dport, rawSeq, syn, fin, b, payload, payloadEnd);
+                o = http.segment(connection, forward, sport, dport, rawSeq, syn, fin, b, payload, payloadEnd);
             }
         }
         if (o == null) {
