@@ -193,7 +193,8 @@ final class TcpDecoder {
             // message in progress (a 200 kB HTTP body with one spurious retransmission still ends in its response)
             return;
         }
-        if (end < reportedEnd || !(texts.isEmpty() || texts.equals(WINDOW_FULL))) {
+        // a SYN that reuses the ports of an ended connection starts a new one: the decoders start afresh at it
+        if (end < reportedEnd || !(texts.isEmpty() || texts.equals(WINDOW_FULL) || texts.equals(PORTS_REUSED))) {
             // bytes missing (a snapshot length) or resent: tshark cannot follow the stream through them
             http.forget(connection, forward);
             dns.forget(connection, forward);
@@ -233,6 +234,7 @@ final class TcpDecoder {
     }
 
     private static final List<String> WINDOW_FULL = List.of("TCP Window Full");
+    private static final List<String> PORTS_REUSED = List.of(TcpFlag.REUSED_PORTS.text());
 
     /** Whether the analysis says only that the segment was sent before (and perhaps that it filled the window). */
     private static boolean resentOnly(List<String> texts) {

@@ -388,6 +388,28 @@ class TsharkDifferentialTest {
         }
     }
 
+    /**
+     * A client port reused for a new TLS connection after a reset: tshark starts a new conversation at the SYN
+     * ("TCP Port numbers reused"), so the new Client Hello is a Client Hello again, not an encrypted handshake record.
+     */
+    @Test
+    void tlsAfterPortReuseAgrees() throws Exception {
+        Path keystore = dir.resolve("reuse.p12");
+        Host.Run keytool = Host.run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "netdiag", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "netdiag"), 60);
+        assertEquals(0, keytool.exitCode(), keytool.err());
+        try (Namespaces nets = new Namespaces("cap")) {
+            String ns = nets.create("u");
+            Path pcap = record(ns, "tlsreuse", () -> traffic(ns, "tlsreuse", "18444", keystore.toString()));
+            Agreement a = compare("TLS 1.3 twice from one client port", pcap);
+            assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+            String lines = Cli.run("capture", "-r", pcap.toString()).out();
+            assertTrue(lines.contains("[TCP Port numbers reused]"), lines);
+            assertEquals(2, lines.lines().filter(l -> l.contains("Client Hello")).count(), lines);
+        }
+    }
+
     @Test
     void fragmentsReassembleAsTshark() throws Exception {
         try (Namespaces nets = new Namespaces("cap")) {
