@@ -17,6 +17,7 @@ public final class Dissector {
     private final FragmentReassembly fragments = new FragmentReassembly();
     private final AddressCache addresses = new AddressCache();
     private long firstNanos = Long.MIN_VALUE;
+    private final PacketDecoding decoding = new PacketDecoding(new Frame(0, 0, 0, 0, NO_BYTES));
 
     public Dissector(LinkType link) {
         this(link, false);
@@ -39,10 +40,25 @@ public final class Dissector {
 
     /** A frame of another link type than the run's first (a pcapng file with several kinds of interface). */
     public PacketSummary dissect(Frame frame, LinkType link) {
+        return dissect(frame, link, frame.data());
+    }
+
+    /**
+     * A frame whose {@code data} is a buffer the caller fills again for the next frame (decoded where it lies,
+     * no copy per packet): the summary's bytes are then empty, so this is not for {@code -x}.
+     */
+    public PacketSummary dissectInPlace(Frame frame, LinkType link) {
+        return dissect(frame, link, NO_BYTES);
+    }
+
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private PacketSummary dissect(Frame frame, LinkType link, byte[] kept) {
         if (firstNanos == Long.MIN_VALUE) {
             firstNanos = frame.epochNanos();
         }
-        PacketDecoding d = new PacketDecoding(frame);
+        PacketDecoding d = decoding;
+        d.reset(frame);
         int end = Math.min(frame.capturedLength(), d.b.length);
         try {
             decodeLink(d, link, end);
@@ -53,7 +69,7 @@ public final class Dissector {
         }
         return new PacketSummary(frame.number(), frame.epochNanos(), frame.epochNanos() - firstNanos, d.src, d.dst,
                 d.protocol, frame.originalLength(), frame.capturedLength(), d.info, d.transport, d.srcAddr, d.dstAddr,
-                d.srcPort, d.dstPort, d.tcp, d.icmp, d.analysis, d.problem, frame.data(), d.sources);
+                d.srcPort, d.dstPort, d.tcp, d.icmp, d.analysis, d.problem, kept, d.sources);
     }
 
     private void decodeLink(PacketDecoding d, LinkType link, int end) {

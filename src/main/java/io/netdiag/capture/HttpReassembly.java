@@ -430,9 +430,14 @@ final class HttpReassembly {
     }
 
     private static int status(String statusLine) {
-        String[] words = statusLine.split(" ", 3);
+        // the second word, as statusLine.split(" ", 3)[1]
+        int space = statusLine.indexOf(' ');
+        if (space < 0) {
+            return -1;
+        }
+        int next = statusLine.indexOf(' ', space + 1);
         try {
-            return words.length > 1 ? Integer.parseInt(words[1]) : -1;
+            return Integer.parseInt(statusLine, space + 1, next < 0 ? statusLine.length() : next, 10);
         } catch (NumberFormatException e) {
             return -1;
         }

@@ -16,9 +16,35 @@ final class TcpAnalyzer {
 
     private static final TcpFlag[] FLAGS = TcpFlag.values();
 
-    /** What the analysis says about one segment; {@code flags} holds {@link TcpFlag#bit()}s. */
-    record Result(int flags, long dupAckFrame, int dupAckNumber, long relativeSeq, long relativeAck,
-                  long scaledWindow, long conversation) {
+    /**
+     * What the analysis says about one segment; {@code flags} holds {@link TcpFlag#bit()}s. One instance per
+     * analyzer, filled again by each {@link #analyze}: read it before the next segment.
+     */
+    static final class Result {
+        private int flags;
+        private long dupAckFrame;
+        private int dupAckNumber;
+        private long relativeSeq;
+        private long relativeAck;
+        private long scaledWindow;
+        private long conversation;
+
+        long relativeSeq() {
+            return relativeSeq;
+        }
+
+        long relativeAck() {
+            return relativeAck;
+        }
+
+        long scaledWindow() {
+            return scaledWindow;
+        }
+
+        long conversation() {
+            return conversation;
+        }
+
         /** The bracketed texts as tshark prints them before the ports. */
         List<String> texts() {
             if (flags == 0) {
@@ -63,6 +89,7 @@ final class TcpAnalyzer {
     }
 
     private long nextId;
+    private final Result result = new Result();
 
     /**
      * Analyses one segment of {@code connection}, sent by its endpoint A when {@code srcIsA}; {@code window} is
@@ -197,7 +224,15 @@ final class TcpAnalyzer {
                 fwd.winScale = -2;
             }
         }
-        return new Result(ta, dupFrame, dupCount, relSeq, relAck, scaled, c.id);
+        Result r = result;
+        r.flags = ta;
+        r.dupAckFrame = dupFrame;
+        r.dupAckNumber = dupCount;
+        r.relativeSeq = relSeq;
+        r.relativeAck = relAck;
+        r.scaledWindow = scaled;
+        r.conversation = c.id;
+        return r;
     }
 
     /** The SACK edges relative to the acknowledged direction's base, as tshark prints SLE/SRE. */

@@ -9,6 +9,8 @@ import java.util.List;
 final class TcpDecoder {
     private final TcpAnalyzer tcpAnalyzer = new TcpAnalyzer();
     private final TcpConnection.Table connections = new TcpConnection.Table();
+    private final StringBuilder info = new StringBuilder(256).append('→');
+    private final StringBuilder options = new StringBuilder(64);
     private final HttpReassembly http;
     private final DnsOverTcp dns;
     private final TlsRecords tls;
@@ -24,8 +26,7 @@ final class TcpDecoder {
         byte[] b = d.b;
         d.transport = "tcp";
         d.protocol = "TCP";
-        TcpHeader h = TcpHeader.read(b, off, end);
-        if (h == null) {
+        if (end - off < 16) {
             if (end - off >= 4) {
                 d.srcPort = WireBytes.u16(b, off);
                 d.dstPort = WireBytes.u16(b, off + 2);
@@ -34,18 +35,19 @@ final class TcpDecoder {
             d.shortOf("TCP");
             return;
         }
-        int sport = h.sourcePort();
-        int dport = h.destinationPort();
+        // the fixed header in wire order, read where it lies (TcpHeader's fields, without the record per packet)
+        int sport = WireBytes.u16(b, off);
+        int dport = WireBytes.u16(b, off + 2);
         d.srcPort = sport;
         d.dstPort = dport;
-        int seq = h.seq();
-        int ack = h.ack();
-        int hlen = h.headerLength();
-        int flags = h.flags();
-        int window = h.window();
+        int seq = (int) WireBytes.u32(b, off + 4);
+        int ack = (int) WireBytes.u32(b, off + 8);
+        int hlen = ((b[off + 12] & 0xf0) >> 4) * 4;
+        int flags = ((b[off + 12] & 0x0f) << 8) | (b[off + 13] & 0xff);
+        int window = WireBytes.u16(b, off + 14);
         // with 16 to 19 bytes tshark still prints up to Win= before the checksum read fails
-        boolean headerCut = h.cut();
-        int urgent = h.urgent();
+        boolean headerCut = end - off < 20;
+        int urgent = headerCut ? 0 : WireBytes.u16(b, off + 18);
         int seglen = reportedEnd - off - Math.max(hlen, 20);
         if (seglen < 0) {
             d.info = "";
@@ -70,7 +72,8 @@ final class TcpDecoder {
             return;
         }
         // options, read before the analysis because the WS shift matters; printed after Len=
-        StringBuilder options = new StringBuilder();
+        StringBuilder options = this.options;
+        options.setLength(0);
         int wsShift = -1;
         int[] sack = null;
         int sackCount = 0;
@@ -135,20 +138,24 @@ final class TcpDecoder {
         boolean forward = connections.forward;
         TcpAnalyzer.Result r = tcpAnalyzer.analyze(d.frame.number(), d.frame.epochNanos(), connection, forward, seq, ack,
                 seglen, flags, window, wsShift);
-        String optionText = options.toString();
+        CharSequence optionText = options;
         if (sack != null) {
             StringBuilder edges = new StringBuilder();
             for (int i = 0; i < sackCount; i++) {
                 edges.append(" SLE=").append(tcpAnalyzer.relativeToPeer(connection, forward, sack[2 * i]))
                         .append(" SRE=").append(tcpAnalyzer.relativeToPeer(connection, forward, sack[2 * i + 1]));
             }
-            optionText = optionText.replace("\u0000SACK", edges);
+            optionText = options.toString().replace("\u0000SACK", edges);
         }
         String flagText = flagText(flags);
-        StringBuilder info = new StringBuilder(120);
+        // one builder for every segment: it holds the arrow, so it stays UTF-16 and is never widened again
+        StringBuilder info = this.info;
+        info.setLength(0);
         List<String> texts = r.texts();
-        for (String t : texts) {
-            info.append('[').append(t).append("] ");
+        if (!texts.isEmpty()) {
+            for (String t : texts) {
+                info.append('[').append(t).append("] ");
+            }
         }
         int prefix = info.length();
         info.append(sport).append(" → ").append(dport).append(" [").append(flagText).append("] Seq=").append(r.relativeSeq());
@@ -231,6 +238,9 @@ final class TcpDecoder {
 
     /** Whether the analysis says only that the segment was sent before (and perhaps that it filled the window). */
     private static boolean resentOnly(List<String> texts) {
+        if (texts.isEmpty()) {
+            return false;
+        }
         boolean resent = false;
         for (String t : texts) {
             if (t.equals("TCP Retransmission") || t.equals("TCP Spurious Retransmission") || t.equals("TCP Fast Retransmission")) {
