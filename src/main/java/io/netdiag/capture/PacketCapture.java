@@ -215,6 +215,8 @@ public final class PacketCapture {
                 long count = 0;
                 PacketSummary[] batch = new PacketSummary[BATCH];
                 int filled = 0;
+                boolean keepBytes = request.dataSources();
+                byte[] scratch = new byte[65536];
                 try {
                     while (count < limit && !stopped && reader.next()) {
                         int caplen = reader.capturedLength();
@@ -227,8 +229,17 @@ public final class PacketCapture {
                             continue;
                         }
                         count++;
-                        Frame frame = new Frame(count, reader.epochNanos(), caplen, len, reader.copyData());
-                        batch[filled++] = dissector.dissect(frame, link);
+                        if (keepBytes) {
+                            Frame frame = new Frame(count, reader.epochNanos(), caplen, len, reader.copyData());
+                            batch[filled++] = dissector.dissect(frame, link);
+                        } else {
+                            // decoded from one buffer filled again for each packet: only -x needs each packet's bytes
+                            if (scratch.length < caplen) {
+                                scratch = new byte[caplen];
+                            }
+                            reader.copyData(scratch);
+                            batch[filled++] = dissector.dissectInPlace(new Frame(count, reader.epochNanos(), caplen, len, scratch), link);
+                        }
                         if (filled == BATCH) {
                             hand(batch);
                             batch = new PacketSummary[BATCH];
