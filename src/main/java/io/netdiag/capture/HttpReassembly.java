@@ -111,7 +111,9 @@ final class HttpReassembly {
         if (syn) {
             d.endMessage();
             d.position.advance(seq, 0, true, false);
-            connection.httpMethods = null;
+            if (connection.httpMethods != null) {
+                connection.httpMethods.clear(); // kept: a long capture reuses ports thousands of times
+            }
             connection.httpSeen = false;
             return null;
         }

@@ -75,16 +75,45 @@ final class TcpAnalyzer {
         long lastNonDupAck;
         int dupAckNumber;
         int lastSegmentFlags;
+
+        /** As new. */
+        void clear() {
+            baseSeq = 0;
+            baseSet = false;
+            sawSyn = false;
+            winScale = -1;
+            window = 0xffffffffL;
+            nextSeq = 0;
+            nextSeqTime = 0;
+            maxSeqToBeAcked = 0;
+            lastAck = 0;
+            lastAckTime = 0;
+            lastNonDupAck = 0;
+            dupAckNumber = 0;
+            lastSegmentFlags = 0;
+        }
     }
 
     private static final class Conversation {
-        final long id;
+        long id;
         final Flow flowA = new Flow();
         final Flow flowB = new Flow();
         long mruSyn;
         long firstRtt;
         Conversation(long id) {
             this.id = id;
+        }
+
+        /**
+         * Starts conversation {@code id} over in this object, as a new one would (ports reused): the old one
+         * is not referred to anywhere else, and a long capture then leaves no conversation behind per reuse.
+         */
+        void restart(long newId) {
+            id = newId;
+            flowA.clear();
+            flowB.clear();
+            mruSyn = 0;
+            firstRtt = 0;
         }
     }
 
@@ -106,8 +135,7 @@ final class TcpAnalyzer {
         Flow fwd = srcIsA ? c.flowA : c.flowB;
         // A new SYN with another initial sequence number: the ports were reused for a new connection
         if ((flags & (SYN | ACK)) == SYN && fwd.baseSet && seq != fwd.baseSeq) {
-            c = new Conversation(nextId++);
-            connection.analysis = c;
+            c.restart(nextId++);
             fwd = srcIsA ? c.flowA : c.flowB;
             ta |= TcpFlag.REUSED_PORTS.bit();
         }
