@@ -9,8 +9,8 @@ import java.util.List;
 final class TcpDecoder {
     private final TcpAnalyzer tcpAnalyzer = new TcpAnalyzer();
     private final TcpConnection.Table connections = new TcpConnection.Table();
-    private final StringBuilder info = new StringBuilder(256).append('→');
-    private final StringBuilder options = new StringBuilder(64);
+    private final InfoText info = new InfoText();
+    private final InfoText options = new InfoText();
     private final HttpReassembly http;
     private final DnsOverTcp dns;
     private final TlsRecords tls;
@@ -72,8 +72,8 @@ final class TcpDecoder {
             return;
         }
         // options, read before the analysis because the WS shift matters; printed after Len=
-        StringBuilder options = this.options;
-        options.setLength(0);
+        InfoText options = this.options;
+        options.clear();
         int wsShift = -1;
         int[] sack = null;
         int sackCount = 0;
@@ -138,7 +138,7 @@ final class TcpDecoder {
         boolean forward = connections.forward;
         TcpAnalyzer.Result r = tcpAnalyzer.analyze(d.frame.number(), d.frame.epochNanos(), connection, forward, seq, ack,
                 seglen, flags, window, wsShift);
-        CharSequence optionText = options;
+        String optionText = null;
         if (sack != null) {
             StringBuilder edges = new StringBuilder();
             for (int i = 0; i < sackCount; i++) {
@@ -148,9 +148,8 @@ final class TcpDecoder {
             optionText = options.toString().replace("\u0000SACK", edges);
         }
         String flagText = flagText(flags);
-        // one builder for every segment: it holds the arrow, so it stays UTF-16 and is never widened again
-        StringBuilder info = this.info;
-        info.setLength(0);
+        InfoText info = this.info;
+        info.clear();
         List<String> texts = r.texts();
         if (!texts.isEmpty()) {
             for (String t : texts) {
@@ -173,7 +172,12 @@ final class TcpDecoder {
         if ((flags & 0x20) != 0) {
             info.append(" Urg=").append(urgent);
         }
-        info.append(" Len=").append(seglen).append(optionText);
+        info.append(" Len=").append(seglen);
+        if (optionText != null) {
+            info.append(optionText);
+        } else {
+            info.append(options);
+        }
         d.analysis = texts;
         d.tcp = new PacketSummary.Tcp(flagText, r.relativeSeq(), hasAck ? r.relativeAck() : null, r.scaledWindow(), seglen,
                 (flags & TcpAnalyzer.SYN) != 0, (flags & TcpAnalyzer.FIN) != 0, (flags & TcpAnalyzer.RST) != 0, r.conversation());
