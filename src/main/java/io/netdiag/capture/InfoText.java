@@ -32,6 +32,14 @@ final class InfoText {
         return this;
     }
 
+    /** A constant piece of text, kept as chars so that it is copied rather than widened each time. */
+    InfoText append(char[] text) {
+        int n = text.length;
+        System.arraycopy(text, 0, room(n), length, n);
+        length += n;
+        return this;
+    }
+
     InfoText append(InfoText other) {
         int n = other.length;
         System.arraycopy(other.chars, 0, room(n), length, n);
