@@ -13,7 +13,8 @@
 #     summaries to a file, netdiag capture -i lo > file and tshark -i lo > file (lines printed).
 # Usage: bench/capture.sh [PACKETS_IN_THOUSANDS=1000] [UNUSED=0] [SECONDS=5] [all|read|live]
 # Environment: KINDS="http bulk dnstls", RUNS=3, MEMORY_CHECK=0 (1: also read a 3x capture of the first kind),
-# KEEP=DIR keeps each capture there (for profiling).
+# KEEP=DIR keeps each capture there (for profiling); CAPS=DIR reads DIR/KIND.pcap (and DIR/KIND-3x.pcap for
+# the memory check) where they exist instead of generating them (to compare builds on the same captures).
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 nd="$here/netdiag"
@@ -96,8 +97,13 @@ make_dnstls() {
 if [ "$part" != live ]; then
 for kind in $kinds; do
     pcap="$work/$kind.pcap"
-    echo "== $kind: generating ${kpackets}k packets"
-    "make_$kind" "$pcap" $((kpackets * 1000))
+    if [ -n "${CAPS:-}" ] && [ -f "$CAPS/$kind.pcap" ]; then
+        echo "== $kind: $CAPS/$kind.pcap"
+        pcap="$CAPS/$kind.pcap"
+    else
+        echo "== $kind: generating ${kpackets}k packets"
+        "make_$kind" "$pcap" $((kpackets * 1000))
+    fi
     packets=$(tcpdump -r "$pcap" -n 2>/dev/null | wc -l)
     echo "pcap: $packets packets, $(du -h "$pcap" | cut -f1)"
     "$nd" capture -r "$pcap" >"$work/nd.txt" 2>/dev/null || true
@@ -119,14 +125,19 @@ for kind in $kinds; do
     if [ "${MEMORY_CHECK:-0}" = 1 ] && [ -z "${checked:-}" ]; then
         checked=1
         big="$work/$kind-3x.pcap"
-        echo "== $kind: generating $((kpackets * 3))k packets for the memory check"
-        "make_$kind" "$big" $((kpackets * 3000))
+        if [ -n "${CAPS:-}" ] && [ -f "$CAPS/$kind-3x.pcap" ]; then
+            big="$CAPS/$kind-3x.pcap"
+            echo "== $kind: $big for the memory check"
+        else
+            echo "== $kind: generating $((kpackets * 3))k packets for the memory check"
+            "make_$kind" "$big" $((kpackets * 3000))
+        fi
         read -r t_big m_big < <(seconds_of "$nd" capture -r "$big")
         read -r t_one m_one < <(seconds_of "$nd" capture -r "$pcap")
         printf 'memory: %d KiB peak for %dk packets, %d KiB for %dk (flat means about equal)\n' "$m_one" "$kpackets" "$m_big" $((kpackets * 3))
-        rm -f "$big"
+        [ "$big" != "$work/$kind-3x.pcap" ] || rm -f "$big"
     fi
-    if [ -n "${KEEP:-}" ]; then mv "$pcap" "$KEEP/"; else rm -f "$pcap"; fi
+    if [ "$pcap" != "$work/$kind.pcap" ]; then :; elif [ -n "${KEEP:-}" ]; then mv "$pcap" "$KEEP/"; else rm -f "$pcap"; fi
 done
 fi
 [ "$part" = read ] && exit 0

@@ -6,6 +6,8 @@
 # Each process's VmRSS is sampled every second; "steady" is the range over the second half of the run
 # (target for netdiag: at most 64 MiB = 65536 KiB), "peak" the highest sample.
 # Usage: bench/memory.sh [PING_COUNT=50000] [SECONDS=30] [all|ping|sockets|capture]
+# SOCKETS=N (environment) first opens N/2 loopback connections (N sockets) for the sockets part, with
+# bench/sockets-connections.py, and closes them at the end; without it that part lists what is open.
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 nd="$here/netdiag"
@@ -67,6 +69,19 @@ if [ "$part" = all ] || [ "$part" = ping ]; then
 fi
 
 if [ "$part" = all ] || [ "$part" = sockets ]; then
+    conns=()
+    left=$(( ${SOCKETS:-0} / 2 ))
+    while [ "$left" -gt 0 ]; do
+        n=$(( left < 4000 ? left : 4000 )) # 2 descriptors a connection: under a 20,000 descriptor limit
+        python3 "$here/bench/sockets-connections.py" "$n" >"$work/conn.$left" </dev/null &
+        pids+=($!)
+        conns+=($!)
+        left=$(( left - n ))
+    done
+    for f in "$work"/conn.*; do
+        [ -e "$f" ] || continue
+        until grep -q ready "$f" 2>/dev/null; do sleep 0.2; done
+    done
     echo "== sockets -tan --watch 1 for $seconds s ($(ss -tan | tail -n +2 | wc -l) TCP sockets)"
     "$nd" sockets -tan --watch 1 >/dev/null 2>&1 &
     a=$!; pids+=("$a")
@@ -76,6 +91,7 @@ if [ "$part" = all ] || [ "$part" = sockets ]; then
     report "netdiag sockets --watch 1" "$work/sockets.$a"
     /usr/bin/time -f '%M' -o "$work/ss.rss" ss -tan >/dev/null
     printf '%-34s peak %6d KiB (one listing)\n' "ss -tan" "$(tail -n1 "$work/ss.rss")"
+    for p in "${conns[@]}"; do kill "$p" 2>/dev/null || true; done
 fi
 
 if [ "$part" = all ] || [ "$part" = capture ]; then

@@ -174,6 +174,11 @@ final class CaptureFileReader implements AutoCloseable {
         return dataOffset;
     }
 
+    /** The current packet's bytes, copied to the start of {@code into} (at least {@link #capturedLength()} long). */
+    void copyData(byte[] into) {
+        MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, dataOffset, into, 0, capturedLength);
+    }
+
     /** The current packet's bytes, copied into an array of their own. */
     byte[] copyData() {
         byte[] data = new byte[capturedLength];

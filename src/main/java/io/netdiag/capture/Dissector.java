@@ -1,7 +1,5 @@
 package io.netdiag.capture;
 
-import io.netdiag.os.AddressText;
-
 /**
  * Turns frames into tshark-style summaries, one pass in capture order (as {@code tshark -n -r} does).
  * Each protocol reads its header in wire order and checks the bytes left first; a frame that ends early
@@ -17,7 +15,9 @@ public final class Dissector {
     private final boolean dataSources;
     private final IcmpDecoder icmp = new IcmpDecoder();
     private final FragmentReassembly fragments = new FragmentReassembly();
+    private final AddressCache addresses = new AddressCache();
     private long firstNanos = Long.MIN_VALUE;
+    private final PacketDecoding decoding = new PacketDecoding(new Frame(0, 0, 0, 0, NO_BYTES));
 
     public Dissector(LinkType link) {
         this(link, false);
@@ -40,10 +40,25 @@ public final class Dissector {
 
     /** A frame of another link type than the run's first (a pcapng file with several kinds of interface). */
     public PacketSummary dissect(Frame frame, LinkType link) {
+        return dissect(frame, link, frame.data());
+    }
+
+    /**
+     * A frame whose {@code data} is a buffer the caller fills again for the next frame (decoded where it lies,
+     * no copy per packet): the summary's bytes are then empty, so this is not for {@code -x}.
+     */
+    public PacketSummary dissectInPlace(Frame frame, LinkType link) {
+        return dissect(frame, link, NO_BYTES);
+    }
+
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private PacketSummary dissect(Frame frame, LinkType link, byte[] kept) {
         if (firstNanos == Long.MIN_VALUE) {
             firstNanos = frame.epochNanos();
         }
-        PacketDecoding d = new PacketDecoding(frame);
+        PacketDecoding d = decoding;
+        d.reset(frame);
         int end = Math.min(frame.capturedLength(), d.b.length);
         try {
             decodeLink(d, link, end);
@@ -54,7 +69,7 @@ public final class Dissector {
         }
         return new PacketSummary(frame.number(), frame.epochNanos(), frame.epochNanos() - firstNanos, d.src, d.dst,
                 d.protocol, frame.originalLength(), frame.capturedLength(), d.info, d.transport, d.srcAddr, d.dstAddr,
-                d.srcPort, d.dstPort, d.tcp, d.icmp, d.analysis, d.problem, frame.data(), d.sources);
+                d.srcPort, d.dstPort, d.tcp, d.icmp, d.analysis, d.problem, kept, d.sources);
     }
 
     private void decodeLink(PacketDecoding d, LinkType link, int end) {
@@ -64,16 +79,16 @@ public final class Dissector {
                 if (end < 14) {
                     // tshark fills the address columns as far as the bytes go
                     if (end >= 6) {
-                        d.dst = MacText.of(b, 0);
+                        d.dst = addresses.mac(b, 0);
                     }
                     if (end >= 12) {
-                        d.src = MacText.of(b, 6);
+                        d.src = addresses.mac(b, 6);
                     }
                     d.shortOf("Ethernet");
                     return;
                 }
-                d.dst = MacText.of(b, 0);
-                d.src = MacText.of(b, 6);
+                d.dst = addresses.mac(b, 0);
+                d.src = addresses.mac(b, 6);
                 int type = WireBytes.u16(b, 12);
                 int off = 14;
                 while ((type == 0x8100 || type == 0x88a8) && off + 4 <= end) {
@@ -94,7 +109,7 @@ public final class Dissector {
                 }
                 int addrLen = WireBytes.u16(b, 4);
                 if (addrLen == 6) {
-                    d.src = MacText.of(b, 6);
+                    d.src = addresses.mac(b, 6);
                 }
                 network(d, WireBytes.u16(b, 14), 16, end);
             }
@@ -104,7 +119,7 @@ public final class Dissector {
                     return;
                 }
                 if ((b[11] & 0xff) == 6) {
-                    d.src = MacText.of(b, 12);
+                    d.src = addresses.mac(b, 12);
                 }
                 network(d, WireBytes.u16(b, 0), 20, end);
             }
@@ -159,7 +174,7 @@ public final class Dissector {
         if (end - off < 20) {
             // tshark fills the address columns as far as it got before the bytes ran out
             if (end - off >= 16) {
-                d.src = AddressText.ipv4(b, off + 12);
+                d.src = addresses.ipv4(b, off + 12);
             }
             d.shortOf("IPv4");
             return;
@@ -177,10 +192,12 @@ public final class Dissector {
             d.problem = "malformed";
             return;
         }
-        d.src = AddressText.ipv4(b, off + 12);
-        d.dst = AddressText.ipv4(b, off + 16);
+        d.src = addresses.ipv4(b, off + 12);
+        d.dst = addresses.ipv4(b, off + 16);
         d.srcAddr = d.src;
         d.dstAddr = d.dst;
+        d.srcLow = WireBytes.u32(b, off + 12);
+        d.dstLow = WireBytes.u32(b, off + 16);
         if (end - off < ihl) {
             d.shortOf("IPv4");
             return;
@@ -214,15 +231,20 @@ public final class Dissector {
         byte[] b = d.b;
         if (end - off < 40) {
             if (end - off >= 24) {
-                d.src = AddressText.ipv6(b, off + 8);
+                d.src = addresses.ipv6(b, off + 8);
             }
             d.shortOf("IPv6");
             return;
         }
-        d.src = AddressText.ipv6(b, off + 8);
-        d.dst = AddressText.ipv6(b, off + 24);
+        d.src = addresses.ipv6(b, off + 8);
+        d.dst = addresses.ipv6(b, off + 24);
         d.srcAddr = d.src;
         d.dstAddr = d.dst;
+        d.v6 = true;
+        d.srcHigh = (WireBytes.u32(b, off + 8) << 32) | WireBytes.u32(b, off + 12);
+        d.srcLow = (WireBytes.u32(b, off + 16) << 32) | WireBytes.u32(b, off + 20);
+        d.dstHigh = (WireBytes.u32(b, off + 24) << 32) | WireBytes.u32(b, off + 28);
+        d.dstLow = (WireBytes.u32(b, off + 32) << 32) | WireBytes.u32(b, off + 36);
         d.protocol = "IPv6";
         if ((b[off] & 0xf0) != 0x60) {
             d.info = "Bogus IPv6 version";

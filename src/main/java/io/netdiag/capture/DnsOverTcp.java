@@ -18,7 +18,7 @@ final class DnsOverTcp {
         }
     }
 
-    private final StreamDirections<Direction> directions = new StreamDirections<>(Direction::new);
+    private final StreamDirections<Direction> directions = new StreamDirections<>(StreamDirections.DNS, Direction::new);
     private final boolean keepBytes;
 
     /** With {@code keepBytes}, a message completed across segments comes back as "Reassembled TCP" data. */
@@ -32,18 +32,18 @@ final class DnsOverTcp {
     }
 
     /** Gives up a message in progress: some of its bytes were not captured or were resent. */
-    void forget(String src, String dst) {
-        directions.forget(src, dst);
+    void forget(TcpConnection connection, boolean forward) {
+        directions.forget(connection, forward);
     }
 
-    /** Whether direction {@code src>dst} has already followed these bytes (a retransmission of them). */
-    boolean followed(String src, String dst, long seq, long length) {
-        return directions.followed(src, dst, seq, length);
+    /** Whether the direction has already followed these bytes (a retransmission of them). */
+    boolean followed(TcpConnection connection, boolean forward, long seq, long length) {
+        return directions.followed(connection, forward, seq, length);
     }
 
     /** Follows the payload {@code b[off, end)} of a segment with raw sequence number {@code seq}; null: plain TCP. */
-    StreamOutcome segment(String src, String dst, long seq, boolean syn, boolean fin, byte[] b, int off, int end) {
-        Direction d = directions.of(src, dst);
+    StreamOutcome segment(TcpConnection connection, boolean forward, long seq, boolean syn, boolean fin, byte[] b, int off, int end) {
+        Direction d = directions.of(connection, forward);
         long length = Math.max(0, end - off);
         if (syn) {
             d.pending.reset();

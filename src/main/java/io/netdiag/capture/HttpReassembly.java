@@ -3,9 +3,7 @@ package io.netdiag.capture;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,7 +21,12 @@ import java.util.Set;
 final class HttpReassembly {
 
     /** tshark 4.0's http.tcp.port range. */
-    private static final Set<Integer> HTTP_PORTS = Set.of(80, 1900, 2710, 2869, 3128, 3132, 5985, 8080, 8088, 11371);
+    private static boolean httpPort(int port) {
+        return switch (port) {
+            case 80, 1900, 2710, 2869, 3128, 3132, 5985, 8080, 8088, 11371 -> true;
+            default -> false;
+        };
+    }
 
     private static final Set<String> JSON_TYPES = Set.of("application/json", "application/json-rpc",
             "application/jsonrequest", "application/x-ndjson", "application/senml+json", "application/sensml+json",
@@ -78,11 +81,7 @@ final class HttpReassembly {
         }
     }
 
-    private final StreamDirections<Direction> directions = new StreamDirections<>(Direction::new);
-    /** Request methods awaiting their responses, per connection: a response to HEAD has no body. */
-    private final Map<StreamPosition.Connection, ArrayDeque<String>> methods = new HashMap<>();
-    /** Connections that have carried an HTTP message: on HTTP ports their other data is "Continuation". */
-    private final Set<StreamPosition.Connection> seen = new java.util.HashSet<>();
+    private final StreamDirections<Direction> directions = new StreamDirections<>(StreamDirections.HTTP, Direction::new);
     private final boolean keepBytes;
     private java.util.List<PacketSummary.Source> sources;
 
@@ -91,29 +90,31 @@ final class HttpReassembly {
         this.keepBytes = keepBytes;
     }
 
-    /** Gives up the message in progress from {@code src} to {@code dst}: bytes of it were not captured or were resent. */
-    void forget(String src, String dst) {
-        directions.forget(src, dst);
+    /** Gives up the message in progress in this direction: bytes of it were not captured or were resent. */
+    void forget(TcpConnection connection, boolean forward) {
+        directions.forget(connection, forward);
     }
 
-    /** Whether direction {@code src>dst} has already followed these bytes (a retransmission of them). */
-    boolean followed(String src, String dst, long seq, long length) {
-        return directions.followed(src, dst, seq, length);
+    /** Whether the direction has already followed these bytes (a retransmission of them). */
+    boolean followed(TcpConnection connection, boolean forward, long seq, long length) {
+        return directions.followed(connection, forward, seq, length);
     }
 
     /**
      * Follows one segment's payload {@code b[off, end)}; {@code seq} is the raw sequence number, used to
      * notice a gap (the message in progress is then given up, as tshark cannot finish it either).
      */
-    StreamOutcome segment(String src, String dst, int srcPort, int dstPort, long seq, boolean syn, boolean fin,
+    StreamOutcome segment(TcpConnection connection, boolean forward, int srcPort, int dstPort, long seq, boolean syn, boolean fin,
                     byte[] b, int off, int end) {
-        Direction d = directions.of(src, dst);
+        Direction d = directions.of(connection, forward);
         long length = Math.max(0, end - off);
         if (syn) {
             d.endMessage();
             d.position.advance(seq, 0, true, false);
-            methods.remove(StreamPosition.connection(src, dst));
-            seen.remove(StreamPosition.connection(src, dst));
+            if (connection.httpMethods != null) {
+                connection.httpMethods.clear(); // kept: a long capture reuses ports thousands of times
+            }
+            connection.httpSeen = false;
             return null;
         }
         if (!d.position.advance(seq, length, false, fin)) {
@@ -122,7 +123,7 @@ final class HttpReassembly {
         if (length == 0 && !(fin && d.body == Body.CLOSE)) {
             return null;
         }
-        boolean httpPort = HTTP_PORTS.contains(srcPort) || HTTP_PORTS.contains(dstPort);
+        boolean httpPort = httpPort(srcPort) || httpPort(dstPort);
         sources = java.util.List.of();
         if (d.body != Body.NONE) {
             d.startedEarlier = true;
@@ -137,7 +138,7 @@ final class HttpReassembly {
                 boolean starts = HttpFirstLine.startsLikeHttp(b, pos, end);
                 if (!starts || (lineEnd < 0 && !httpPort)) {
                     if (done.isEmpty() && httpPort && pos == off) {
-                        if (seen.contains(StreamPosition.connection(src, dst))) {
+                        if (connection.httpSeen) {
                             return new StreamOutcome("HTTP", "Continuation");
                         }
                         // a new connection: printable text without a line end may still become a request
@@ -178,7 +179,7 @@ final class HttpReassembly {
             }
             if (d.body == Body.HEAD) {
                 int from = pos;
-                pos = readHead(d, b, pos, end, src, dst);
+                pos = readHead(d, b, pos, end, connection);
                 keep(d, b, from, pos);
                 if (d.body == Body.HEAD) {
                     break;
@@ -245,7 +246,7 @@ final class HttpReassembly {
     }
 
     /** Collects header bytes up to the blank line; then decides how the body is delimited. */
-    private int readHead(Direction d, byte[] b, int pos, int end, String src, String dst) {
+    private int readHead(Direction d, byte[] b, int pos, int end, TcpConnection connection) {
         int before = d.head.size();
         d.head.write(b, pos, end - pos);
         byte[] head = d.head.toByteArray();
@@ -267,45 +268,65 @@ final class HttpReassembly {
             return end;
         }
         int used = blank + 4 - before;
-        String[] lines = latin1(head, 0, blank).split("\r\n");
+        // the header lines (split at CRLF, as the text's split("\r\n") did), read where they lie
+        int firstEnd = lineEnd(head, 0, blank);
+        if (firstEnd < 0) {
+            firstEnd = blank;
+        }
         long contentLength = -1;
         boolean chunked = false;
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon <= 0) {
-                continue;
+        for (int start = firstEnd + 2; start < blank; ) {
+            int stop = lineEnd(head, start, blank);
+            if (stop < 0) {
+                stop = blank;
             }
-            String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = lines[i].substring(colon + 1).trim();
-            switch (name) {
-                case "content-length" -> {
+            int colon = -1;
+            for (int i = start; i < stop; i++) {
+                if (head[i] == ':') {
+                    colon = i;
+                    break;
+                }
+            }
+            if (colon > start) {
+                // the name, trimmed as String.trim() trims (every character up to the space)
+                int nameFrom = start;
+                int nameTo = colon;
+                while (nameFrom < nameTo && (head[nameFrom] & 0xff) <= ' ') {
+                    nameFrom++;
+                }
+                while (nameTo > nameFrom && (head[nameTo - 1] & 0xff) <= ' ') {
+                    nameTo--;
+                }
+                if (nameIs(head, nameFrom, nameTo, "content-length")) {
                     try {
-                        contentLength = Long.parseLong(value);
+                        contentLength = Long.parseLong(latin1(head, colon + 1, stop).trim());
                     } catch (NumberFormatException e) {
                         contentLength = -1;
                     }
-                }
-                case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-                case "content-type" -> {
+                } else if (nameIs(head, nameFrom, nameTo, "transfer-encoding")) {
+                    chunked = latin1(head, colon + 1, stop).trim().toLowerCase(Locale.ROOT).contains("chunked");
+                } else if (nameIs(head, nameFrom, nameTo, "content-type")) {
+                    String value = latin1(head, colon + 1, stop).trim();
                     int semicolon = value.indexOf(';');
                     d.contentType = (semicolon >= 0 ? value.substring(0, semicolon) : value).trim().toLowerCase(Locale.ROOT);
                 }
-                default -> {
-                }
             }
+            start = stop + 2;
         }
-        StreamPosition.Connection connection = StreamPosition.connection(src, dst);
-        seen.add(connection);
-        String first = lines[0];
+        connection.httpSeen = true;
+        String first = latin1(head, 0, firstEnd);
         boolean response = first.startsWith("HTTP/");
         boolean noBody;
         if (response) {
             int status = status(first);
-            ArrayDeque<String> queue = methods.get(connection);
+            ArrayDeque<String> queue = connection.httpMethods;
             String method = status >= 100 && status < 200 || queue == null ? null : queue.pollFirst();
             noBody = (status >= 100 && status < 200) || status == 204 || status == 304 || "HEAD".equals(method);
         } else {
-            methods.computeIfAbsent(connection, k -> new ArrayDeque<>()).addLast(first.substring(0, first.indexOf(' ')));
+            if (connection.httpMethods == null) {
+                connection.httpMethods = new ArrayDeque<>();
+            }
+            connection.httpMethods.addLast(first.substring(0, first.indexOf(' ')));
             noBody = contentLength < 0 && !chunked;
         }
         if (noBody || (!chunked && contentLength == 0)) {
@@ -411,12 +432,37 @@ final class HttpReassembly {
     }
 
     private static int status(String statusLine) {
-        String[] words = statusLine.split(" ", 3);
+        // the second word, as statusLine.split(" ", 3)[1]
+        int space = statusLine.indexOf(' ');
+        if (space < 0) {
+            return -1;
+        }
+        int next = statusLine.indexOf(' ', space + 1);
         try {
-            return words.length > 1 ? Integer.parseInt(words[1]) : -1;
+            return Integer.parseInt(statusLine, space + 1, next < 0 ? statusLine.length() : next, 10);
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /**
+     * Whether {@code b[from, to)} is the lower-case ASCII {@code name} in any case. Latin-1 text lower-cases
+     * to ASCII only from ASCII, so this is the name's {@code toLowerCase(Locale.ROOT)} compared.
+     */
+    private static boolean nameIs(byte[] b, int from, int to, String name) {
+        if (to - from != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            int c = b[from + i];
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int lineEnd(byte[] b, int from, int end) {

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** Everything decoded from one frame so far; each protocol decoder fills in its layer. */
 final class PacketDecoding {
-    final Frame frame;
+    Frame frame;
     byte[] b;
     String src = "";
     String dst = "";
@@ -13,6 +13,12 @@ final class PacketDecoding {
     String transport;
     String srcAddr;
     String dstAddr;
+    /** The network addresses as numbers (IPv4 in the low word), for finding a connection without their texts. */
+    boolean v6;
+    long srcHigh;
+    long srcLow;
+    long dstHigh;
+    long dstLow;
     int srcPort = -1;
     int dstPort = -1;
     int ttl = -1;
@@ -33,6 +39,32 @@ final class PacketDecoding {
     PacketDecoding(Frame frame) {
         this.frame = frame;
         this.b = frame.data();
+    }
+
+    /** Starts over for the next frame: one PacketDecoding serves a whole run, nothing of it outlives a packet. */
+    void reset(Frame next) {
+        frame = next;
+        b = next.data();
+        src = "";
+        dst = "";
+        protocol = "";
+        info = "";
+        transport = null;
+        srcAddr = null;
+        dstAddr = null;
+        v6 = false;
+        srcHigh = 0;
+        srcLow = 0;
+        dstHigh = 0;
+        dstLow = 0;
+        srcPort = -1;
+        dstPort = -1;
+        ttl = -1;
+        tcp = null;
+        icmp = null;
+        analysis = List.of();
+        problem = null;
+        sources = List.of();
     }
 
     /** The frame ends before {@code need}: cut by the snapshot length, or broken on the wire. */

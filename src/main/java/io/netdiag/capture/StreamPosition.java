@@ -30,19 +30,6 @@ final class StreamPosition {
         return next >= 0 && length > 0 && (int) (next - ((seq + length) & 0xffffffffL)) >= 0 && (int) (next - seq) > 0;
     }
 
-    /**
-     * One key for both directions of the connection between endpoints {@code a} and {@code b}: the two
-     * endpoint texts in order, compared and hashed as they are (each String caches its hash), without
-     * building a third String per packet.
-     */
-    static Connection connection(String a, String b) {
-        return a.compareTo(b) < 0 ? new Connection(a, b) : new Connection(b, a);
-    }
-
-    /** Both endpoints of a TCP connection, the lesser first. */
-    record Connection(String first, String second) {
-    }
-
     /** Forgets the position: the next segment starts the stream afresh. */
     void reset() {
         next = -1;

@@ -1,11 +1,7 @@
 package io.netdiag.capture;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Wireshark's TCP sequence analysis ({@code tcp_analyze_sequence_number} in epan/dissectors/packet-tcp.c,
@@ -18,14 +14,47 @@ final class TcpAnalyzer {
     static final int RST = 0x04;
     static final int ACK = 0x10;
 
-    /** What the analysis says about one segment. */
-    record Result(Set<TcpFlag> flags, long dupAckFrame, int dupAckNumber, long relativeSeq, long relativeAck,
-                  long scaledWindow, long conversation) {
+    private static final TcpFlag[] FLAGS = TcpFlag.values();
+
+    /**
+     * What the analysis says about one segment; {@code flags} holds {@link TcpFlag#bit()}s. One instance per
+     * analyzer, filled again by each {@link #analyze}: read it before the next segment.
+     */
+    static final class Result {
+        private int flags;
+        private long dupAckFrame;
+        private int dupAckNumber;
+        private long relativeSeq;
+        private long relativeAck;
+        private long scaledWindow;
+        private long conversation;
+
+        long relativeSeq() {
+            return relativeSeq;
+        }
+
+        long relativeAck() {
+            return relativeAck;
+        }
+
+        long scaledWindow() {
+            return scaledWindow;
+        }
+
+        long conversation() {
+            return conversation;
+        }
+
         /** The bracketed texts as tshark prints them before the ports. */
         List<String> texts() {
-            List<String> texts = new ArrayList<>(flags.size());
-            for (TcpFlag f : flags) {
-                texts.add(f == TcpFlag.DUPLICATE_ACK ? "TCP Dup ACK " + dupAckFrame + "#" + dupAckNumber : f.text());
+            if (flags == 0) {
+                return List.of();
+            }
+            List<String> texts = new ArrayList<>(Integer.bitCount(flags));
+            for (TcpFlag f : FLAGS) {
+                if ((flags & f.bit()) != 0) {
+                    texts.add(f == TcpFlag.DUPLICATE_ACK ? "TCP Dup ACK " + dupAckFrame + "#" + dupAckNumber : f.text());
+                }
             }
             return texts;
         }
@@ -46,10 +75,27 @@ final class TcpAnalyzer {
         long lastNonDupAck;
         int dupAckNumber;
         int lastSegmentFlags;
+
+        /** As new. */
+        void clear() {
+            baseSeq = 0;
+            baseSet = false;
+            sawSyn = false;
+            winScale = -1;
+            window = 0xffffffffL;
+            nextSeq = 0;
+            nextSeqTime = 0;
+            maxSeqToBeAcked = 0;
+            lastAck = 0;
+            lastAckTime = 0;
+            lastNonDupAck = 0;
+            dupAckNumber = 0;
+            lastSegmentFlags = 0;
+        }
     }
 
     private static final class Conversation {
-        final long id;
+        long id;
         final Flow flowA = new Flow();
         final Flow flowB = new Flow();
         long mruSyn;
@@ -57,30 +103,39 @@ final class TcpAnalyzer {
         Conversation(long id) {
             this.id = id;
         }
+
+        /**
+         * Starts conversation {@code id} over in this object, as a new one would (ports reused): the old one
+         * is not referred to anywhere else, and a long capture then leaves no conversation behind per reuse.
+         */
+        void restart(long newId) {
+            id = newId;
+            flowA.clear();
+            flowB.clear();
+            mruSyn = 0;
+            firstRtt = 0;
+        }
     }
 
-    private final Map<StreamPosition.Connection, Conversation> conversations = new HashMap<>();
     private long nextId;
+    private final Result result = new Result();
 
     /**
-     * Analyses one segment. {@code a} and {@code b} are "address:port" of the source and destination;
-     * {@code window} is the raw 16-bit field; {@code wsShift} the WS option's shift or -1 when absent.
+     * Analyses one segment of {@code connection}, sent by its endpoint A when {@code srcIsA}; {@code window} is
+     * the raw 16-bit field; {@code wsShift} the WS option's shift or -1 when absent.
      */
-    Result analyze(long frame, long tsNanos, String src, String dst, int seq, int ack, int seglen, int flags,
-                   int window, int wsShift) {
-        boolean srcIsA = src.compareTo(dst) <= 0;
-        StreamPosition.Connection key = srcIsA ? new StreamPosition.Connection(src, dst) : new StreamPosition.Connection(dst, src);
-        Conversation c = conversations.get(key);
+    Result analyze(long frame, long tsNanos, TcpConnection connection, boolean srcIsA, int seq, int ack, int seglen,
+                   int flags, int window, int wsShift) {
+        Conversation c = (Conversation) connection.analysis;
         int ta = 0;
         if (c == null) {
             c = new Conversation(nextId++);
-            conversations.put(key, c);
+            connection.analysis = c;
         }
         Flow fwd = srcIsA ? c.flowA : c.flowB;
         // A new SYN with another initial sequence number: the ports were reused for a new connection
         if ((flags & (SYN | ACK)) == SYN && fwd.baseSet && seq != fwd.baseSeq) {
-            c = new Conversation(nextId++);
-            conversations.put(key, c);
+            c.restart(nextId++);
             fwd = srcIsA ? c.flowA : c.flowB;
             ta |= TcpFlag.REUSED_PORTS.bit();
         }
@@ -197,19 +252,20 @@ final class TcpAnalyzer {
                 fwd.winScale = -2;
             }
         }
-        Set<TcpFlag> set = EnumSet.noneOf(TcpFlag.class);
-        for (TcpFlag f : TcpFlag.values()) {
-            if ((ta & f.bit()) != 0) {
-                set.add(f);
-            }
-        }
-        return new Result(set, dupFrame, dupCount, relSeq, relAck, scaled, c.id);
+        Result r = result;
+        r.flags = ta;
+        r.dupAckFrame = dupFrame;
+        r.dupAckNumber = dupCount;
+        r.relativeSeq = relSeq;
+        r.relativeAck = relAck;
+        r.scaledWindow = scaled;
+        r.conversation = c.id;
+        return r;
     }
 
     /** The SACK edges relative to the acknowledged direction's base, as tshark prints SLE/SRE. */
-    long relativeToPeer(String src, String dst, int value) {
-        boolean srcIsA = src.compareTo(dst) <= 0;
-        Conversation c = conversations.get(srcIsA ? new StreamPosition.Connection(src, dst) : new StreamPosition.Connection(dst, src));
+    long relativeToPeer(TcpConnection connection, boolean srcIsA, int value) {
+        Conversation c = (Conversation) connection.analysis;
         if (c == null) {
             return Integer.toUnsignedLong(value);
         }

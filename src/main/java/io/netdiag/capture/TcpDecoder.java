@@ -8,6 +8,9 @@ import java.util.List;
  */
 final class TcpDecoder {
     private final TcpAnalyzer tcpAnalyzer = new TcpAnalyzer();
+    private final TcpConnection.Table connections = new TcpConnection.Table();
+    private final StringBuilder info = new StringBuilder(256).append('→');
+    private final StringBuilder options = new StringBuilder(64);
     private final HttpReassembly http;
     private final DnsOverTcp dns;
     private final TlsRecords tls;
@@ -23,8 +26,7 @@ final class TcpDecoder {
         byte[] b = d.b;
         d.transport = "tcp";
         d.protocol = "TCP";
-        TcpHeader h = TcpHeader.read(b, off, end);
-        if (h == null) {
+        if (end - off < 16) {
             if (end - off >= 4) {
                 d.srcPort = WireBytes.u16(b, off);
                 d.dstPort = WireBytes.u16(b, off + 2);
@@ -33,18 +35,19 @@ final class TcpDecoder {
             d.shortOf("TCP");
             return;
         }
-        int sport = h.sourcePort();
-        int dport = h.destinationPort();
+        // the fixed header in wire order, read where it lies (TcpHeader's fields, without the record per packet)
+        int sport = WireBytes.u16(b, off);
+        int dport = WireBytes.u16(b, off + 2);
         d.srcPort = sport;
         d.dstPort = dport;
-        int seq = h.seq();
-        int ack = h.ack();
-        int hlen = h.headerLength();
-        int flags = h.flags();
-        int window = h.window();
+        int seq = (int) WireBytes.u32(b, off + 4);
+        int ack = (int) WireBytes.u32(b, off + 8);
+        int hlen = ((b[off + 12] & 0xf0) >> 4) * 4;
+        int flags = ((b[off + 12] & 0x0f) << 8) | (b[off + 13] & 0xff);
+        int window = WireBytes.u16(b, off + 14);
         // with 16 to 19 bytes tshark still prints up to Win= before the checksum read fails
-        boolean headerCut = h.cut();
-        int urgent = h.urgent();
+        boolean headerCut = end - off < 20;
+        int urgent = headerCut ? 0 : WireBytes.u16(b, off + 18);
         int seglen = reportedEnd - off - Math.max(hlen, 20);
         if (seglen < 0) {
             d.info = "";
@@ -54,8 +57,9 @@ final class TcpDecoder {
         }
         if (hlen < 20) {
             // tshark prints the fixed fields it read, then the complaint
-            TcpAnalyzer.Result r = tcpAnalyzer.analyze(d.frame.number(), d.frame.epochNanos(), d.srcAddr + ":" + sport,
-                    d.dstAddr + ":" + dport, seq, ack, seglen, flags, window, -1);
+            TcpConnection connection = connections.find(d.v6, d.srcHigh, d.srcLow, sport, d.dstHigh, d.dstLow, dport);
+            TcpAnalyzer.Result r = tcpAnalyzer.analyze(d.frame.number(), d.frame.epochNanos(), connection,
+                    connections.forward, seq, ack, seglen, flags, window, -1);
             StringBuilder info = new StringBuilder().append(sport).append(" → ").append(dport).append(" [")
                     .append(flagText(flags)).append("] Seq=").append(r.relativeSeq());
             if ((flags & TcpAnalyzer.ACK) != 0) {
@@ -68,7 +72,8 @@ final class TcpDecoder {
             return;
         }
         // options, read before the analysis because the WS shift matters; printed after Len=
-        StringBuilder options = new StringBuilder();
+        StringBuilder options = this.options;
+        options.setLength(0);
         int wsShift = -1;
         int[] sack = null;
         int sackCount = 0;
@@ -129,24 +134,28 @@ final class TcpDecoder {
             }
             p += len;
         }
-        String srcKey = d.srcAddr + ":" + sport;
-        String dstKey = d.dstAddr + ":" + dport;
-        TcpAnalyzer.Result r = tcpAnalyzer.analyze(d.frame.number(), d.frame.epochNanos(), srcKey, dstKey, seq, ack,
+        TcpConnection connection = connections.find(d.v6, d.srcHigh, d.srcLow, sport, d.dstHigh, d.dstLow, dport);
+        boolean forward = connections.forward;
+        TcpAnalyzer.Result r = tcpAnalyzer.analyze(d.frame.number(), d.frame.epochNanos(), connection, forward, seq, ack,
                 seglen, flags, window, wsShift);
-        String optionText = options.toString();
+        CharSequence optionText = options;
         if (sack != null) {
             StringBuilder edges = new StringBuilder();
             for (int i = 0; i < sackCount; i++) {
-                edges.append(" SLE=").append(tcpAnalyzer.relativeToPeer(srcKey, dstKey, sack[2 * i]))
-                        .append(" SRE=").append(tcpAnalyzer.relativeToPeer(srcKey, dstKey, sack[2 * i + 1]));
+                edges.append(" SLE=").append(tcpAnalyzer.relativeToPeer(connection, forward, sack[2 * i]))
+                        .append(" SRE=").append(tcpAnalyzer.relativeToPeer(connection, forward, sack[2 * i + 1]));
             }
-            optionText = optionText.replace("\u0000SACK", edges);
+            optionText = options.toString().replace("\u0000SACK", edges);
         }
         String flagText = flagText(flags);
-        StringBuilder info = new StringBuilder(120);
+        // one builder for every segment: it holds the arrow, so it stays UTF-16 and is never widened again
+        StringBuilder info = this.info;
+        info.setLength(0);
         List<String> texts = r.texts();
-        for (String t : texts) {
-            info.append('[').append(t).append("] ");
+        if (!texts.isEmpty()) {
+            for (String t : texts) {
+                info.append('[').append(t).append("] ");
+            }
         }
         int prefix = info.length();
         info.append(sport).append(" → ").append(dport).append(" [").append(flagText).append("] Seq=").append(r.relativeSeq());
@@ -178,17 +187,18 @@ final class TcpDecoder {
         boolean syn = (flags & TcpAnalyzer.SYN) != 0;
         boolean fin = (flags & TcpAnalyzer.FIN) != 0;
         long rawSeq = Integer.toUnsignedLong(seq);
-        if (end >= reportedEnd && resentOnly(texts) && (http.followed(srcKey, dstKey, rawSeq, seglen)
-                || dns.followed(srcKey, dstKey, rawSeq, seglen) || tls.followed(srcKey, dstKey, rawSeq, seglen))) {
+        if (end >= reportedEnd && resentOnly(texts) && (http.followed(connection, forward, rawSeq, seglen)
+                || dns.followed(connection, forward, rawSeq, seglen) || tls.followed(connection, forward, rawSeq, seglen))) {
             // bytes the stream decoders already followed, sent again: tshark shows a TCP line and goes on with the
             // message in progress (a 200 kB HTTP body with one spurious retransmission still ends in its response)
             return;
         }
-        if (end < reportedEnd || !(texts.isEmpty() || texts.equals(WINDOW_FULL))) {
+        // a SYN that reuses the ports of an ended connection starts a new one: the decoders start afresh at it
+        if (end < reportedEnd || !(texts.isEmpty() || texts.equals(WINDOW_FULL) || texts.equals(PORTS_REUSED))) {
             // bytes missing (a snapshot length) or resent: tshark cannot follow the stream through them
-            http.forget(srcKey, dstKey);
-            dns.forget(srcKey, dstKey);
-            tls.forget(srcKey, dstKey);
+            http.forget(connection, forward);
+            dns.forget(connection, forward);
+            tls.forget(connection, forward);
             if (seglen > 0 && texts.isEmpty() && payload < end) {
                 String line = HttpFirstLine.of(b, payload, end);
                 if (line != null) {
@@ -203,11 +213,11 @@ final class TcpDecoder {
         // DNS owns ports 53 and 5353; elsewhere a connection that starts like TLS is TLS, then HTTP is tried
         StreamOutcome o;
         if (DnsOverTcp.applies(sport, dport)) {
-            o = dns.segment(srcKey, dstKey, rawSeq, syn, fin, b, payload, payloadEnd);
+            o = dns.segment(connection, forward, rawSeq, syn, fin, b, payload, payloadEnd);
         } else {
-            o = tls.segment(srcKey, dstKey, sport, dport, rawSeq, syn, fin, b, payload, payloadEnd);
+            o = tls.segment(connection, forward, sport, dport, rawSeq, syn, fin, b, payload, payloadEnd);
             if (o == null) {
-                o = http.segment(srcKey, dstKey, sport, dport, rawSeq, syn, fin, b, payload, payloadEnd);
+                o = http.segment(connection, forward, sport, dport, rawSeq, syn, fin, b, payload, payloadEnd);
             }
         }
         if (o == null) {
@@ -224,9 +234,13 @@ final class TcpDecoder {
     }
 
     private static final List<String> WINDOW_FULL = List.of("TCP Window Full");
+    private static final List<String> PORTS_REUSED = List.of(TcpFlag.REUSED_PORTS.text());
 
     /** Whether the analysis says only that the segment was sent before (and perhaps that it filled the window). */
     private static boolean resentOnly(List<String> texts) {
+        if (texts.isEmpty()) {
+            return false;
+        }
         boolean resent = false;
         for (String t : texts) {
             if (t.equals("TCP Retransmission") || t.equals("TCP Spurious Retransmission") || t.equals("TCP Fast Retransmission")) {

@@ -1,10 +1,6 @@
 package io.netdiag.capture;
 
 import java.io.ByteArrayOutputStream;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * TLS over TCP as tshark summarises it: a connection whose first data looks like a TLS record is TLS on
@@ -28,10 +24,7 @@ final class TlsRecords {
         }
     }
 
-    private final StreamDirections<Direction> directions = new StreamDirections<>(Direction::new);
-    private final Set<StreamPosition.Connection> tls = new HashSet<>();
-    /** The version the server chose, per connection. */
-    private final Map<StreamPosition.Connection, Integer> versions = new HashMap<>();
+    private final StreamDirections<Direction> directions = new StreamDirections<>(StreamDirections.TLS, Direction::new);
     private final boolean keepBytes;
 
     /** With {@code keepBytes}, a record completed across segments comes back as "Reassembled TCP" data. */
@@ -40,27 +33,26 @@ final class TlsRecords {
     }
 
     /** Gives up a record in progress: some of its bytes were not captured or were resent. */
-    void forget(String src, String dst) {
-        directions.forget(src, dst);
+    void forget(TcpConnection connection, boolean forward) {
+        directions.forget(connection, forward);
     }
 
-    /** Whether direction {@code src>dst} has already followed these bytes (a retransmission of them). */
-    boolean followed(String src, String dst, long seq, long length) {
-        return directions.followed(src, dst, seq, length);
+    /** Whether the direction has already followed these bytes (a retransmission of them). */
+    boolean followed(TcpConnection connection, boolean forward, long seq, long length) {
+        return directions.followed(connection, forward, seq, length);
     }
 
     /** Follows a segment's payload {@code b[off, end)}; null when the connection is not TLS. */
-    StreamOutcome segment(String src, String dst, int srcPort, int dstPort, long seq, boolean syn, boolean fin,
+    StreamOutcome segment(TcpConnection connection, boolean forward, int srcPort, int dstPort, long seq, boolean syn, boolean fin,
                     byte[] b, int off, int end) {
-        StreamPosition.Connection connection = StreamPosition.connection(src, dst);
-        Direction d = directions.of(src, dst);
+        Direction d = directions.of(connection, forward);
         long length = Math.max(0, end - off);
         if (syn) {
             d.pending.reset();
             d.encrypted = false;
             d.position.advance(seq, 0, true, false);
-            tls.remove(connection);
-            versions.remove(connection);
+            connection.tls = false;
+            connection.tlsVersion = 0;
             return null;
         }
         if (!d.position.advance(seq, length, false, fin)) {
@@ -69,12 +61,12 @@ final class TlsRecords {
         if (length == 0) {
             return null;
         }
-        if (!tls.contains(connection)) {
+        if (!connection.tls) {
             // 443 is TLS to tshark from its first byte; elsewhere the first data must look like a record
             if (srcPort != 443 && dstPort != 443 && (d.pending.size() > 0 || !looksLikeRecord(b, off, end))) {
                 return null;
             }
-            tls.add(connection);
+            connection.tls = true;
         }
         int earlier = d.pending.size();
         d.pending.write(b, off, end - off);
@@ -112,7 +104,7 @@ final class TlsRecords {
         return new StreamOutcome(versionName(connection, lastRecordVersion), info.toString(), sources);
     }
 
-    private void describe(StreamPosition.Connection connection, Direction d, int type, byte[] b, int off, int end, StringBuilder info) {
+    private void describe(TcpConnection connection, Direction d, int type, byte[] b, int off, int end, StringBuilder info) {
         switch (type) {
             case 20 -> {
                 add(info, "Change Cipher Spec");
@@ -132,7 +124,7 @@ final class TlsRecords {
                     if (messageType == 2 && end - pos - 4 >= Math.min(size, end - pos - 4)) {
                         int chosen = serverVersion(b, pos + 4, Math.min(end, pos + 4 + size));
                         if (chosen > 0) {
-                            versions.put(connection, chosen);
+                            connection.tlsVersion = chosen;
                         }
                     }
                     pos += 4 + size;
@@ -168,9 +160,9 @@ final class TlsRecords {
         return legacy;
     }
 
-    private String versionName(StreamPosition.Connection connection, int recordVersion) {
-        Integer chosen = versions.get(connection);
-        int version = chosen != null ? chosen : recordVersion;
+    private String versionName(TcpConnection connection, int recordVersion) {
+        int chosen = connection.tlsVersion;
+        int version = chosen > 0 ? chosen : recordVersion;
         return switch (version) {
             case 0x0300 -> "SSLv3";
             case 0x0301 -> "TLSv1";

@@ -178,6 +178,12 @@ final class Accept<T> implements CommandLine.ITypeConverter<T> {
         if (!DECIMAL.matcher(text).matches()) {
             throw refused(text, notOne, range);
         }
+        // strictly between the bounds as a double means strictly between them as written (rounding to the nearest
+        // double keeps order), and spares BigDecimal's initialisation (see plain); on a bound or beyond, exactly
+        double nearest = Double.parseDouble(text);
+        if (nearest > min && nearest < max) {
+            return nearest;
+        }
         BigDecimal value;
         try {
             value = new BigDecimal(text);
@@ -190,8 +196,17 @@ final class Accept<T> implements CommandLine.ITypeConverter<T> {
         return value.doubleValue();
     }
 
-    private static String plain(double d) {
-        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    /**
+     * A bound as plain decimal text ({@code 0}, {@code 0.1}, {@code 2147483.647}). Without BigDecimal where a double's
+     * own text will do: JDK 25 initialises BigDecimal by squaring large powers of ten (45-85 ms here), which every
+     * sockets and ping start paid for the help text of a seconds option that the command line may not even have.
+     */
+    static String plain(double d) {
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return Long.toString((long) d);
+        }
+        String text = Double.toString(d);
+        return text.indexOf('E') < 0 ? text : BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
     private static Refused refused(String text, String problem, String range) {

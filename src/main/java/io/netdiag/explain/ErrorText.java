@@ -257,9 +257,10 @@ final class ErrorText {
 
     /**
      * Timeouts whose text says the phase: "while connecting", "Failed to connect", "dial tcp" are connect timeouts;
-     * "Read error", "while reading", "awaiting headers", "0 bytes received" are read timeouts, whichever words
-     * (ETIMEDOUT's message, "timed out", "Timeout was reached") the program used. A curl 28 without a more precise
-     * hit gets one.
+     * "Read error", "while reading", "awaiting response headers", "0 bytes received" are read timeouts, whichever words
+     * (ETIMEDOUT's message, "timed out", "Timeout was reached", a request deadline) the program used. A curl 28 without
+     * a more precise hit gets one. Go's "Client.Timeout exceeded while awaiting headers" says no phase: Go prints it
+     * for a dial that never completed as well, so it stays REQUEST_TIMEOUT.
      */
     private static void refineTimeouts(String lower, Numbering os, List<Hit> hits) {
         if (hits.isEmpty()) {
@@ -279,7 +280,7 @@ final class ErrorText {
             }
             String symbol = e.symbol();
             boolean generic = symbol.equals("ETIMEDOUT") || symbol.equals("WSAETIMEDOUT") || symbol.equals("READ_TIMEOUT")
-                    || symbol.equals("CONNECT_TIMEOUT");
+                    || symbol.equals("CONNECT_TIMEOUT") || symbol.equals("REQUEST_TIMEOUT");
             if (generic && hit.rank() != WRAPPER) {
                 if (!symbol.equals(wanted)) {
                     hits.set(i, new Hit(hit.start(), hit.end(), new Match(Catalog.bySymbol(wanted, os).orElseThrow(),
@@ -303,7 +304,7 @@ final class ErrorText {
     private static final List<String> CONNECT_WORDS = List.of("connect to ", "connect(", "connect:", "connecting",
             "failed to connect", "dial tcp", "dial udp", "connect timeout", "connect call", "waiting for connection");
     private static final List<String> READ_WORDS = List.of("read error", "while reading", "read:", "read tcp", "read udp",
-            "awaiting", "headers timeout", "header timeout", "body timeout", "idle timeout", "read timeout", "readtimeout",
+            "awaiting response", "headers timeout", "header timeout", "body timeout", "idle timeout", "read timeout", "readtimeout",
             "banner exchange", "bytes received", "ready for reading", "response header");
 
     /** CONNECT_TIMEOUT or READ_TIMEOUT when the text says which phase timed out (connect words first), else null. */

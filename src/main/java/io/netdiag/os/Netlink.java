@@ -256,11 +256,16 @@ public final class Netlink implements AutoCloseable {
     /**
      * A dump that runs on its own netlink socket and thread while the caller decodes: the thread receives
      * batches (the kernel does its dump work inside those recv calls) and queues copies of them in chunks, at
-     * most {@link #QUEUED} chunks at a time, so that memory stays flat however large the table; {@link #drain}
-     * hands their messages to the caller in order. Several dumps can run at once (one socket holds one dump at a time).
+     * most a fixed number of bytes ahead of the caller ({@link #AHEAD}, or less when asked), so that memory stays
+     * flat however large the table; {@link #drain} hands their messages to the caller in order. Several dumps can
+     * run at once (one socket holds one dump at a time).
      */
     public static final class Dump implements AutoCloseable {
-        private static final int QUEUED = 16;
+        /**
+         * How far the reader may run ahead by default: 16 chunks of 256 KiB, a whole table of 40,000 sockets
+         * without extras, so that a decoder that pauses (a compilation, a collection) never holds the kernel up.
+         */
+        public static final int AHEAD = 16 * 256 * 1024;
         /**
          * Batches are handed to the decoding thread in chunks of up to this many bytes (about eight recv calls'
          * worth): each hand-over may wake that thread, which on a small machine costs the reader more than the
@@ -268,15 +273,30 @@ public final class Netlink implements AutoCloseable {
          */
         private static final int CHUNK = 256 * 1024;
         private static final Object END = new Object();
+        /**
+         * Arrays for batches of a dump that runs close behind its decoder ({@link #RECEIVE_BUFFER}-byte chunks), handed
+         * back by {@link #drain} for the next chunk of any dump: a long-running caller allocates none per chunk, so no
+         * batch is ever copied into a small heap's survivor space and promoted with it. At most {@link #SPARES} kept.
+         */
+        private static final java.util.concurrent.ConcurrentLinkedQueue<byte[]> SPARE = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private static final int SPARES = 16;
+        private static final java.util.concurrent.atomic.AtomicInteger SPARE_COUNT = new java.util.concurrent.atomic.AtomicInteger();
 
-        private final java.util.concurrent.ArrayBlockingQueue<Object> batches = new java.util.concurrent.ArrayBlockingQueue<>(QUEUED);
+        /** A batch in a pooled array: its first {@code length} bytes. */
+        private record Pooled(byte[] bytes, int length) {
+        }
+
+        private final java.util.concurrent.ArrayBlockingQueue<Object> batches;
+        private final int chunkBytes;
         private final String operation;
         private final Thread reader;
         private volatile boolean cancelled;
         private volatile int seq;
 
-        private Dump(int protocol, String protocolName, int type, byte[] request, String operation) {
+        private Dump(int protocol, String protocolName, int type, byte[] request, String operation, int ahead) {
             this.operation = operation;
+            this.chunkBytes = Math.clamp(ahead / 16, RECEIVE_BUFFER, CHUNK);
+            this.batches = new java.util.concurrent.ArrayBlockingQueue<>(Math.max(1, ahead / chunkBytes));
             this.reader = new Thread(() -> read(protocol, protocolName, type, request), "netlink-dump");
             reader.setDaemon(true);
             reader.start();
@@ -287,17 +307,29 @@ public final class Netlink implements AutoCloseable {
             try (Netlink netlink = Netlink.open(protocol, protocolName)) {
                 int s = netlink.send(type, (short) (NLM_F_REQUEST | NLM_F_DUMP), request, operation);
                 seq = s;
-                MemorySegment chunk = netlink.arena.allocate(CHUNK, 8);
+                MemorySegment chunk = netlink.arena.allocate(chunkBytes, 8);
                 int used = 0;
                 while (!cancelled) {
                     int total = netlink.receiveInto(chunk, used, operation);
                     boolean end = total == 0 || endsDump(chunk, used, total, s)
                             || total < FULL_BATCH && walkEnds(chunk, used, total, s);
                     used += total;
-                    if (end || used + RECEIVE_BUFFER > CHUNK) {
-                        byte[] batch = new byte[used];
-                        MemorySegment.copy(chunk, 0, MemorySegment.ofArray(batch), 0, used);
-                        boolean ok = put(batch);
+                    if (end || used + RECEIVE_BUFFER > chunkBytes) {
+                        boolean ok;
+                        if (chunkBytes == RECEIVE_BUFFER) {
+                            byte[] spare = SPARE.poll();
+                            if (spare == null) {
+                                spare = new byte[RECEIVE_BUFFER];
+                            } else {
+                                SPARE_COUNT.decrementAndGet();
+                            }
+                            MemorySegment.copy(chunk, 0, MemorySegment.ofArray(spare), 0, used);
+                            ok = put(new Pooled(spare, used));
+                        } else {
+                            byte[] batch = new byte[used];
+                            MemorySegment.copy(chunk, 0, MemorySegment.ofArray(batch), 0, used);
+                            ok = put(batch);
+                        }
                         used = 0;
                         if (!ok) {
                             break;
@@ -386,6 +418,16 @@ public final class Netlink implements AutoCloseable {
                     if (deliver(batch, batch.length, seq, false, operation, handler)) {
                         return;
                     }
+                } else if (item instanceof Pooled pooled) {
+                    boolean over = deliver(pooled.bytes(), pooled.length(), seq, false, operation, handler);
+                    if (SPARE_COUNT.incrementAndGet() <= SPARES) {
+                        SPARE.offer(pooled.bytes());
+                    } else {
+                        SPARE_COUNT.decrementAndGet();
+                    }
+                    if (over) {
+                        return;
+                    }
                 } else if (item instanceof ErrnoException e) {
                     throw new ErrnoException(e.operation(), e.errno());
                 } else if (item instanceof RuntimeException e) {
@@ -419,7 +461,17 @@ public final class Netlink implements AutoCloseable {
      * NLMSG_ERROR) are thrown by {@link Dump#drain}.
      */
     public static Dump startDump(int protocol, String protocolName, int type, byte[] request, String operation) {
-        return new Dump(protocol, protocolName, type, request, operation);
+        return new Dump(protocol, protocolName, type, request, operation, Dump.AHEAD);
+    }
+
+    /**
+     * As {@link #startDump(int, String, int, byte[], String)} with the reader at most about {@code aheadBytes} ahead
+     * of the decoder (at least one batch): a decoder slower than the kernel keeps the queue full, and a long-running
+     * one (a watch, an exporter) would otherwise see megabytes of batches outlive its young collections.
+     */
+    public static Dump startDump(int protocol, String protocolName, int type, byte[] request, String operation,
+                                 int aheadBytes) {
+        return new Dump(protocol, protocolName, type, request, operation, aheadBytes);
     }
 
     /** Sends one request message; returns its sequence number. */

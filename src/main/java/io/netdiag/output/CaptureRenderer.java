@@ -132,6 +132,8 @@ public final class CaptureRenderer {
         if (json) {
             out.write(Json.compact(PacketJson.of(p)));
             out.write('\n');
+        } else if (raw != null && !hexDump) {
+            writeLine(p);
         } else {
             line.setLength(0);
             appendLine(line, p, timeDigits);
@@ -167,6 +169,148 @@ public final class CaptureRenderer {
         if ((++printed & 1023) == 0 && (out.checkError() || System.out.checkError())) {
             throw new OutputClosedException();
         }
+    }
+
+    /**
+     * The line of {@link #appendLine} and its newline, as UTF-8 straight into the output buffer: no
+     * StringBuilder, no String, no second pass to encode.
+     */
+    private void writeLine(PacketSummary p) {
+        String source = p.source();
+        String destination = p.destination();
+        String protocol = p.protocol();
+        String info = p.info();
+        int most = 3 * (source.length() + destination.length() + protocol.length() + info.length()) + 128;
+        if (bytes.length - used < most) {
+            flushBytes();
+            if (bytes.length < most) {
+                bytes = new byte[most];
+            }
+        }
+        byte[] b = bytes;
+        int u = used;
+        u = writeNumber(b, u, p.number(), 5);
+        b[u++] = ' ';
+        u = writeSeconds(b, u, p.relativeNanos(), timeDigits);
+        b[u++] = ' ';
+        for (int i = source.length(); i < 12; i++) {
+            b[u++] = ' ';
+        }
+        u = writeText(b, u, source);
+        b[u++] = ' ';
+        b[u++] = (byte) 0xe2; // →
+        b[u++] = (byte) 0x86;
+        b[u++] = (byte) 0x92;
+        b[u++] = ' ';
+        u = writeText(b, u, destination);
+        for (int i = destination.length(); i < 12; i++) {
+            b[u++] = ' ';
+        }
+        b[u++] = ' ';
+        u = writeText(b, u, protocol);
+        b[u++] = ' ';
+        u = writeNumber(b, u, p.length(), 0);
+        b[u++] = ' ';
+        u = writeText(b, u, info);
+        b[u++] = '\n';
+        used = u;
+        if (used > bytes.length - 4096) {
+            flushBytes();
+        }
+    }
+
+    /** {@code value} in decimal, padded on the left with spaces to {@code width}. */
+    private static int writeNumber(byte[] b, int u, long value, int width) {
+        int digits = value < 0 ? 20 : digitsOf(value);
+        if (value < 0) {
+            String text = Long.toString(value);
+            for (int i = text.length(); i < width; i++) {
+                b[u++] = ' ';
+            }
+            return writeText(b, u, text);
+        }
+        for (int i = digits; i < width; i++) {
+            b[u++] = ' ';
+        }
+        for (int i = u + digits - 1; i >= u; i--) {
+            b[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        return u + digits;
+    }
+
+    private static int digitsOf(long value) {
+        int digits = 1;
+        while (value >= 10) {
+            value /= 10;
+            digits++;
+        }
+        return digits;
+    }
+
+    /** {@link #seconds} padded on the left to 10 characters, as tshark pads its time column. */
+    private static int writeSeconds(byte[] b, int u, long nanos, int digits) {
+        long unit = 1;
+        for (int i = digits; i < 9; i++) {
+            unit *= 10;
+        }
+        long perSecond = 1_000_000_000L / unit;
+        long scaled = Math.abs(nanos) / unit;
+        if (scaled < 0) {
+            return writeText(b, u, padded(seconds(nanos, digits), 10)); // Long.MIN_VALUE
+        }
+        long whole = scaled / perSecond;
+        long fraction = scaled % perSecond;
+        int length = (nanos < 0 ? 1 : 0) + digitsOf(whole) + (digits > 0 ? 1 + digits : 0);
+        for (int i = length; i < 10; i++) {
+            b[u++] = ' ';
+        }
+        if (nanos < 0) {
+            b[u++] = '-';
+        }
+        u = writeNumber(b, u, whole, 0);
+        if (digits > 0) {
+            b[u++] = '.';
+            for (int i = u + digits - 1; i >= u; i--) {
+                b[i] = (byte) ('0' + fraction % 10);
+                fraction /= 10;
+            }
+            u += digits;
+        }
+        return u;
+    }
+
+    private static String padded(String text, int width) {
+        StringBuilder s = new StringBuilder(width);
+        padLeft(s, text, width);
+        return s.toString();
+    }
+
+    /** {@code text} as UTF-8 (an unpaired surrogate as '?', as the JDK's encoder writes it); room is there. */
+    private static int writeText(byte[] b, int u, String text) {
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                b[u++] = (byte) c;
+            } else if (c < 0x800) {
+                b[u++] = (byte) (0xc0 | (c >> 6));
+                b[u++] = (byte) (0x80 | (c & 0x3f));
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, text.charAt(++i));
+                b[u++] = (byte) (0xf0 | (cp >> 18));
+                b[u++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+                b[u++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                b[u++] = (byte) (0x80 | (cp & 0x3f));
+            } else if (Character.isSurrogate(c)) {
+                b[u++] = '?';
+            } else {
+                b[u++] = (byte) (0xe0 | (c >> 12));
+                b[u++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                b[u++] = (byte) (0x80 | (c & 0x3f));
+            }
+        }
+        return u;
     }
 
     /** The line {@code tshark -n -r} prints for the packet of a microsecond file, without the newline. */

@@ -67,6 +67,8 @@ public final class Json {
             number(out, f.doubleValue());
         } else if (value instanceof Number n) {
             out.append(n);
+        } else if (value instanceof Raw raw) {
+            out.append(raw.json());
         } else if (value instanceof JsonValue j) {
             // Before Enum: an enum that names its own JSON form (Category's ids) keeps it.
             write(out, j.toJson(), indent, depth);
@@ -182,6 +184,13 @@ public final class Json {
             }
         }
         out.append('"');
+    }
+
+    /**
+     * JSON text written as it is: a large array streamed into a buffer by its producer (one --watch refresh's
+     * sockets), so that the objects it was made from need not be held until the document around it is written.
+     */
+    public record Raw(CharSequence json) {
     }
 
     /** A value that chooses its own JSON form (a map, list, string or number). */

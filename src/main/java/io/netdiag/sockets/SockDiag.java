@@ -79,37 +79,40 @@ final class SockDiag implements AutoCloseable {
      * work (it runs inside the reader's recv calls) overlaps the caller's decoding, and a listing can start
      * every table it needs at once. Decode with {@link Pending#drain}.
      */
-    static Pending startInet(Netid netid, int family, int stateBits, boolean info) {
+    static Pending startInet(Netid netid, int family, int stateBits, boolean info, int ahead) {
         String what = inetWhat(netid, family);
         return new Pending(Netlink.startDump(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", SOCK_DIAG_BY_FAMILY,
-                inetRequest(netid, family, stateBits, info), what), netid);
+                inetRequest(netid, family, stateBits, info), what, ahead), netid);
     }
 
-    /** As {@link #startInet} for the UNIX table. */
-    static Pending startUnix(int stateBits, boolean info) {
+    /**
+     * As {@link #startInet} for the UNIX table. {@code ahead}: how many bytes of replies the reader may queue ahead
+     * of the decoder ({@link Netlink#startDump(int, String, int, byte[], String, int)}).
+     */
+    static Pending startUnix(int stateBits, boolean info, int ahead) {
         return new Pending(Netlink.startDump(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", SOCK_DIAG_BY_FAMILY,
-                unixRequest(stateBits, info), "SOCK_DIAG_BY_FAMILY AF_UNIX"), null);
+                unixRequest(stateBits, info), "SOCK_DIAG_BY_FAMILY AF_UNIX", ahead), null);
     }
 
     /** As {@link #startInet} for netlink sockets, every protocol (netlink_diag, as {@code ss -a} asks for them). */
-    static Pending startNetlink() {
+    static Pending startNetlink(int ahead) {
         // struct netlink_diag_req: family u8, protocol u8, pad u16, ino u32, show u32, cookie u32[2]
         byte[] req = new byte[24];
         req[0] = (byte) Libc.AF_NETLINK;
         req[1] = (byte) NDIAG_PROTO_ALL;
         NativeBytes.putS32(req, 12, NDIAG_SHOW_MEMINFO | NDIAG_SHOW_GROUPS);
         return new Pending(Netlink.startDump(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", SOCK_DIAG_BY_FAMILY, req,
-                "SOCK_DIAG_BY_FAMILY AF_NETLINK"), Netid.NETLINK);
+                "SOCK_DIAG_BY_FAMILY AF_NETLINK", ahead), Netid.NETLINK);
     }
 
     /** As {@link #startInet} for packet sockets (packet_diag, as {@code ss -0} asks for them). */
-    static Pending startPacket() {
+    static Pending startPacket(int ahead) {
         // struct packet_diag_req: family u8, protocol u8, pad u16, ino u32, show u32, cookie u32[2]
         byte[] req = new byte[20];
         req[0] = (byte) AF_PACKET;
         NativeBytes.putS32(req, 8, PACKET_SHOW_INFO | PACKET_SHOW_MEMINFO);
         return new Pending(Netlink.startDump(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", SOCK_DIAG_BY_FAMILY, req,
-                "SOCK_DIAG_BY_FAMILY AF_PACKET"), Netid.PACKET_RAW);
+                "SOCK_DIAG_BY_FAMILY AF_PACKET", ahead), Netid.PACKET_RAW);
     }
 
     /**

@@ -25,6 +25,12 @@ import java.util.function.Consumer;
  * order is ss's: netlink, packet, UNIX, raw, UDP, TCP; IPv4 before IPv6.
  */
 public final class SocketInventory {
+    /**
+     * Bytes of netlink replies a dump read for {@link SocketEntry} decoding may queue ahead of it: two batches of up to
+     * 64 KiB, in arrays the dumps reuse.
+     */
+    private static final int ENTRY_AHEAD = 128 * 1024;
+
     /** System property that forces a source (netlink, proc, auto), for tests and for users behind seccomp. */
     public static final String SOURCE_PROPERTY = "netdiag.sockets.source";
 
@@ -174,8 +180,12 @@ public final class SocketInventory {
         List<SockDiag.Pending> pending = new ArrayList<>();
         try {
             if (diag != null) {
+                // the direct path decodes faster than the kernel dumps: the reader may run far ahead. Entries (tcp_info,
+                // owners, a filter) are slower to make than the kernel is to dump, so the queue stays full: a short
+                // one keeps what is in flight small enough to die young in a long-running caller's small heap
+                int ahead = direct != null ? io.netdiag.os.Netlink.Dump.AHEAD : ENTRY_AHEAD;
                 for (Table t : wantedTables) {
-                    pending.add(t.start(query));
+                    pending.add(t.start(query, ahead));
                 }
             }
             for (int i = 0; i < wantedTables.size(); i++) {
@@ -265,14 +275,14 @@ public final class SocketInventory {
             };
         }
 
-        SockDiag.Pending start(SocketQuery q) {
+        SockDiag.Pending start(SocketQuery q, int ahead) {
             int bits = q.stateBits();
             return switch (family) {
-                case UNIX -> SockDiag.startUnix(bits, q.info());
-                case NETLINK -> SockDiag.startNetlink();
-                case PACKET -> SockDiag.startPacket();
+                case UNIX -> SockDiag.startUnix(bits, q.info(), ahead);
+                case NETLINK -> SockDiag.startNetlink(ahead);
+                case PACKET -> SockDiag.startPacket(ahead);
                 case INET, INET6 -> SockDiag.startInet(netid, family == SocketEntry.Family.INET ? Libc.AF_INET : Libc.AF_INET6,
-                        bits, q.info());
+                        bits, q.info(), ahead);
             };
         }
 

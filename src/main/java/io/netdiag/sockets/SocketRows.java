@@ -57,11 +57,52 @@ public final class SocketRows {
     public SocketRows(Layout layout) {
         this.layout = layout;
         this.details = layout.info() ? new ArrayList<>() : null;
+        headerWidths();
+    }
+
+    private void headerWidths() {
+        Arrays.fill(widths, 0);
         if (layout.header()) {
             for (int i = 0; i < CELLS; i++) {
                 widths[i] = HEAD[i].length();
             }
         }
+    }
+
+    /**
+     * Empties the rows for another listing in the same layout, keeping the arrays at their size: a {@code --watch}
+     * refresh reuses the rows of the one before last, so that a large listing allocates nothing that lives long.
+     */
+    public void clear() {
+        used = 0;
+        count = 0;
+        cell = 0;
+        headerWidths();
+        if (details != null) {
+            details.clear();
+        }
+    }
+
+    /**
+     * Adds row {@code r} of {@code other} (rows in the same layout) as it is there: {@code --watch} shows the
+     * sockets closed since the previous refresh with the row they had then.
+     */
+    public void addRow(SocketRows other, int r) {
+        startRow(other.flags[r]);
+        boolean wide = (other.flags[r] & NON_ASCII) != 0;
+        int from = other.rowStart(r);
+        for (int c = 0; c < CELLS; c++) {
+            int to = other.ends[r * CELLS + c];
+            room(to - from);
+            System.arraycopy(other.text, from, text, used, to - from);
+            used += to - from;
+            endCell(other.chars(from, to, wide));
+            from = to;
+        }
+        if (details != null) {
+            details.add(other.details == null ? null : other.details.get(r));
+        }
+        count++;
     }
 
     public void add(SocketEntry e) {
@@ -488,6 +529,56 @@ public final class SocketRows {
             }
         }
         return out;
+    }
+
+    /** Row {@code r}'s aligned line, as {@link #lines} has it (without its -i line). */
+    public String line(int r) {
+        byte[] line = new byte[lineRoom(r)];
+        return new String(line, 0, emit(line, 0, r), StandardCharsets.UTF_8);
+    }
+
+    /** The header line as {@link #lines} has it; null without a header. */
+    public String header() {
+        return layout.header() ? new String(emitHeader(), StandardCharsets.UTF_8).stripTrailing() : null;
+    }
+
+    /** Receives the aligned lines one at a time; the bytes (UTF-8, no newline) are reused for the next line. */
+    public interface LineSink {
+        /** {@code row} is -1 for the header. */
+        void line(int row, byte[] utf8, int length);
+    }
+
+    /**
+     * Hands the header (when the layout has one) and each row's line (without -i lines) to {@code sink} in order,
+     * one reused buffer for all: {@code --watch} prints every refresh with a mark before each line, and holds no
+     * line longer than it takes to print it.
+     */
+    public void eachLine(LineSink sink) {
+        if (layout.header()) {
+            byte[] head = emitHeader();
+            int n = head.length - 1; // the newline
+            while (n > 0 && head[n - 1] == ' ') {
+                n--;
+            }
+            sink.line(-1, head, n);
+        }
+        byte[] line = new byte[256];
+        for (int r = 0; r < count; r++) {
+            int need = lineRoom(r);
+            if (line.length < need) {
+                line = new byte[need];
+            }
+            sink.line(r, line, emit(line, 0, r));
+        }
+    }
+
+    /** Bytes enough for row {@code r}'s line: its cells, the widest padding and the separators. */
+    private int lineRoom(int r) {
+        int need = 16 + CELLS + (ends[r * CELLS + CELLS - 1] - rowStart(r));
+        for (int w : widths) {
+            need += w;
+        }
+        return need;
     }
 
     private static final String[] HEAD = {"Netid", "State", "Recv-Q", "Send-Q", "Local Address", "Port", "Peer Address", "Port",

@@ -32,25 +32,31 @@ public final class WatchView {
     private WatchView() {
     }
 
-    /** One refresh as JSON: the time, the sockets, and what changed since the previous refresh. */
-    public record Refresh(String time, String source, List<SocketEntry> sockets, long opened, long closed, long changed,
+    /**
+     * One refresh as JSON: the time, the sockets, and what changed since the previous refresh. {@code sockets} is
+     * the JSON array of the sockets, written as they streamed in.
+     */
+    public record Refresh(String time, String source, Json.Raw sockets, long opened, long closed, long changed,
                           SocketSummary summary, List<QueueDiagnosis.Finding> stuck) {
     }
-
-    private enum Mark { SAME, NEW, CHANGED, CLOSED }
 
     public static int run(SocketQuery query, SocketRows.Layout layout, boolean summary, double seconds, Integer count,
                           boolean json, boolean terminal, PrintWriter out) throws IOException {
         long intervalMs = Math.max(100, (long) (seconds * 1000));
         query = query.withInfo(true); // zero windows and retransmissions tell who is not reading
-        SocketRows.Layout rowsLayout = new SocketRows.Layout(layout.netidColumn(), layout.stateColumn(), layout.extended(),
-                false, layout.header(), layout.names(), layout.timers());
+        // JSON needs the comparison only; text keeps each refresh's rows, and the previous one's for closed sockets
+        SocketRows.Layout rowsLayout = json ? null : new SocketRows.Layout(layout.netidColumn(), layout.stateColumn(),
+                layout.extended(), false, layout.header(), layout.names(), layout.timers());
         OwnerMap owners = null;
-        Map<String, SocketEntry> previous = null;
+        // two refreshes' rows, used in turn: the one before last is cleared and filled again
+        WatchRows previous = null;
+        WatchRows spare = null;
+        StringBuilder socketsJson = json ? new StringBuilder() : null;
         KernelCounters lastCounters = null;
         long totalOpened = 0;
         long totalClosed = 0;
         AtomicBoolean stop = new AtomicBoolean();
+        io.netdiag.os.HeapSettling heap = new io.netdiag.os.HeapSettling();
         if (terminal && !json) {
             io.netdiag.os.ProcessExit.hooksRegistered(); // JLine restores the terminal from a shutdown hook
         }
@@ -73,118 +79,69 @@ public final class WatchView {
                 if (query.owners()) {
                     owners = OwnerMap.read(); // processes come and go between refreshes
                 }
-                Map<String, SocketEntry> now = new LinkedHashMap<>();
+                WatchRows now = spare != null ? spare : new WatchRows(rowsLayout);
+                now.clear();
+                WatchRows before = previous;
+                // the sockets that could be stuck in both refreshes, as they were then and as they are now: only those
+                // can be flagged, and the previous refresh kept their queues and state
+                Map<String, SocketEntry> queuedBefore = new LinkedHashMap<>();
+                Map<String, SocketEntry> queuedNow = new LinkedHashMap<>();
                 SocketSummary.Counter counter = new SocketSummary.Counter();
+                if (socketsJson != null) {
+                    socketsJson.setLength(0);
+                }
                 SocketInventory.Report report = SocketInventory.stream(query, owners, e -> {
-                    now.put(QueueDiagnosis.key(e), e);
                     counter.add(e);
+                    if (!now.add(e, before)) {
+                        return;
+                    }
+                    SocketEntry was = before != null && WatchRows.couldBeStuck(e) ? now.before(e, before) : null;
+                    if (was != null) {
+                        String key = QueueDiagnosis.key(e);
+                        queuedBefore.put(key, was);
+                        queuedNow.put(key, e);
+                    }
+                    if (socketsJson != null) {
+                        socketsJson.append(socketsJson.isEmpty() ? "[" : ",").append(Json.compact(e));
+                    }
                 });
+                if (before != null) {
+                    now.addClosed(before);
+                }
                 KernelCounters counters = KernelCounters.read();
                 SocketSummary s = summary ? counter.finish(report.sourceName(), counters, lastCounters) : null;
                 // stuck-queue detection across the last two refreshes, as --diagnose does across its samples
-                List<QueueDiagnosis.Finding> stuck = previous == null ? List.of()
-                        : QueueDiagnosis.judge(List.of(previous, now), lastCounters, counters, true);
+                List<QueueDiagnosis.Finding> stuck = before == null ? List.of()
+                        : QueueDiagnosis.judge(List.of(queuedBefore, queuedNow), lastCounters, counters, true);
                 lastCounters = counters;
-                SocketRows rows = new SocketRows(rowsLayout);
-                List<Mark> marks = new ArrayList<>();
-                long opened = 0;
-                long changed = 0;
-                for (Map.Entry<String, SocketEntry> e : now.entrySet()) {
-                    SocketEntry old = previous == null ? null : previous.get(e.getKey());
-                    Mark m = previous == null ? Mark.SAME : old == null ? Mark.NEW
-                            : old.recvQ() != e.getValue().recvQ() || old.sendQ() != e.getValue().sendQ()
-                            || old.state() != e.getValue().state() ? Mark.CHANGED : Mark.SAME;
-                    opened += m == Mark.NEW ? 1 : 0;
-                    changed += m == Mark.CHANGED ? 1 : 0;
-                    rows.add(e.getValue());
-                    marks.add(m);
-                }
-                long closed = 0;
-                if (previous != null) {
-                    for (Map.Entry<String, SocketEntry> e : previous.entrySet()) {
-                        if (!now.containsKey(e.getKey())) {
-                            rows.add(e.getValue());
-                            marks.add(Mark.CLOSED);
-                            closed++;
-                        }
-                    }
-                }
+                long opened = now.opened();
+                long closed = now.closed();
+                long changed = now.changed();
                 totalOpened += opened;
                 totalClosed += closed;
                 String time = LocalTime.now().format(CLOCK);
                 if (json) {
-                    out.println(Json.compact(new Refresh(time, report.sourceName(), List.copyOf(now.values()), opened, closed,
+                    socketsJson.append(socketsJson.isEmpty() ? "[]" : "]");
+                    out.println(Json.compact(new Refresh(time, report.sourceName(), new Json.Raw(socketsJson), opened, closed,
                             changed, s, stuck)));
                     out.flush();
                 } else {
-                    String title = "netdiag sockets --watch " + seconds + "s   " + time + "   " + now.size() + " sockets   new "
+                    String title = "netdiag sockets --watch " + seconds + "s   " + time + "   " + now.listed() + " sockets   new "
                             + opened + " (total " + totalOpened + ")   closed " + closed + " (total " + totalClosed + ")   changed "
                             + changed + "   [" + report.sourceName() + "]";
-                    List<String> lines = rows.lines(false);
-                    int offset = layout.header() ? 1 : 0;
                     if (display != null) {
-                        List<AttributedString> screen = new ArrayList<>();
-                        screen.add(new AttributedString(title, AttributedStyle.BOLD));
-                        for (QueueDiagnosis.Finding f : stuck.subList(0, Math.min(stuck.size(), 5))) {
-                            screen.add(new AttributedString("stuck [" + f.category() + "] " + f.message(),
-                                    AttributedStyle.DEFAULT.foreground(AttributedStyle.RED).bold()));
-                        }
-                        if (s != null) {
-                            for (String l : SummaryText.render(s, true).split("\n")) {
-                                screen.add(new AttributedString(l));
-                            }
-                        }
-                        for (int i = 0; i < offset; i++) {
-                            screen.add(styled(lines.get(i), Mark.SAME, true));
-                        }
-                        // a screen holds a few dozen rows of possibly thousands: what moved comes first
-                        List<Integer> order = new ArrayList<>();
-                        for (int i = 0; i < marks.size(); i++) {
-                            order.add(i);
-                        }
-                        List<SocketEntry> shown = new ArrayList<>(now.values());
-                        if (previous != null) {
-                            previous.forEach((k, v) -> {
-                                if (!now.containsKey(k)) {
-                                    shown.add(v);
-                                }
-                            });
-                        }
-                        order.sort(java.util.Comparator.comparingInt(i -> priority(marks.get(i), shown.get(i))));
-                        for (int i : order) {
-                            screen.add(styled(lines.get(i + offset), marks.get(i), false));
-                        }
                         int height = term.getHeight() > 0 ? term.getHeight() : 24;
                         int width = term.getWidth() > 0 ? term.getWidth() : 80;
-                        List<AttributedString> fitted = new ArrayList<>();
-                        for (AttributedString line : screen.subList(0, Math.min(screen.size(), height))) {
-                            fitted.add(line.columnLength() > width ? line.columnSubSequence(0, width) : line);
-                        }
                         display.resize(height, width);
-                        display.update(fitted, -1);
+                        display.update(screen(title, stuck, s, now, height, width), -1);
                         term.flush();
                     } else {
-                        out.println("--- " + title);
-                        for (QueueDiagnosis.Finding f : stuck) {
-                            out.println("! stuck [" + f.category() + "] " + f.message());
-                        }
-                        if (s != null) {
-                            out.print(SummaryText.render(s, true));
-                            out.println();
-                        }
-                        for (int i = 0; i < lines.size(); i++) {
-                            Mark m = i < offset ? Mark.SAME : marks.get(i - offset);
-                            out.println(switch (m) {
-                                case NEW -> "+ ";
-                                case CLOSED -> "- ";
-                                case CHANGED -> "~ ";
-                                case SAME -> "  ";
-                            } + lines.get(i));
-                        }
-                        out.flush();
+                        print(out, title, stuck, s, now);
                     }
                 }
+                spare = previous;
                 previous = now;
+                heap.settle(); // between refreshes: what the last one promoted goes before the heap grows for it
             }
         } finally {
             if (term != null) {
@@ -197,15 +154,64 @@ public final class WatchView {
         return 0;
     }
 
-    /** New, changed and closed rows first, then sockets with something queued, then the rest. */
-    private static int priority(Mark mark, SocketEntry e) {
-        if (mark != Mark.SAME) {
-            return 0;
+    /**
+     * The lines of a terminal of {@code height} lines and {@code width} columns: the title, the first stuck queues,
+     * the summary, the header, then the rows that fit, what moved first ({@link WatchRows#priority}).
+     */
+    static List<AttributedString> screen(String title, List<QueueDiagnosis.Finding> stuck, SocketSummary s, WatchRows now,
+                                         int height, int width) {
+        List<AttributedString> screen = new ArrayList<>();
+        screen.add(new AttributedString(title, AttributedStyle.BOLD));
+        for (QueueDiagnosis.Finding f : stuck.subList(0, Math.min(stuck.size(), 5))) {
+            screen.add(new AttributedString("stuck [" + f.category() + "] " + f.message(),
+                    AttributedStyle.DEFAULT.foreground(AttributedStyle.RED).bold()));
         }
-        return e.recvQ() > 0 || (e.sendQ() > 0 && !e.listening()) ? 1 : 2;
+        if (s != null) {
+            for (String l : SummaryText.render(s, true).split("\n")) {
+                screen.add(new AttributedString(l));
+            }
+        }
+        SocketRows rows = now.rows();
+        String header = rows.header();
+        if (header != null) {
+            screen.add(styled(header, WatchRows.Mark.SAME, true));
+        }
+        // a screen holds a few dozen rows of possibly thousands: only those are laid out as lines
+        for (int r : now.firstByPriority(height - screen.size())) {
+            screen.add(styled(rows.line(r), now.mark(r), false));
+        }
+        List<AttributedString> fitted = new ArrayList<>();
+        for (AttributedString line : screen.subList(0, Math.min(screen.size(), height))) {
+            fitted.add(line.columnLength() > width ? line.columnSubSequence(0, width) : line);
+        }
+        return fitted;
     }
 
-    private static AttributedString styled(String line, Mark mark, boolean header) {
+    /** One refresh off a terminal: the title, stuck queues, summary, then every line marked +, -, ~ or blank. */
+    static void print(PrintWriter out, String title, List<QueueDiagnosis.Finding> stuck, SocketSummary s, WatchRows now) {
+        // print and write, not println: the process's writer flushes at every println
+        out.print("--- " + title + "\n");
+        for (QueueDiagnosis.Finding f : stuck) {
+            out.print("! stuck [" + f.category() + "] " + f.message() + "\n");
+        }
+        if (s != null) {
+            out.print(SummaryText.render(s, true));
+            out.print("\n");
+        }
+        now.rows().eachLine((row, utf8, length) -> {
+            out.write(row < 0 ? "  " : switch (now.mark(row)) {
+                case NEW -> "+ ";
+                case CLOSED -> "- ";
+                case CHANGED -> "~ ";
+                case SAME -> "  ";
+            });
+            out.write(new String(utf8, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+            out.write('\n');
+        });
+        out.flush();
+    }
+
+    private static AttributedString styled(String line, WatchRows.Mark mark, boolean header) {
         AttributedStyle style = switch (mark) {
             case NEW -> AttributedStyle.DEFAULT.foreground(AttributedStyle.GREEN);
             case CHANGED -> AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW).bold();

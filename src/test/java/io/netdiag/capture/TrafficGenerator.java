@@ -31,6 +31,7 @@ public final class TrafficGenerator {
             case "http" -> http(Integer.parseInt(args[1]));
             case "dnstcp" -> dnsOverTcp(Integer.parseInt(args[1]));
             case "tls" -> tls(Integer.parseInt(args[1]), args[2], Integer.parseInt(args[3]));
+            case "tlsreuse" -> tlsPortReuse(Integer.parseInt(args[1]), args[2]);
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -164,12 +165,8 @@ public final class TrafficGenerator {
         }
     }
 
-    /**
-     * TLS from the JDK: a TLS 1.3 connection carrying 100 kB, then a TLS 1.2 one whose client writes each
-     * record in two segments (the first {@code split} bytes, then the rest), so that every record spans two.
-     * {@code keystore} is a PKCS#12 file with password "netdiag".
-     */
-    static void tls(int port, String keystore, int split) throws Exception {
+    /** A TLS server context with the key pair of {@code keystore} (PKCS#12, password "netdiag"). */
+    private static javax.net.ssl.SSLContext serverContext(String keystore) throws Exception {
         char[] password = "netdiag".toCharArray();
         java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
         try (InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(keystore))) {
@@ -177,8 +174,13 @@ public final class TrafficGenerator {
         }
         javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
         kmf.init(keys, password);
-        javax.net.ssl.SSLContext serverContext = javax.net.ssl.SSLContext.getInstance("TLS");
-        serverContext.init(kmf.getKeyManagers(), null, null);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        return context;
+    }
+
+    /** A TLS client context that trusts any certificate (the test's own self-signed one). */
+    private static javax.net.ssl.SSLContext trustingClientContext() throws Exception {
         javax.net.ssl.TrustManager[] trustAll = {new javax.net.ssl.X509TrustManager() {
             public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
             }
@@ -190,8 +192,77 @@ public final class TrafficGenerator {
                 return new java.security.cert.X509Certificate[0];
             }
         }};
-        javax.net.ssl.SSLContext clientContext = javax.net.ssl.SSLContext.getInstance("TLS");
-        clientContext.init(null, trustAll, null);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, trustAll, null);
+        return context;
+    }
+
+    /**
+     * Two TLS 1.3 connections from the same client port: the server resets each one (SO_LINGER 0) once the client has
+     * said "bye", so neither side keeps the four-tuple in TIME_WAIT and the second connection's SYN reuses it.
+     */
+    static void tlsPortReuse(int port, String keystore) throws Exception {
+        javax.net.ssl.SSLContext clientContext = trustingClientContext();
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket)
+                serverContext(keystore).getServerSocketFactory().createServerSocket(port, 50, lo)) {
+            server.setEnabledProtocols(new String[] {"TLSv1.3"});
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < 2; i++) {
+                        javax.net.ssl.SSLSocket c = (javax.net.ssl.SSLSocket) server.accept();
+                        java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
+                        in.readFully(new byte[3]);
+                        c.getOutputStream().write("ok".getBytes(StandardCharsets.US_ASCII));
+                        c.getOutputStream().flush();
+                        in.readFully(new byte[3]);
+                        c.setSoLinger(true, 0);
+                        c.close();
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            int clientPort = 0;
+            for (int i = 0; i < 2; i++) {
+                Socket raw = new Socket();
+                raw.setReuseAddress(true);
+                raw.bind(new InetSocketAddress(lo, clientPort));
+                raw.connect(new InetSocketAddress(lo, port));
+                clientPort = raw.getLocalPort();
+                javax.net.ssl.SSLSocket c = (javax.net.ssl.SSLSocket)
+                        clientContext.getSocketFactory().createSocket(raw, "localhost", port, true);
+                c.setTcpNoDelay(true);
+                c.getOutputStream().write("GET".getBytes(StandardCharsets.US_ASCII));
+                c.getOutputStream().flush();
+                new java.io.DataInputStream(c.getInputStream()).readFully(new byte[2]);
+                c.getOutputStream().write("bye".getBytes(StandardCharsets.US_ASCII));
+                c.getOutputStream().flush();
+                try {
+                    while (c.getInputStream().read() >= 0) {
+                        // until the server's reset
+                    }
+                } catch (java.io.IOException reset) {
+                    // the reset this scenario is made of
+                }
+                try {
+                    c.close();
+                } catch (java.io.IOException reset) {
+                    // close_notify to a reset connection
+                }
+            }
+            t.join();
+        }
+    }
+
+    /**
+     * TLS from the JDK: a TLS 1.3 connection carrying 100 kB, then a TLS 1.2 one whose client writes each
+     * record in two segments (the first {@code split} bytes, then the rest), so that every record spans two.
+     * {@code keystore} is a PKCS#12 file with password "netdiag".
+     */
+    static void tls(int port, String keystore, int split) throws Exception {
+        javax.net.ssl.SSLContext serverContext = serverContext(keystore);
+        javax.net.ssl.SSLContext clientContext = trustingClientContext();
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket)
                 serverContext.getServerSocketFactory().createServerSocket(port, 50, lo)) {

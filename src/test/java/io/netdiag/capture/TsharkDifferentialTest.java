@@ -235,6 +235,9 @@ class TsharkDifferentialTest {
         // show up as "Previous segment not captured" / "ACKed unseen segment" and the test compares
         // the capture's gaps instead of the traffic. Without immediate mode the kernel hands packets
         // over in blocks, at the latest after libpcap's 1 s timeout: wait that long before stopping.
+        // client ports from a range where tshark's table registers no TCP or UDP port (`tshark -G decodes`): a client
+        // port such as 44322 (pmproxy) or 34980 (EtherCAT) makes tshark decode the conversation as that protocol
+        Namespaces.check(Namespaces.exec(ns, "sysctl", "-qw", "net.ipv4.ip_local_port_range=37100 41100"));
         Process tcpdump = Namespaces.start(ns, log, "tcpdump", "-i", device, "-B", "16384", "-U", "-n", "-w", pcap.toString());
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!Files.exists(log) || !Files.readString(log).contains("listening on")) {
@@ -385,6 +388,28 @@ class TsharkDifferentialTest {
                 assertTrue(lines.contains("Client Hello") && lines.contains("Encrypted Handshake Message"), lines);
                 assertTrue(lines.contains("[TCP segment of a reassembled PDU]"), lines);
             }
+        }
+    }
+
+    /**
+     * A client port reused for a new TLS connection after a reset: tshark starts a new conversation at the SYN
+     * ("TCP Port numbers reused"), so the new Client Hello is a Client Hello again, not an encrypted handshake record.
+     */
+    @Test
+    void tlsAfterPortReuseAgrees() throws Exception {
+        Path keystore = dir.resolve("reuse.p12");
+        Host.Run keytool = Host.run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "netdiag", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "netdiag"), 60);
+        assertEquals(0, keytool.exitCode(), keytool.err());
+        try (Namespaces nets = new Namespaces("cap")) {
+            String ns = nets.create("u");
+            Path pcap = record(ns, "tlsreuse", () -> traffic(ns, "tlsreuse", "18444", keystore.toString()));
+            Agreement a = compare("TLS 1.3 twice from one client port", pcap);
+            assertEquals(a.total(), a.agreeing(), String.join("\n", a.differences()));
+            String lines = Cli.run("capture", "-r", pcap.toString()).out();
+            assertTrue(lines.contains("[TCP Port numbers reused]"), lines);
+            assertEquals(2, lines.lines().filter(l -> l.contains("Client Hello")).count(), lines);
         }
     }
 

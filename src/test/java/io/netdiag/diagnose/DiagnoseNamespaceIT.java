@@ -4,6 +4,7 @@ import io.netdiag.output.Json;
 import io.netdiag.testing.Host;
 import io.netdiag.testing.Jar;
 import io.netdiag.testing.Namespaces;
+import io.netdiag.testing.RoutedPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +41,6 @@ class DiagnoseNamespaceIT {
     private static final String CLIENT_NET = "10.72." + N;
     private static final String SERVER_NET = "10.72." + (N + 1);
     private static final String ROUTER_NEAR = CLIENT_NET + ".1";
-    private static final String ROUTER_FAR = SERVER_NET + ".1";
     private static final String SERVER = SERVER_NET + ".2";
     private static final String SERVER6 = "fd72:" + (N + 1) + "::2";
     private static final String ROUTER_NEAR6 = "fd72:" + N + "::1";
@@ -61,28 +61,10 @@ class DiagnoseNamespaceIT {
         Host.requireRoot("needs root, ip and nft");
         Host.require("ip", "nft");
         namespaces = new Namespaces("diag");
-        client = namespaces.create("c");
-        router = namespaces.create("r");
-        server = namespaces.create("s");
-        String stem = namespaces.stem();
-        Namespaces.veth(client, stem + "c", router, stem + "rc");
-        Namespaces.veth(router, stem + "rs", server, stem + "s");
-        addr(client, stem + "c", CLIENT_NET + ".2/24", "fd72:" + N + "::2/64");
-        addr(router, stem + "rc", ROUTER_NEAR + "/24", ROUTER_NEAR6 + "/64");
-        addr(router, stem + "rs", ROUTER_FAR + "/24", "fd72:" + (N + 1) + "::1/64");
-        addr(server, stem + "s", SERVER + "/24", SERVER6 + "/64");
-        run(client, "ip", "route", "add", "default", "via", ROUTER_NEAR);
-        run(client, "ip", "-6", "route", "add", "default", "via", ROUTER_NEAR6);
-        run(server, "ip", "route", "add", "default", "via", ROUTER_FAR);
-        run(server, "ip", "-6", "route", "add", "default", "via", "fd72:" + (N + 1) + "::1");
-        run(router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-        run(router, "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1");
-        for (String ns : List.of(router, server)) {
-            run(ns, "sysctl", "-q", "-w", "net.ipv4.icmp_ratelimit=0");
-            run(ns, "sysctl", "-q", "-w", "net.ipv6.icmp.ratelimit=0");
-        }
-        Namespaces.exec(client, "ping", "-c", "1", "-W", "5", SERVER6);
-        Namespaces.exec(client, "ping", "-c", "1", "-W", "5", SERVER);
+        RoutedPath path = namespaces.routedPath(CLIENT_NET, "fd72:" + N + "::", SERVER_NET, "fd72:" + (N + 1) + "::");
+        client = path.client();
+        router = path.router();
+        server = path.server();
         for (String ns : List.of(router, server)) {
             run(ns, "nft", "add", "table", TABLE);
             run(ns, "nft", "add", "chain", TABLE, "in", "{ type filter hook input priority 0; }");
@@ -552,11 +534,6 @@ class DiagnoseNamespaceIT {
                 Files.deleteIfExists(p);
             }
         }
-    }
-
-    private static void addr(String ns, String dev, String v4, String v6) {
-        run(ns, "ip", "addr", "add", v4, "dev", dev);
-        run(ns, "ip", "-6", "addr", "add", v6, "dev", dev, "nodad");
     }
 
     private static Host.Run run(String ns, String... command) {

@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Go and Rust error texts, RECORDED rather than provoked: neither toolchain is among the test's packages (Debian's
- * golang-go and rustc/cargo would add hundreds of MB and minutes of build to the test command). Each text is the
+ * Go and Rust error texts, RECORDED rather than provoked: ToolErrorTextTest builds and runs Debian's Go (1.19) and
+ * Rust (std only, no crates offline) against misbehaving peers; the texts here are the ones those cannot print: newer
+ * Go wordings ("tls: failed to verify certificate", from Go 1.20) and the crates hyper, rustls and tokio. Each text is the
  * wording in the named source file, with the run-time parts (addresses, URLs) filled in as a failure prints them:
  * Go: net/http/client.go ("server gave HTTP response to HTTPS client", "Client.Timeout exceeded while awaiting
  * headers"), net/http/transport.go ("request canceled while waiting for connection", io.EOF from a server that
@@ -25,7 +26,7 @@ class RecordedToolTextTest {
             // Go
             "Get \"http://127.0.0.1:8080/\": dial tcp 127.0.0.1:8080: connect: connection refused|ECONNREFUSED|refused",
             "Get \"http://10.78.0.1/\": dial tcp 10.78.0.1:80: i/o timeout|CONNECT_TIMEOUT|timeout",
-            "Get \"http://127.0.0.1:8080/\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)|READ_TIMEOUT|timeout",
+            "Get \"http://127.0.0.1:8080/\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)|REQUEST_TIMEOUT|timeout",
             "Get \"http://127.0.0.1:8080/\": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)|CONNECT_TIMEOUT|timeout",
             "read tcp 127.0.0.1:50000->127.0.0.1:8080: i/o timeout|READ_TIMEOUT|timeout",
             "Get \"https://127.0.0.1:8080/\": http: server gave HTTP response to HTTPS client|TLS_NOT_TLS|tls",
@@ -46,7 +47,7 @@ class RecordedToolTextTest {
             "error sending request for url (http://127.0.0.1:8080/): connection closed before message completed|PEER_CLOSED|peer-gone",
             "error sending request for url (https://127.0.0.1:8080/): error trying to connect: received corrupt message of type InvalidContentType|TLS_NOT_TLS|tls",
             "error trying to connect: invalid peer certificate: UnknownIssuer|TLS_CERTIFICATE|tls",
-            "Error: deadline has elapsed|READ_TIMEOUT|timeout",
+            "Error: deadline has elapsed|REQUEST_TIMEOUT|timeout",
     })
     void recordedTextsMeanWhatTheirSourceSays(String text, String symbol, String category) {
         Lookup lookup = Classifier.standard().lookup(text, Numbering.LINUX);

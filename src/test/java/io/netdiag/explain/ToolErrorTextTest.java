@@ -401,22 +401,81 @@ class ToolErrorTextTest {
         check("HTTP::Tiny TLS to plain", got.get("tiny-tls-plain"), Category.TLS, "TLS_NOT_TLS");
     }
 
+    // ---- Go (golang-go) and Rust (rustc): each standard library's own words, built and run by the test ----
+
+    /** The test resource {@code name} compiled by {@code compile} (its last two arguments: source, binary), run on the peers. */
+    private Map<String, String> compiledCases(String name, List<String> compile, Map<String, String> environment) throws Exception {
+        Path source = peers.dir.resolve(name);
+        try (var in = ToolErrorTextTest.class.getResourceAsStream(name)) {
+            Files.write(source, in.readAllBytes());
+        }
+        Path binary = peers.dir.resolve(name + ".bin");
+        List<String> command = new ArrayList<>(compile);
+        command.addAll(List.of("-o", binary.toString(), source.toString()));
+        ProcessBuilder build = new ProcessBuilder(command).redirectErrorStream(true);
+        build.environment().putAll(environment);
+        Process p = build.start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0, () -> command + " failed:\n" + log);
+        return cases(run(binary.toString(), ports()));
+    }
+
+    @Test
+    void goNetHttpAndTls() throws Exception {
+        Host.require("go");
+        Map<String, String> got = compiledCases("tool-errors.go", List.of("/usr/bin/go", "build"),
+                Map.of("GOCACHE", peers.dir.resolve("gocache").toString(), "GOPATH", peers.dir.resolve("gopath").toString(),
+                        "GO111MODULE", "off", "GOFLAGS", "", "GOTOOLCHAIN", "local"));
+        check("Go refused", got.get("http-refused"), Category.REFUSED, "ECONNREFUSED");
+        check("Go EOF", got.get("http-eof"), Category.PEER_GONE, "PEER_CLOSED");
+        check("Go reset", got.get("http-reset"), Category.PEER_GONE, "ECONNRESET");
+        check("Go malformed response", got.get("http-garbage"), Category.PROTOCOL, "WRONG_PROTOCOL");
+        check("Go body cut short", got.get("http-truncated"), Category.PEER_GONE, "TRUNCATED");
+        // a Client.Timeout says "awaiting headers" whichever phase ran out; a dial still running is either named
+        // ("dial tcp ...: i/o timeout") or not ("context deadline exceeded"), as the timer and the dial race
+        check("Go Client.Timeout awaiting headers", got.get("http-headers-timeout"), Category.TIMEOUT, "REQUEST_TIMEOUT");
+        String dialing = got.get("http-connect-timeout");
+        check("Go Client.Timeout while connecting", dialing, Category.TIMEOUT,
+                dialing.contains("dial tcp") ? "CONNECT_TIMEOUT" : "REQUEST_TIMEOUT");
+        check("Go HTTPS to plain HTTP", got.get("https-plain"), Category.TLS, "TLS_NOT_TLS");
+        check("Go untrusted certificate", got.get("https-untrusted"), Category.TLS, "TLS_CERTIFICATE");
+        check("Go dial refused", got.get("dial-refused"), Category.REFUSED, "ECONNREFUSED");
+        check("Go read deadline", got.get("read-timeout"), Category.TIMEOUT, "READ_TIMEOUT");
+        check("Go read reset", got.get("read-reset"), Category.PEER_GONE, "ECONNRESET");
+        check("Go TLS to plain", got.get("tls-plain"), Category.TLS, "TLS_NOT_TLS");
+    }
+
+    @Test
+    void rustStd() throws Exception {
+        Host.require("rustc");
+        Map<String, String> got = compiledCases("tool-errors.rs", List.of("/usr/bin/rustc", "-O"), Map.of());
+        check("Rust refused", got.get("connect-refused"), Category.REFUSED, "ECONNREFUSED");
+        check("Rust refused, {:?}", got.get("connect-refused-debug"), Category.REFUSED, "ECONNREFUSED");
+        check("Rust reset", got.get("read-reset"), Category.PEER_GONE, "ECONNRESET");
+        check("Rust connect_timeout", got.get("connect-timeout"), Category.TIMEOUT, null);
+        // set_read_timeout expiring: the kernel's EAGAIN, which Rust shows as "Resource temporarily unavailable"
+        Explanation readTimeout = check("Rust read timeout", got.get("read-timeout"), Category.WOULD_BLOCK, "EAGAIN");
+        assertTrue(readTimeout.summary().contains("timeout") || readTimeout.explanation().contains("timeout"), readTimeout::toString);
+    }
+
     // ---- Java: HttpClient and JSSE, in-process ----
 
     @Test
     void javaHttpClientAndJsse() throws Exception {
+        // 1 s only where the timeout is the case; the TLS cases' handshakes get 15 s on a loaded machine
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        check("HttpClient refused", javaFailure(() -> client.send(request(url(peers.closed)), HttpResponse.BodyHandlers.ofString())),
+        HttpClient patient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
+        check("HttpClient refused", javaFailure(() -> patient.send(request(url(peers.closed), 15), HttpResponse.BodyHandlers.ofString())),
                 Category.REFUSED, "ECONNREFUSED");
-        check("HttpClient no bytes", javaFailure(() -> client.send(request(url(peers.closeAtOnce)),
+        check("HttpClient no bytes", javaFailure(() -> patient.send(request(url(peers.closeAtOnce), 15),
                 HttpResponse.BodyHandlers.ofString())), Category.PEER_GONE, "PEER_CLOSED");
-        check("HttpClient request timeout", javaFailure(() -> client.send(request(url(peers.silent)),
+        check("HttpClient request timeout", javaFailure(() -> patient.send(request(url(peers.silent), 1),
                 HttpResponse.BodyHandlers.ofString())), Category.TIMEOUT, "READ_TIMEOUT");
-        check("HttpClient connect timeout", javaFailure(() -> client.send(request(url(peers.fullBacklog)),
+        check("HttpClient connect timeout", javaFailure(() -> client.send(request(url(peers.fullBacklog), 15),
                 HttpResponse.BodyHandlers.ofString())), Category.TIMEOUT, "CONNECT_TIMEOUT");
-        check("HttpClient TLS to plain", javaFailure(() -> client.send(request(tlsUrl(peers.plainHttp)),
+        check("HttpClient TLS to plain", javaFailure(() -> patient.send(request(tlsUrl(peers.plainHttp), 15),
                 HttpResponse.BodyHandlers.ofString())), Category.TLS, null);
-        check("HttpClient self-signed", javaFailure(() -> client.send(request("https://localhost:" + peers.tls + "/"),
+        check("HttpClient self-signed", javaFailure(() -> patient.send(request("https://localhost:" + peers.tls + "/", 15),
                 HttpResponse.BodyHandlers.ofString())), Category.TLS, "TLS_CERTIFICATE");
         Exception plain = assertThrowsAny(() -> handshake(peers.plainHttp));
         check("JSSE to plain", javaFailure(() -> {
@@ -434,8 +493,8 @@ class ToolErrorTextTest {
         }), Category.NAME_PERMANENT, "EAI_NONAME");
     }
 
-    private static HttpRequest request(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(1)).build();
+    private static HttpRequest request(String url, int seconds) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(seconds)).build();
     }
 
     private static Object handshake(int port) throws IOException, java.security.NoSuchAlgorithmException {

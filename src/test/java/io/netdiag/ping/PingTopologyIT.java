@@ -3,6 +3,7 @@ package io.netdiag.ping;
 import io.netdiag.output.Json;
 import io.netdiag.testing.Host;
 import io.netdiag.testing.Namespaces;
+import io.netdiag.testing.RoutedPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,41 +40,16 @@ class PingTopologyIT {
         Host.requireRoot("needs root, ip and nft");
         Host.require("ip", "nft");
         namespaces = new Namespaces("ping");
-        client = namespaces.create("c");
-        router = namespaces.create("r");
-        server = namespaces.create("s");
-        String stem = namespaces.stem();
-        Namespaces.veth(client, stem + "c", router, stem + "rc");
-        Namespaces.veth(router, stem + "rs", server, stem + "s");
-        addr(client, stem + "c", "10.200." + NET + ".2/24", "fd00:200:" + NET + "::2/64");
-        addr(router, stem + "rc", ROUTER_NEAR + "/24", "fd00:200:" + NET + "::1/64");
-        addr(router, stem + "rs", "10.201." + NET + ".1/24", "fd00:201:" + NET + "::1/64");
-        addr(server, stem + "s", SERVER + "/24", SERVER6 + "/64");
-        run(client, "ip", "route", "add", "default", "via", ROUTER_NEAR);
-        run(client, "ip", "-6", "route", "add", "default", "via", "fd00:200:" + NET + "::1");
-        run(server, "ip", "route", "add", "default", "via", "10.201." + NET + ".1");
-        run(server, "ip", "-6", "route", "add", "default", "via", "fd00:201:" + NET + "::1");
-        run(router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-        // ICMP errors are rate-limited per peer (one a second after a burst): off, so every probe gets its error
-        for (String ns : List.of(router, server)) {
-            run(ns, "sysctl", "-q", "-w", "net.ipv4.icmp_ratelimit=0");
-            run(ns, "sysctl", "-q", "-w", "net.ipv6.icmp.ratelimit=0");
-        }
-        run(router, "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1");
+        RoutedPath path = namespaces.routedPath("10.200." + NET, "fd00:200:" + NET + "::", "10.201." + NET, "fd00:201:" + NET + "::");
+        client = path.client();
+        router = path.router();
+        server = path.server();
         // a smaller MTU behind the router, for "fragmentation needed"
-        run(router, "ip", "link", "set", stem + "rs", "mtu", "1280");
-        run(server, "ip", "link", "set", stem + "s", "mtu", "1280");
-        // IPv6 neighbour discovery on fresh links takes seconds for the first packets: settle it before the tests
-        Namespaces.exec(client, "ping", "-c", "1", "-W", "5", SERVER6);
-        Namespaces.exec(client, "ping", "-c", "1", "-W", "5", SERVER);
+        run(router, "ip", "link", "set", path.routerFarLink(), "mtu", "1280");
+        run(server, "ip", "link", "set", path.serverLink(), "mtu", "1280");
         run(server, "nft", "add", "table", RULES);
         run(server, "nft", "add", "chain", RULES, "in", "{ type filter hook input priority 0; }");
         run(server, "nft", "add", "chain", RULES, "out", "{ type filter hook output priority 0; }");
-    }
-
-    private static void addr(String ns, String dev, String v4, String v6) {
-        run(ns, "ip", "addr", "add", v4, "dev", dev);
-        run(ns, "ip", "-6", "addr", "add", v6, "dev", dev, "nodad");
     }
 
     private static Host.Run run(String ns, String... command) {

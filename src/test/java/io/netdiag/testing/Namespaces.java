@@ -52,6 +52,44 @@ public final class Namespaces implements AutoCloseable {
         check(in(nsB, "ip", "link", "set", b, "up"));
     }
 
+    /**
+     * A veth pair between {@code nsA} and {@code nsB} with {@code net4.hostA/24} and {@code net6 hostA/64} (no duplicate
+     * address detection) on end {@code devA}, and the same with {@code hostB} on {@code devB}:
+     * {@code link(a, "x", b, "y", "10.71.1", "fd71:1::", 1, 2)} gives 10.71.1.1 and fd71:1::1 to a, .2 and ::2 to b.
+     */
+    public static void link(String nsA, String devA, String nsB, String devB, String net4, String net6, int hostA, int hostB) {
+        veth(nsA, devA, nsB, devB);
+        check(exec(nsA, "ip", "addr", "add", net4 + "." + hostA + "/24", "dev", devA));
+        check(exec(nsB, "ip", "addr", "add", net4 + "." + hostB + "/24", "dev", devB));
+        check(exec(nsA, "ip", "-6", "addr", "add", net6 + hostA + "/64", "dev", devA, "nodad"));
+        check(exec(nsB, "ip", "-6", "addr", "add", net6 + hostB + "/64", "dev", devB, "nodad"));
+    }
+
+    /**
+     * client -- router -- server, the path most multi-host tests need: namespaces tagged c, r and s; a near link
+     * ({@code near4}.0/24 and {@code near6}/64: client .2, router .1) and a far one ({@code far4}, {@code far6}: router .1,
+     * server .2); default routes through the router; forwarding on it; ICMP error rate limits off on the router and the
+     * server, so that every probe gets its error; neighbour discovery settled by a ping each way before it returns.
+     * {@code near6} and {@code far6} end in "::" ({@code "fd72:4::"}).
+     */
+    public RoutedPath routedPath(String near4, String near6, String far4, String far6) {
+        RoutedPath path = new RoutedPath(create("c"), create("r"), create("s"), stem(), near4, near6, far4, far6);
+        link(path.client(), path.clientLink(), path.router(), path.routerNearLink(), near4, near6, 2, 1);
+        link(path.router(), path.routerFarLink(), path.server(), path.serverLink(), far4, far6, 1, 2);
+        check(exec(path.client(), "ip", "route", "add", "default", "via", path.routerNear4()));
+        check(exec(path.client(), "ip", "-6", "route", "add", "default", "via", path.routerNear6()));
+        check(exec(path.server(), "ip", "route", "add", "default", "via", path.routerFar4()));
+        check(exec(path.server(), "ip", "-6", "route", "add", "default", "via", path.routerFar6()));
+        check(exec(path.router(), "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"));
+        for (String ns : List.of(path.router(), path.server())) {
+            check(exec(ns, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0"));
+        }
+        // IPv6 neighbour discovery on fresh links takes seconds for the first packets: settled here, once
+        exec(path.client(), "ping", "-c", "1", "-W", "5", path.server6());
+        check(exec(path.client(), "ping", "-c", "1", "-W", "5", path.server4()));
+        return path;
+    }
+
     private static Host.Run in(String ns, String... command) {
         return ns == null ? Host.run(List.of(command), 120) : exec(ns, command);
     }

@@ -94,11 +94,7 @@ class TraceLabIT {
     }
 
     private static void link(String a, String devA, int hostA, String b, String devB, int hostB, int subnet) {
-        Namespaces.veth(a, stem + devA, b, stem + devB);
-        run(a, "ip", "addr", "add", "10.71." + subnet + "." + hostA + "/24", "dev", stem + devA);
-        run(b, "ip", "addr", "add", "10.71." + subnet + "." + hostB + "/24", "dev", stem + devB);
-        run(a, "ip", "-6", "addr", "add", "fd71:" + subnet + "::" + hostA + "/64", "dev", stem + devA, "nodad");
-        run(b, "ip", "-6", "addr", "add", "fd71:" + subnet + "::" + hostB + "/64", "dev", stem + devB, "nodad");
+        Namespaces.link(a, stem + devA, b, stem + devB, "10.71." + subnet, "fd71:" + subnet + "::", hostA, hostB);
     }
 
     private static void route(String ns, String to4, String via4, String to6, String via6) {
