@@ -3,19 +3,12 @@ package io.netdiag.capture;
 import io.netdiag.explain.NetdiagException;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A BPF expression compiled by the system's libpcap ({@code pcap_compile} on a {@code pcap_open_dead}
@@ -24,7 +17,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * hold interfaces of several.
  */
 final class BpfFilter implements AutoCloseable {
-    private static final int PCAP_ERRBUF = 256;
     private static final long PROGRAM_SIZE = 16;   // struct bpf_program { u_int bf_len; struct bpf_insn *bf_insns; }
     private static final long HEADER_SIZE = 24;    // struct pcap_pkthdr { struct timeval ts; bpf_u_int32 caplen, len; }
 
@@ -36,34 +28,14 @@ final class BpfFilter implements AutoCloseable {
     private int lastLinkType = Integer.MIN_VALUE;
     private MemorySegment lastProgram;
 
-    /** The libpcap functions, linked when the first filter is compiled. */
+    /** The libpcap functions (linked by {@link Libpcap} when the first filter is compiled). */
     private static final class Pcap {
-        static final MethodHandle OPEN_DEAD;
-        static final MethodHandle COMPILE;
-        static final MethodHandle GETERR;
-        static final MethodHandle OFFLINE_FILTER;
-        static final MethodHandle FREECODE;
-        static final MethodHandle CLOSE;
-
-        static {
-            Path library = PcapLibrary.locate().orElseThrow(() -> NetdiagException.unsupported(
-                    "libpcap not found (it compiles the filter expression)", PcapLibrary.packageHint()));
-            Linker linker = Linker.nativeLinker();
-            SymbolLookup lookup = SymbolLookup.libraryLookup(library, Arena.global());
-            OPEN_DEAD = link(linker, lookup, "pcap_open_dead", FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT));
-            COMPILE = link(linker, lookup, "pcap_compile", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
-            GETERR = link(linker, lookup, "pcap_geterr", FunctionDescriptor.of(ADDRESS.withTargetLayout(
-                    java.lang.foreign.MemoryLayout.sequenceLayout(PCAP_ERRBUF, ValueLayout.JAVA_BYTE)), ADDRESS));
-            // runs a few dozen BPF instructions and returns: no need for the JVM's thread-state transition
-            OFFLINE_FILTER = linker.downcallHandle(lookup.findOrThrow("pcap_offline_filter"),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), Linker.Option.critical(false));
-            FREECODE = link(linker, lookup, "pcap_freecode", FunctionDescriptor.ofVoid(ADDRESS));
-            CLOSE = link(linker, lookup, "pcap_close", FunctionDescriptor.ofVoid(ADDRESS));
-        }
-
-        private static MethodHandle link(Linker linker, SymbolLookup lookup, String name, FunctionDescriptor descriptor) {
-            return linker.downcallHandle(lookup.findOrThrow(name), descriptor);
-        }
+        static final MethodHandle OPEN_DEAD = Libpcap.OPEN_DEAD;
+        static final MethodHandle COMPILE = Libpcap.COMPILE;
+        static final MethodHandle GETERR = Libpcap.GETERR;
+        static final MethodHandle OFFLINE_FILTER = Libpcap.OFFLINE_FILTER;
+        static final MethodHandle FREECODE = Libpcap.FREECODE;
+        static final MethodHandle CLOSE = Libpcap.CLOSE;
     }
 
     private BpfFilter(String expression, int snaplen) {
@@ -120,8 +92,7 @@ final class BpfFilter implements AutoCloseable {
             try (Arena text = Arena.ofConfined()) {
                 int rc = (int) Pcap.COMPILE.invokeExact(pcap, program, text.allocateFrom(expression), 1, 0);
                 if (rc != 0) {
-                    MemorySegment message = (MemorySegment) Pcap.GETERR.invokeExact(pcap);
-                    String why = message.getString(0);
+                    String why = Libpcap.text((MemorySegment) Pcap.GETERR.invokeExact(pcap));
                     throw NetdiagException.badInput("bad filter expression '" + expression + "': " + why);
                 }
             } finally {

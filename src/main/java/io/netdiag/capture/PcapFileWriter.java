@@ -69,6 +69,7 @@ final class PcapFileWriter implements AutoCloseable {
     private Kind kind;
     private Path path;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    private java.lang.foreign.MemorySegment bufferSegment = java.lang.foreign.MemorySegment.ofBuffer(buffer);
     private boolean headerBuffered;
     private int bufferedRecords;
     private long fileBytes;
@@ -104,6 +105,12 @@ final class PcapFileWriter implements AutoCloseable {
      * which is where tcpdump exits.
      */
     boolean write(long epochNanos, byte[] data, int originalLength) throws IOException {
+        return write(epochNanos, java.lang.foreign.MemorySegment.ofArray(data), 0, data.length, originalLength);
+    }
+
+    /** Writes one packet of {@code caplen} bytes at {@code offset} in {@code data}, as {@link #write(long, byte[], int)}. */
+    boolean write(long epochNanos, java.lang.foreign.MemorySegment data, long offset, int caplen, int originalLength)
+            throws IOException {
         if (rotateNanos > 0 && epochNanos - fileStartNanos >= rotateNanos) {
             finishFile();
             if (maxFiles > 0 && maxBytes <= 0 && ++timeFiles >= maxFiles) {
@@ -117,18 +124,21 @@ final class PcapFileWriter implements AutoCloseable {
             fileIndex = maxFiles > 0 ? (fileIndex + 1) % maxFiles : fileIndex + 1;
             open(fileName(fileIndex, epochNanos));
         }
-        int size = RECORD_HEADER + data.length;
+        int size = RECORD_HEADER + caplen;
         if (buffer.remaining() < size) {
             flush();
             if (buffer.capacity() < size) {
                 buffer = ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
+                bufferSegment = java.lang.foreign.MemorySegment.ofBuffer(buffer);
             }
         }
         buffer.putInt((int) Math.floorDiv(epochNanos, 1_000_000_000L));
         buffer.putInt((int) (Math.floorMod(epochNanos, 1_000_000_000L) / 1000));
-        buffer.putInt(data.length);
+        buffer.putInt(caplen);
         buffer.putInt(originalLength);
-        buffer.put(data);
+        int at = buffer.position();
+        java.lang.foreign.MemorySegment.copy(data, offset, bufferSegment, at, caplen);
+        buffer.position(at + caplen);
         bufferedRecords++;
         fileBytes += size;
         if (kind == Kind.PIPE && buffer.position() >= PIPE_BUFFER) {

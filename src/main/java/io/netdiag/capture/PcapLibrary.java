@@ -6,14 +6,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds the system's libpcap and points pcap4j at it before pcap4j loads. pcap4j asks JNA for
- * {@code "pcap"}, which needs {@code libpcap.so}; Debian's runtime package installs only
- * {@code libpcap.so.0.8} (the unversioned link comes with libpcap-dev), so netdiag passes the absolute
- * path. An explicit path wins: the {@code org.pcap4j.core.pcapLibName} property or {@code NETDIAG_PCAP_LIB}.
+ * Finds the system's libpcap file. Debian's runtime package installs only {@code libpcap.so.0.8} (the
+ * unversioned link comes with libpcap-dev), so netdiag looks for the versioned names too and links the file
+ * it finds by its absolute path. An explicit path wins: the {@code org.pcap4j.core.pcapLibName} property (the
+ * name earlier versions, built on pcap4j, read; still honoured) or {@code NETDIAG_PCAP_LIB}.
  */
 public final class PcapLibrary {
-    /** The system property pcap4j reads for the library name or path. */
-    public static final String PCAP4J_PROPERTY = "org.pcap4j.core.pcapLibName";
+    /** The system property with an explicit library path. */
+    public static final String PROPERTY = "org.pcap4j.core.pcapLibName";
     /** The environment variable a user sets to an explicit library path. */
     public static final String ENVIRONMENT = "NETDIAG_PCAP_LIB";
 
@@ -28,7 +28,7 @@ public final class PcapLibrary {
 
     /** The library file netdiag will load, if any: the explicit one first, then the usual places. */
     public static Optional<Path> locate() {
-        String explicit = System.getProperty(PCAP4J_PROPERTY);
+        String explicit = System.getProperty(PROPERTY);
         if (explicit == null || explicit.isBlank()) {
             explicit = System.getenv(ENVIRONMENT);
         }
@@ -45,18 +45,6 @@ public final class PcapLibrary {
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * Points pcap4j at the located library. Call before the first use of any pcap4j class; returns the
-     * file, or empty when none was found (pcap4j's own search is then the last resort).
-     */
-    public static synchronized Optional<Path> configure() {
-        // JNA may leave its extracted native library to File.deleteOnExit, which runs from a shutdown hook
-        io.netdiag.os.ProcessExit.hooksRegistered();
-        Optional<Path> path = locate();
-        path.ifPresent(p -> System.setProperty(PCAP4J_PROPERTY, p.toString()));
-        return path;
     }
 
     /** The package that provides libpcap on this machine's kind of system. */

@@ -9,8 +9,8 @@ import java.util.List;
 final class TcpDecoder {
     private final TcpAnalyzer tcpAnalyzer = new TcpAnalyzer();
     private final TcpConnection.Table connections = new TcpConnection.Table();
-    private final StringBuilder info = new StringBuilder(256).append('→');
-    private final StringBuilder options = new StringBuilder(64);
+    private final InfoText info = new InfoText();
+    private final InfoText options = new InfoText();
     private final HttpReassembly http;
     private final DnsOverTcp dns;
     private final TlsRecords tls;
@@ -72,8 +72,8 @@ final class TcpDecoder {
             return;
         }
         // options, read before the analysis because the WS shift matters; printed after Len=
-        StringBuilder options = this.options;
-        options.setLength(0);
+        InfoText options = this.options;
+        options.clear();
         int wsShift = -1;
         int[] sack = null;
         int sackCount = 0;
@@ -101,14 +101,14 @@ final class TcpDecoder {
             switch (kind) {
                 case 2 -> {
                     if (len == 4) {
-                        options.append(" MSS=").append(WireBytes.u16(b, p + 2));
+                        options.append(MSS).append(WireBytes.u16(b, p + 2));
                     }
                 }
                 case 3 -> {
                     if (len == 3) {
                         int shift = b[p + 2] & 0xff;
                         wsShift = shift;
-                        options.append(" WS=").append(1 << Math.min(shift, 14));
+                        options.append(WS).append(1 << Math.min(shift, 14));
                     }
                 }
                 case 4 -> options.append(" SACK_PERM");
@@ -122,7 +122,7 @@ final class TcpDecoder {
                 }
                 case 8 -> {
                     if (len == 10) {
-                        options.append(" TSval=").append(WireBytes.u32(b, p + 2)).append(" TSecr=").append(WireBytes.u32(b, p + 6));
+                        options.append(TSVAL).append(WireBytes.u32(b, p + 2)).append(TSECR).append(WireBytes.u32(b, p + 6));
                     }
                 }
                 default -> {
@@ -138,7 +138,7 @@ final class TcpDecoder {
         boolean forward = connections.forward;
         TcpAnalyzer.Result r = tcpAnalyzer.analyze(d.frame.number(), d.frame.epochNanos(), connection, forward, seq, ack,
                 seglen, flags, window, wsShift);
-        CharSequence optionText = options;
+        String optionText = null;
         if (sack != null) {
             StringBuilder edges = new StringBuilder();
             for (int i = 0; i < sackCount; i++) {
@@ -148,9 +148,8 @@ final class TcpDecoder {
             optionText = options.toString().replace("\u0000SACK", edges);
         }
         String flagText = flagText(flags);
-        // one builder for every segment: it holds the arrow, so it stays UTF-16 and is never widened again
-        StringBuilder info = this.info;
-        info.setLength(0);
+        InfoText info = this.info;
+        info.clear();
         List<String> texts = r.texts();
         if (!texts.isEmpty()) {
             for (String t : texts) {
@@ -158,12 +157,12 @@ final class TcpDecoder {
             }
         }
         int prefix = info.length();
-        info.append(sport).append(" → ").append(dport).append(" [").append(flagText).append("] Seq=").append(r.relativeSeq());
+        info.append(sport).append(ARROW).append(dport).append(OPEN).append(flagChars(flags)).append(SEQ).append(r.relativeSeq());
         boolean hasAck = (flags & TcpAnalyzer.ACK) != 0;
         if (hasAck) {
-            info.append(" Ack=").append(r.relativeAck());
+            info.append(ACK).append(r.relativeAck());
         }
-        info.append(" Win=").append(r.scaledWindow());
+        info.append(WIN).append(r.scaledWindow());
         if (headerCut) {
             // tshark prints the analysis flags after the header and options: a cut header shows none
             d.info = info.substring(prefix);
@@ -173,7 +172,12 @@ final class TcpDecoder {
         if ((flags & 0x20) != 0) {
             info.append(" Urg=").append(urgent);
         }
-        info.append(" Len=").append(seglen).append(optionText);
+        info.append(LEN).append(seglen);
+        if (optionText != null) {
+            info.append(optionText);
+        } else {
+            info.append(options);
+        }
         d.analysis = texts;
         d.tcp = new PacketSummary.Tcp(flagText, r.relativeSeq(), hasAck ? r.relativeAck() : null, r.scaledWindow(), seglen,
                 (flags & TcpAnalyzer.SYN) != 0, (flags & TcpAnalyzer.FIN) != 0, (flags & TcpAnalyzer.RST) != 0, r.conversation());
@@ -250,6 +254,29 @@ final class TcpDecoder {
             }
         }
         return resent;
+    }
+
+    private static final char[] MSS = " MSS=".toCharArray();
+    private static final char[] WS = " WS=".toCharArray();
+    private static final char[] TSVAL = " TSval=".toCharArray();
+    private static final char[] TSECR = " TSecr=".toCharArray();
+    private static final char[] ARROW = " → ".toCharArray();
+    private static final char[] OPEN = " [".toCharArray();
+    private static final char[] SEQ = "] Seq=".toCharArray();
+    private static final char[] ACK = " Ack=".toCharArray();
+    private static final char[] WIN = " Win=".toCharArray();
+    private static final char[] LEN = " Len=".toCharArray();
+    /** flagText's chars, per decoder (one thread each), made on first use. */
+    private final char[][] flagChars = new char[1 << 12][];
+
+    private char[] flagChars(int flags) {
+        int index = flags & 0xfff;
+        char[] chars = flagChars[index];
+        if (chars == null) {
+            chars = flagText(flags).toCharArray();
+            flagChars[index] = chars;
+        }
+        return chars;
     }
 
     /** The flag names of every combination of the nine flags and the reserved bits, made on first use. */

@@ -24,7 +24,6 @@ final class UdpDecoder {
         int ulen = WireBytes.u16(b, off + 4);
         d.srcPort = sport;
         d.dstPort = dport;
-        d.info = sport + " → " + dport + " Len=" + (ulen - 8);
         if (ulen > reportedEnd - off) {
             d.info = sport + " → " + dport + " [BAD UDP LENGTH " + ulen + " > IP PAYLOAD LENGTH] Len=" + (ulen - 8);
             d.problem = "malformed";
@@ -35,6 +34,12 @@ final class UdpDecoder {
             d.malformed("UDP");
             return;
         }
+        String dnsKind = sport == 53 || dport == 53 ? "DNS" : sport == 5353 || dport == 5353 ? "MDNS"
+                : sport == 5355 || dport == 5355 ? "LLMNR" : null;
+        if (dnsKind == null || ulen <= 8 || end == off + 8) {
+            // the plain line, which a DNS message replaces (made only when it stays)
+            d.info = sport + " → " + dport + " Len=" + (ulen - 8);
+        }
         if (ulen > 8 && end == off + 8) {
             // the payload's first byte is missing: tshark's next dissector runs out at once
             d.shortOf("UDP");
@@ -44,8 +49,6 @@ final class UdpDecoder {
             return;
         }
         int payloadEnd = Math.min(end, off + ulen);
-        String dnsKind = sport == 53 || dport == 53 ? "DNS" : sport == 5353 || dport == 5353 ? "MDNS"
-                : sport == 5355 || dport == 5355 ? "LLMNR" : null;
         if (dnsKind != null) {
             d.protocol = dnsKind;
             DnsMessage.Decoded dns = DnsMessage.decode(b, off + 8, payloadEnd, dnsKind.equals("MDNS"));

@@ -138,7 +138,7 @@ final class CaptureCommand extends BaseCommand {
 
     private int live(CaptureRequest request, CaptureRenderer renderer) throws InterruptedException {
         DropPrivileges drop = DropPrivileges.of(dropUser);
-        PacketCapture.LiveCapture capture = PacketCapture.open(request);
+        io.netdiag.capture.LiveCapture capture = PacketCapture.open(request);
         drop.now(); // -Z, as tcpdump: after opening the device, before opening any savefile
         // Ctrl-C (also in a script's background job) stops the capture; this thread then finishes the file and
         // the statistics, exit 0, as tcpdump. A reader of standard output going away stops it too when the
@@ -156,13 +156,15 @@ final class CaptureCommand extends BaseCommand {
         }
     }
 
-    private int run(PacketCapture.LiveCapture capture, CaptureRenderer renderer) {
+    private int run(io.netdiag.capture.LiveCapture capture, CaptureRenderer renderer) {
         CountDownLatch finished = new CountDownLatch(1);
-        // SIGTERM and SIGHUP: stop the capture, let this thread finish the file and the statistics, exit 0
+        // SIGTERM and SIGHUP: stop the capture, let this thread finish the file and the statistics, exit 0. Packets
+        // captured before the signal are all printed, as tshark prints what its capture child wrote: a backlog that
+        // fills the user-space buffer takes some seconds to decode, so the wait is generous.
         Thread hook = new Thread(() -> {
             capture.stop();
             try {
-                finished.await(10, TimeUnit.SECONDS);
+                finished.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
                 // exit anyway
             }

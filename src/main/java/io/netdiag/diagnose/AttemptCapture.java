@@ -35,7 +35,7 @@ final class AttemptCapture {
         String filter = "host " + AddressText.of(address) + " and (" + (udp ? "udp" : "tcp") + " port " + port + " or " + icmp + ")";
         CaptureRequest request = new CaptureRequest(device == null ? "any" : device, null, filter, 0, 0,
                 CaptureRequest.DEFAULT_SNAPLEN, 0, true, null, 0, 0, 0, false);
-        PacketCapture.LiveCapture live;
+        io.netdiag.capture.LiveCapture live;
         try {
             live = PacketCapture.open(request);
         } catch (NetdiagException e) {

@@ -62,7 +62,7 @@ public final class Doctor {
 
     /** libpcap first, then live capture on lo, which needs the library. */
     private static List<Check> libpcapAndCapture() {
-        Optional<Path> library = PcapLibrary.configure();
+        Optional<Path> library = PcapLibrary.locate();
         Check lib;
         Check capture;
         if (library.isEmpty()) {
@@ -71,7 +71,7 @@ public final class Doctor {
         } else {
             String version;
             try {
-                version = org.pcap4j.core.Pcaps.libVersion();
+                version = io.netdiag.capture.PacketCapture.libraryVersion();
             } catch (Throwable e) {
                 version = null;
                 lib = new Check("libpcap", Status.MISSING, library.get() + " does not load: " + e,
@@ -87,15 +87,8 @@ public final class Doctor {
 
     private static Check liveCapture() {
         try {
-            org.pcap4j.core.PcapNetworkInterface lo = org.pcap4j.core.Pcaps.getDevByName("lo");
-            if (lo == null) {
-                return new Check("live capture", Status.MISSING, "no interface named lo", null);
-            }
-            try (org.pcap4j.core.PcapHandle handle = lo.openLive(256,
-                    org.pcap4j.core.PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS, 10)) {
-                return new Check("live capture", Status.OK, "allowed on lo (" + handle.getDlt().name() + ")", null);
-            }
-        } catch (org.pcap4j.core.PcapNativeException e) {
+            return new Check("live capture", Status.OK, "allowed on lo (" + io.netdiag.capture.PacketCapture.probe("lo") + ")", null);
+        } catch (io.netdiag.explain.NetdiagException e) {
             return new Check("live capture", Status.MISSING, "refused: " + e.getMessage(),
                     "run as root, or give a dedicated Java runtime CAP_NET_RAW and CAP_NET_ADMIN (see native-notes/capture.md)");
         }

@@ -279,7 +279,7 @@ public final class Netlink implements AutoCloseable {
          * batch is ever copied into a small heap's survivor space and promoted with it. At most {@link #SPARES} kept.
          */
         private static final java.util.concurrent.ConcurrentLinkedQueue<byte[]> SPARE = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        private static final int SPARES = 16;
+        private static final int SPARES = 8; // two dumps at once, each with two batches queued, one decoding, one filling
         private static final java.util.concurrent.atomic.AtomicInteger SPARE_COUNT = new java.util.concurrent.atomic.AtomicInteger();
 
         /** A batch in a pooled array: its first {@code length} bytes. */

@@ -221,31 +221,41 @@ public final class CaptureRenderer {
 
     /** {@code value} in decimal, padded on the left with spaces to {@code width}. */
     private static int writeNumber(byte[] b, int u, long value, int width) {
-        int digits = value < 0 ? 20 : digitsOf(value);
-        if (value < 0) {
+        if (value < 0 || value > 0xffffffffL) {
             String text = Long.toString(value);
             for (int i = text.length(); i < width; i++) {
                 b[u++] = ' ';
             }
             return writeText(b, u, text);
         }
+        int digits = digitsOf(value);
         for (int i = digits; i < width; i++) {
             b[u++] = ' ';
         }
         for (int i = u + digits - 1; i >= u; i--) {
-            b[i] = (byte) ('0' + value % 10);
-            value /= 10;
+            long q = tenth(value);
+            b[i] = (byte) ('0' + (value - q * 10));
+            value = q;
         }
         return u + digits;
     }
 
+    /** Decimal digits of {@code 0 <= value < 2^32}. */
     private static int digitsOf(long value) {
         int digits = 1;
         while (value >= 10) {
-            value /= 10;
+            value = tenth(value);
             digits++;
         }
         return digits;
+    }
+
+    /**
+     * {@code v / 10} for {@code 0 <= v < 2^32} by a multiplication: C1, which runs capture -r, divides by a
+     * constant with the divide instruction, where C2 would multiply.
+     */
+    private static long tenth(long v) {
+        return (v * 0xCCCCCCCDL) >>> 35;
     }
 
     /** {@link #seconds} padded on the left to 10 characters, as tshark pads its time column. */
@@ -261,6 +271,9 @@ public final class CaptureRenderer {
         }
         long whole = scaled / perSecond;
         long fraction = scaled % perSecond;
+        if (whole > 0xffffffffL) {
+            return writeText(b, u, padded(seconds(nanos, digits), 10)); // more than 136 years apart
+        }
         int length = (nanos < 0 ? 1 : 0) + digitsOf(whole) + (digits > 0 ? 1 + digits : 0);
         for (int i = length; i < 10; i++) {
             b[u++] = ' ';
@@ -272,8 +285,9 @@ public final class CaptureRenderer {
         if (digits > 0) {
             b[u++] = '.';
             for (int i = u + digits - 1; i >= u; i--) {
-                b[i] = (byte) ('0' + fraction % 10);
-                fraction /= 10;
+                long q = tenth(fraction);
+                b[i] = (byte) ('0' + (fraction - q * 10));
+                fraction = q;
             }
             u += digits;
         }

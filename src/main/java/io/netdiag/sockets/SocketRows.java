@@ -74,6 +74,16 @@ public final class SocketRows {
      * refresh reuses the rows of the one before last, so that a large listing allocates nothing that lives long.
      */
     public void clear() {
+        // arrays grown by doubling for a listing much smaller than they are go back to a little above its size:
+        // a watch keeps two listings' rows for as long as it runs, and doubling leaves up to half of each unused
+        if (flags.length > 1024 && flags.length > count + count / 2) {
+            int rows = Math.max(1024, count + count / 4);
+            flags = Arrays.copyOf(flags, rows);
+            ends = Arrays.copyOf(ends, rows * CELLS);
+        }
+        if (text.length > (1 << 16) && text.length > used + used / 2) {
+            text = Arrays.copyOf(text, Math.max(1 << 16, used + used / 4));
+        }
         used = 0;
         count = 0;
         cell = 0;

@@ -364,13 +364,19 @@ class TsharkDifferentialTest {
         }
     }
 
-    @Test
-    void tlsAgrees() throws Exception {
-        Path keystore = dir.resolve("tls.p12");
+    /** A PKCS#12 key store (password "netdiag") with a fresh EC key pair for CN=localhost, made by the JDK's keytool. */
+    private static Path keystore(String name) {
+        Path keystore = dir.resolve(name);
         Host.Run keytool = Host.run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "netdiag", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
                 "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "netdiag"), 60);
         assertEquals(0, keytool.exitCode(), keytool.err());
+        return keystore;
+    }
+
+    @Test
+    void tlsAgrees() throws Exception {
+        Path keystore = keystore("tls.p12");
         try (Namespaces nets = new Namespaces("cap")) {
             String ns = nets.create("t");
             // 443 is tshark's TLS port, where even a record header split over two segments is TLS; on 18443
@@ -397,11 +403,7 @@ class TsharkDifferentialTest {
      */
     @Test
     void tlsAfterPortReuseAgrees() throws Exception {
-        Path keystore = dir.resolve("reuse.p12");
-        Host.Run keytool = Host.run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "netdiag", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "netdiag"), 60);
-        assertEquals(0, keytool.exitCode(), keytool.err());
+        Path keystore = keystore("reuse.p12");
         try (Namespaces nets = new Namespaces("cap")) {
             String ns = nets.create("u");
             Path pcap = record(ns, "tlsreuse", () -> traffic(ns, "tlsreuse", "18444", keystore.toString()));

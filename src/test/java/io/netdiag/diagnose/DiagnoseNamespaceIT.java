@@ -161,6 +161,14 @@ class DiagnoseNamespaceIT {
     }
 
     @Test
+    void refusedFromTheResolverSaysItDoesNotServeThisClient() {
+        // glibc gives up on a resolver that answers REFUSED as on SERVFAIL: a temporary failure, EAI_AGAIN
+        Outcome o = diagnose(client, 3, "refused.diag.test:80");
+        o.expect(1, "dns-failure", "name-resolution-transient");
+        o.textHas(SERVER + " answers REFUSED (it does not serve this client)");
+    }
+
+    @Test
     void aResolverThatNeverAnswersIsDnsFailureWithinTheTimeout() {
         Outcome o = diagnose(client, 2, "silent.diag.test:80");
         o.expect(1, "dns-failure", "name-resolution-transient");

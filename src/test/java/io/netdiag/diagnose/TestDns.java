@@ -8,7 +8,7 @@ import java.net.InetSocketAddress;
 
 /**
  * A tiny DNS server for the namespace tests: {@code ADDRESS ANSWER_A}. Answers by the first label of the
- * question: {@code nx} NXDOMAIN, {@code fail} SERVFAIL, {@code silent} never, {@code slow} the A record after
+ * question: {@code nx} NXDOMAIN, {@code fail} SERVFAIL, {@code refused} REFUSED, {@code silent} never, {@code slow} the A record after
  * 1.5 s, anything else the A record ANSWER_A at once (AAAA: no records). Prints {@code ready} once bound.
  */
 public final class TestDns {
@@ -40,6 +40,7 @@ public final class TestDns {
                     case "silent" -> null;
                     case "nx" -> new SocketReply(3, false, 0);
                     case "fail" -> new SocketReply(2, false, 0);
+                    case "refused" -> new SocketReply(5, false, 0);
                     case "slow" -> new SocketReply(0, type == 1, 1500);
                     default -> new SocketReply(0, type == 1, 0);
                 };

@@ -23,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The .deb as a user gets it: built by the release script from the packaged jar, installed with dpkg on this
  * machine, used with the JDK hidden (a mount namespace with a tmpfs over /usr/lib/jvm and no java on PATH) by
- * root, by a member of group netdiag and by a non-member, then removed and purged without a file left behind.
+ * root, by a member of group netdiag and by a non-member, then removed and purged without a file left behind. Then
+ * the tarball of the same build, unpacked and given to group netdiag by README's own commands: a member captures and
+ * pings through it, a non-member is refused.
  * The test user, the group and the package are removed on every path.
  */
 class DebPackageIT {
@@ -92,10 +94,11 @@ class DebPackageIT {
         boolean groupBefore = Host.run("getent", "group", "netdiag").exitCode() == 0;
         boolean exporterUserBefore = Host.run("getent", "passwd", "netdiag-exporter").exitCode() == 0;
         Path out = PROJECT.resolve("target/dist-it");
+        Path opt = Path.of("/opt/" + USER);
         Process lintian = null;
         try {
-            // build: the same script as mvn -Pdist package, the .deb only
-            Host.Run build = Host.run(List.of("env", "NETDIAG_JDK=" + System.getProperty("java.home"), "NETDIAG_DIST_ONLY=deb",
+            // build: the same script as mvn -Pdist package, the .deb and the tarball
+            Host.Run build = Host.run(List.of("env", "NETDIAG_JDK=" + System.getProperty("java.home"),
                     "bash", PROJECT.resolve("src/main/dist/build.sh").toString(), PROJECT.toString(), version(), out.toString()), 600);
             assertEquals(0, build.exitCode(), build.err());
             Path deb;
@@ -169,7 +172,7 @@ class DebPackageIT {
             String member = as(uid, gid, netdiagGid);
             String nonMember = as(uid, gid, null);
 
-            captureAsMember(member);
+            captureAsMember(member, "netdiag");
             Host.Run memberPing = hidden(member + "netdiag ping -c 1 -W 2 127.0.0.1");
             assertEquals(0, memberPing.exitCode(), memberPing.out() + memberPing.err());
             assertTrue(memberPing.out().contains("1 received"), memberPing.out());
@@ -223,6 +226,28 @@ class DebPackageIT {
                 assertEquals(2, Host.run("getent", "passwd", "netdiag-exporter").exitCode(), "purge left the user netdiag-exporter");
                 assertEquals(2, Host.run("getent", "group", "netdiag-exporter").exitCode(), "purge left the group netdiag-exporter");
             }
+
+            // the tarball, set up for a group by README's own commands (sudo aside), in a root-owned place of the test's
+            Path tarball;
+            try (var files = Files.list(out)) {
+                tarball = files.filter(f -> f.toString().endsWith(".tar.gz")).findFirst().orElseThrow();
+            }
+            Host.Run tarSum = Host.run(List.of("sh", "-c", "cd " + out + " && sha256sum -c " + tarball.getFileName() + ".sha256"), 60);
+            assertEquals(0, tarSum.exitCode(), tarSum.out() + tarSum.err());
+            Files.createDirectories(opt);
+            String setup = tarballSetup(tarball, opt);
+            Host.Run setUp = Host.run(List.of("sh", "-ec", setup), 180);
+            assertEquals(0, setUp.exitCode(), setup + "\n" + setUp.out() + setUp.err());
+            String launcher = opt.resolve(tarball.getFileName().toString().replaceFirst("-linux-[^-]+\\.tar\\.gz$", ""))
+                    .resolve("bin/netdiag").toString();
+            int tarGid = Integer.parseInt(Host.run("getent", "group", "netdiag").out().split(":")[2]);
+            String tarMember = as(uid, gid, tarGid);
+            captureAsMember(tarMember, launcher);
+            Host.Run tarPing = hidden(tarMember + launcher + " ping -c 1 -W 2 127.0.0.1");
+            assertEquals(0, tarPing.exitCode(), tarPing.out() + tarPing.err());
+            assertTrue(tarPing.out().contains("1 received"), tarPing.out());
+            Host.Run tarRefused = hidden(as(uid, gid, null) + launcher + " capture -i lo -c 1");
+            assertEquals(3, tarRefused.exitCode(), tarRefused.out() + tarRefused.err());
         } finally {
             if (lintian != null) {
                 lintian.destroyForcibly();
@@ -239,8 +264,24 @@ class DebPackageIT {
                 Host.run("userdel", "netdiag-exporter");
                 Host.run("groupdel", "netdiag-exporter");
             }
-            Host.run("rm", "-rf", out.toString());
+            Host.run("rm", "-rf", out.toString(), opt.toString());
         }
+    }
+
+    /**
+     * README's commands that set a tarball up for group capture, as a root shell runs them: "sudo " dropped, the
+     * built tarball's path for its name, and {@code opt} for /opt.
+     */
+    private static String tarballSetup(Path tarball, Path opt) throws java.io.IOException {
+        String readme = Files.readString(PROJECT.resolve("README.md"));
+        int at = readme.indexOf("To give a group capture from a tarball");
+        assertTrue(at >= 0, "README no longer says how to set a tarball up for a group");
+        int start = readme.indexOf("```sh\n", at) + "```sh\n".length();
+        String block = readme.substring(start, readme.indexOf("```", start));
+        assertTrue(block.contains("setcap"), block);
+        return block.replace("sudo ", "")
+                .replaceAll("netdiag-[^ /]+-linux-x86_64\\.tar\\.gz", tarball.toString())
+                .replace("/opt", opt.toString());
     }
 
     private static void assertLeftAsBefore(Map<String, Boolean> existedBefore) {
@@ -254,12 +295,12 @@ class DebPackageIT {
     }
 
     /** A member captures on lo: the helper gives the runtime CAP_NET_RAW/ADMIN, and the packets are there. */
-    private static void captureAsMember(String member) throws Exception {
+    private static void captureAsMember(String member, String launcher) throws Exception {
         Path err = Files.createTempFile("netdiag-dist-capture", ".err");
         try (DatagramSocket target = new DatagramSocket(0, InetAddress.getLoopbackAddress());
              DatagramSocket sender = new DatagramSocket()) {
             int port = target.getLocalPort();
-            Process p = new ProcessBuilder(withoutJdk(member + "netdiag capture -i lo -c 2 udp port " + port))
+            Process p = new ProcessBuilder(withoutJdk(member + launcher + " capture -i lo -c 2 udp port " + port))
                     .redirectError(err.toFile()).start();
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
