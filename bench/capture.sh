@@ -105,7 +105,7 @@ for kind in $kinds; do
         "make_$kind" "$pcap" $((kpackets * 1000))
     fi
     packets=$(tcpdump -r "$pcap" -n 2>/dev/null | wc -l)
-    echo "pcap: $packets packets, $(du -h "$pcap" | cut -f1)"
+    echo "pcap: $packets packets, $(du -hL "$pcap" | cut -f1)"
     "$nd" capture -r "$pcap" >"$work/nd.txt" 2>/dev/null || true
     tshark -n -r "$pcap" >"$work/ts.txt" 2>/dev/null || true
     same=$(paste -d '\n' "$work/nd.txt" "$work/ts.txt" | awk 'NR % 2 { a = $0; next } a == $0 { n++ } END { print n + 0 }')

@@ -181,6 +181,10 @@ chmod 0755 "$deb/usr/lib/netdiag/libexec/netdiag-privileged"
 cp -p "$deb/usr/lib/netdiag/bin/netdiag" "$deb/usr/bin/netdiag"  # a copy: a symlink costs a readlink at each start
 mkdir -p "$deb/usr/share/lintian/overrides"
 cp "$project/src/main/dist/debian/lintian-overrides" "$deb/usr/share/lintian/overrides/netdiag"
+# the exporter's unit where packages put theirs (postinst makes its user; nothing enables it: it needs a config
+# first); ExecStart's /usr/bin/netdiag is the .deb's. The alert rules stay an example under /usr/share/doc.
+install -D -m 0644 "$project/src/main/dist/systemd/netdiag-exporter.service" \
+    "$deb/usr/lib/systemd/system/netdiag-exporter.service"
 
 shlibs=$(mkdir -p "$work/shlibs/debian" && cd "$work/shlibs" \
          && printf 'Source: netdiag\n\nPackage: netdiag\nArchitecture: any\n' >debian/control \

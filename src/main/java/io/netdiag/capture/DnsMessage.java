@@ -7,6 +7,8 @@ import io.netdiag.os.AddressText;
  * {@code TYPE name-or-data}, reading in wire order and checking the bytes left before every read.
  */
 final class DnsMessage {
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     private DnsMessage() {
     }
 
@@ -38,7 +40,9 @@ final class DnsMessage {
         if (response) {
             s.append(" response");
         }
-        s.append(String.format(" 0x%04x", id));
+        // " 0x%04x" without String.format, which parses its pattern for every message
+        s.append(" 0x").append(HEX[(id >> 12) & 0xf]).append(HEX[(id >> 8) & 0xf]).append(HEX[(id >> 4) & 0xf])
+                .append(HEX[id & 0xf]);
         if (response && rcode != 0) {
             s.append(' ').append(rcodeName(rcode));
         }

@@ -50,6 +50,7 @@ public final class LiveCapture {
     private final LiveHandle handle;
     private final int dlt;
     private volatile boolean stopping;
+    private final java.util.function.BooleanSupplier stopped = () -> stopping;
     private PcapFileWriter writer;
 
     LiveCapture(CaptureRequest request, String device, LiveHandle handle) {
@@ -57,6 +58,7 @@ public final class LiveCapture {
         this.device = device;
         this.handle = handle;
         this.dlt = handle.dlt();
+        PacketChunks.warmUp();
     }
 
     public String device() {
@@ -333,7 +335,7 @@ public final class LiveCapture {
                             if (chunk != null) {
                                 chunks.hand(chunk);
                             }
-                            chunk = chunks.empty(() -> stopping);
+                            chunk = chunks.empty(stopped);
                             if (chunk == null) {
                                 break;
                             }

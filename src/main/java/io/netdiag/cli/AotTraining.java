@@ -8,7 +8,7 @@ import java.io.StringWriter;
  * typical invocations of that subcommand, including a usage error, so that the classes they load and
  * link are in its cache. The JVM loads every class of its cache at start, so a cache holding every
  * subcommand's classes made each start pay for all of them (about 10 ms); one per subcommand keeps
- * each small, and lets capture and doctor have libpcap's JNA classes without the others paying.
+ * each small, and lets capture and doctor have libpcap's FFM bindings without the others paying.
  *
  * <p>A class the training run loads but never links (picocli's exception types, when nothing fails) is
  * left out of the cache, and so is everything whose verification depends on it: hence the usage errors.

@@ -15,6 +15,13 @@ import java.util.List;
  * another read: only new sockets do.
  */
 final class OwnerCache {
+    /**
+     * The most inodes remembered as unowned. Only labelled sockets are asked about (at most --max-sockets per family
+     * and scrape, and the stuck findings), so this is never reached on a steady host; it bounds the set (and what it
+     * leaves in the old generation) where sockets churn.
+     */
+    static final int MAX_UNOWNED = 10_000;
+
     private final long minAgeNanos;
     private OwnerMap map;
     private long readAt;
@@ -41,7 +48,7 @@ final class OwnerCache {
             // what no read finds stays known as such for every caller (the scrape's and the sampler's sets differ)
             OwnerMap now = map;
             unowned.removeIf(inode -> !now.owners(inode).isEmpty());
-            if (unowned.size() > 100_000) {
+            if (unowned.size() > MAX_UNOWNED) {
                 unowned.clear(); // sockets come and go: a bound, not a history
             }
             for (long inode : inodes) {

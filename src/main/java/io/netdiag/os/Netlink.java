@@ -33,10 +33,15 @@ public final class Netlink implements AutoCloseable {
 
     private final int fd;
     private final Arena arena = Arena.ofConfined();
-    private final MemorySegment buffer = arena.allocate(RECEIVE_BUFFER, 8);
-    private final byte[] heap = new byte[RECEIVE_BUFFER];
+    /**
+     * The receive buffer of {@link #dump} and {@link #request}, and its heap copy, made at their first use: a
+     * {@link Dump}'s socket receives into chunks of its own and never needs them (the exporter starts several
+     * dumps a second, and these were 64 KiB of heap and 64 KiB of native memory each).
+     */
+    private MemorySegment buffer;
+    private byte[] heap;
     /** {@link #heap} as a segment: a segment-to-segment copy, unlike one into an array, spins no class on first use. */
-    private final MemorySegment heapView = MemorySegment.ofArray(heap);
+    private MemorySegment heapView;
     private final String protocolName;
     private int sequence = (int) (System.nanoTime() & 0x7fffffff);
 
@@ -499,6 +504,11 @@ public final class Netlink implements AutoCloseable {
 
     /** Receives one batch into {@link #heap}; returns its length (0: the socket has nothing more). */
     private int receive(String operation) throws ErrnoException {
+        if (buffer == null) {
+            buffer = arena.allocate(RECEIVE_BUFFER, 8);
+            heap = new byte[RECEIVE_BUFFER];
+            heapView = MemorySegment.ofArray(heap);
+        }
         int total = receiveInto(buffer, 0, operation);
         MemorySegment.copy(buffer, 0, heapView, 0, total);
         return total;

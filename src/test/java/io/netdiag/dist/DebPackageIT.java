@@ -89,9 +89,10 @@ class DebPackageIT {
     @Test
     void installUseAndRemoveWithoutAJdk() throws Exception {
         Host.requireRoot("installs a package and creates a user: needs root");
-        Host.require("dpkg-deb", "unshare", "setpriv", "useradd", "getcap", "man", "lintian");
+        Host.require("dpkg-deb", "unshare", "setpriv", "useradd", "getcap", "man", "lintian", "systemd-analyze");
         assertFalse(installed(), "a netdiag package is already installed here; this test installs and purges its own");
         boolean groupBefore = Host.run("getent", "group", "netdiag").exitCode() == 0;
+        boolean exporterUserBefore = Host.run("getent", "passwd", "netdiag-exporter").exitCode() == 0;
         Path out = PROJECT.resolve("target/dist-it");
         Path opt = Path.of("/opt/" + USER);
         Process lintian = null;
@@ -129,6 +130,18 @@ class DebPackageIT {
             Host.Run install = dpkg("-i", deb.toString());
             assertEquals(0, install.exitCode(), install.out() + install.err());
             int netdiagGid = Integer.parseInt(Host.run("getent", "group", "netdiag").out().split(":")[2]);
+
+            // the exporter's unit where packages put units, valid for systemd, and its user made: no login, no home
+            Path unit = Path.of("/usr/lib/systemd/system/netdiag-exporter.service");
+            assertTrue(Files.readAllLines(unit).contains("User=netdiag-exporter"), unit + " missing or without its user");
+            Host.Run verify = Host.run("systemd-analyze", "verify", unit.toString()); // ExecStart, man page, keys
+            assertEquals(0, verify.exitCode(), verify.out() + verify.err());
+            String[] account = Host.run("getent", "passwd", "netdiag-exporter").out().trim().split(":");
+            assertEquals(7, account.length, String.join(":", account));
+            assertTrue(Integer.parseInt(account[2]) < 1000, "not a system user: " + String.join(":", account));
+            assertEquals("/usr/sbin/nologin", account[6]);
+            assertFalse(Files.exists(Path.of(account[5])), "the exporter's user has a home: " + account[5]);
+            assertTrue(Files.exists(Path.of("/usr/share/doc/netdiag/examples/netdiag-alerts.yml")));
 
             // the helper: root:netdiag 0750 with exactly the two capabilities
             assertEquals("root netdiag 750", Host.run("stat", "-c", "%U %G %a", HELPER).out().trim());
@@ -209,6 +222,10 @@ class DebPackageIT {
             if (!groupBefore) {
                 assertEquals(2, Host.run("getent", "group", "netdiag").exitCode(), "purge left the unused group netdiag");
             }
+            if (!exporterUserBefore) {
+                assertEquals(2, Host.run("getent", "passwd", "netdiag-exporter").exitCode(), "purge left the user netdiag-exporter");
+                assertEquals(2, Host.run("getent", "group", "netdiag-exporter").exitCode(), "purge left the group netdiag-exporter");
+            }
 
             // the tarball, set up for a group by README's own commands (sudo aside), in a root-owned place of the test's
             Path tarball;
@@ -242,6 +259,10 @@ class DebPackageIT {
             Host.run("groupdel", USER);
             if (!groupBefore) {
                 Host.run("groupdel", "netdiag");
+            }
+            if (!exporterUserBefore) {
+                Host.run("userdel", "netdiag-exporter");
+                Host.run("groupdel", "netdiag-exporter");
             }
             Host.run("rm", "-rf", out.toString(), opt.toString());
         }
