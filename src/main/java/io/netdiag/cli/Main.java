@@ -27,6 +27,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if ("sockets".equals(Subcommands.requested(args))) {
+            // first of all: linking the netlink call is what a listing waits for once its command line is parsed
+            io.netdiag.sockets.SocketInventory.prepareInBackground();
+        }
         InterruptHandler.prepareProcess(); // Ctrl-C in a script's background job, a closed pipe: for every command
         PrintWriter out = new ProcessOutput(System.out);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);

@@ -31,6 +31,8 @@ public final class SocketInventory {
      */
     private static final int ENTRY_AHEAD = 128 * 1024;
 
+    private static final java.util.concurrent.atomic.AtomicBoolean PREPARING = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** System property that forces a source (netlink, proc, auto), for tests and for users behind seccomp. */
     public static final String SOURCE_PROPERTY = "netdiag.sockets.source";
 
@@ -118,7 +120,7 @@ public final class SocketInventory {
      * command calls it before parsing its command line, which then overlaps the linking's ~20 ms.
      */
     public static void prepareInBackground() {
-        if (Platform.current() == Platform.LINUX) {
+        if (Platform.current() == Platform.LINUX && !PREPARING.getAndSet(true)) { // once: main and run both ask
             Thread.ofPlatform().daemon().name("netlink-link").start(io.netdiag.os.Netlink::prepare);
         }
     }
