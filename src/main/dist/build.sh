@@ -59,8 +59,8 @@ mkdir -p "$stage"/{bin,lib/aot,libexec,share/man/man1,share/bash-completion/comp
 step() { echo "netdiag dist: [${SECONDS}s] $*" >&2; }
 step "runtime from $jdk"
 
-# The runtime: only the modules jdeps reports (java.desktop is left out: JNA names AWT types only in methods
-# netdiag never calls), no debug attributes, no headers or man pages. The jimage stays uncompressed: it is
+# The runtime: only the modules jdeps reports (java.desktop is left out should a library name AWT types in
+# methods netdiag never calls), no debug attributes, no headers or man pages. The jimage stays uncompressed: it is
 # read at every start, and the .deb and tarball are compressed anyway.
 modules=$("$jdk/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 25 "$jar" \
           | tr ',' '\n' | grep -v '^java.desktop$' | paste -sd, -)
@@ -73,15 +73,8 @@ find "$stage/runtime" -name '*.so' -exec strip --strip-unneeded {} +
 strip --strip-unneeded "$stage/runtime/bin/java" "$stage/runtime/lib/jspawnhelper"
 find "$stage/runtime" -type f -perm 0444 -exec chmod 0644 {} +   # jlink's legal notices come read-only
 
-# The jar, and JNA's native part beside it: JNA then loads it from a root-owned directory instead of
-# unpacking it from the jar into a temporary directory the user controls (jna.boot.library.path, jna.nounpack).
+# The jar: netdiag's native calls (libc, netlink, libpcap) go through the JDK's FFM API, nothing else to unpack.
 cp -p "$jar" "$stage/lib/netdiag.jar"
-jnadir=$(case $arch in x86_64) echo linux-x86-64 ;; *) echo "linux-$arch" ;; esac)
-(cd "$work" && "$jdk/bin/jar" xf "$stage/lib/netdiag.jar" "com/sun/jna/$jnadir/libjnidispatch.so")
-mv "$work/com/sun/jna/$jnadir/libjnidispatch.so" "$stage/lib/libjnidispatch.so"
-rm -rf "$work/com"
-strip --strip-unneeded "$stage/lib/libjnidispatch.so"
-chmod 0644 "$stage/lib/libjnidispatch.so"
 
 # The privileged helper, with the hardening flags Debian builds use (lintian's hardening checks).
 gcc -O2 -g0 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection \
@@ -109,7 +102,6 @@ caches=$(sed -n 's/^ *\([a-z|]*\)) cache=\$subcommand ;;$/\1/p' "$project/netdia
 train() { # makes the AOT cache $1
     "$stage/runtime/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:-UsePerfData \
         -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 "-Dnetdiag.home=$stage" \
-        "-Djna.boot.library.path=$stage/lib" -Djna.nounpack=true -Djna.nosys=true \
         -XX:AOTCacheOutput="$stage/lib/aot/$1.aot" -Xlog:aot=off -Xlog:cds=off \
         -cp "$stage/lib/netdiag.jar" io.netdiag.cli.AotTraining "$1" >/dev/null 2>&1 </dev/null || true
 }

@@ -156,7 +156,7 @@ int main(int argc, char **argv) {
     char launcher[PATH_MAX], path[PATH_MAX];
     format_path(launcher, sizeof launcher, "%s/bin/netdiag", root);
     check_trusted_tree(root);
-    const char *const trusted[] = {"bin", "bin/netdiag", "lib", "lib/netdiag.jar", "lib/aot", "lib/libjnidispatch.so",
+    const char *const trusted[] = {"bin", "bin/netdiag", "lib", "lib/netdiag.jar", "lib/aot",
                                    "runtime", "runtime/bin", "runtime/bin/java", "runtime/lib", "runtime/lib/modules",
                                    "runtime/lib/libjli.so", "runtime/lib/server", "runtime/lib/server/libjvm.so",
                                    "runtime/conf"};
