@@ -225,10 +225,7 @@ public final class TrafficGenerator {
             });
             int clientPort = 0;
             for (int i = 0; i < 2; i++) {
-                Socket raw = new Socket();
-                raw.setReuseAddress(true);
-                raw.bind(new InetSocketAddress(lo, clientPort));
-                raw.connect(new InetSocketAddress(lo, port));
+                Socket raw = reuseConnect(lo, clientPort, port);
                 clientPort = raw.getLocalPort();
                 javax.net.ssl.SSLSocket c = (javax.net.ssl.SSLSocket)
                         clientContext.getSocketFactory().createSocket(raw, "localhost", port, true);
@@ -249,9 +246,33 @@ public final class TrafficGenerator {
                     c.close();
                 } catch (java.io.IOException reset) {
                     // close_notify to a reset connection
+                } finally {
+                    raw.close();
                 }
             }
             t.join();
+        }
+    }
+
+    /**
+     * A socket bound to {@code localPort} (0: any) and connected to {@code port}. The first connection's reset may
+     * still be on its way when the second binds its port again ("Cannot assign requested address"): a few tries.
+     */
+    private static Socket reuseConnect(InetAddress lo, int localPort, int port) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            Socket raw = new Socket();
+            try {
+                raw.setReuseAddress(true);
+                raw.bind(new InetSocketAddress(lo, localPort));
+                raw.connect(new InetSocketAddress(lo, port));
+                return raw;
+            } catch (java.net.BindException | java.net.ConnectException e) {
+                raw.close();
+                if (attempt == 50) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
