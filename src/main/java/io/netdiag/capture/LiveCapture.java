@@ -81,6 +81,15 @@ public final class LiveCapture {
      * handle closes.
      */
     public CaptureStatistics run(Consumer<PacketSummary> sink) {
+        return run(sink, () -> { });
+    }
+
+    /**
+     * As {@link #run(Consumer)}; {@code idle} runs on the caller's thread whenever it has handed every summary
+     * so far to the sink and is about to wait for more (a buffered sink flushes there, so that a trickle of
+     * packets is seen at once and a flood is written in large blocks).
+     */
+    public CaptureStatistics run(Consumer<PacketSummary> sink, Runnable idle) {
         if (request.writeFile() != null && writer == null) {
             openOutput();
         }
@@ -96,7 +105,7 @@ public final class LiveCapture {
                     failure = write(chunks);
                     captured = -1;
                 } else {
-                    captured = decodeAndPrint(chunks, sink);
+                    captured = decodeAndPrint(chunks, sink, idle);
                 }
             } catch (RuntimeException | Error e) {
                 failure = e;
@@ -185,7 +194,7 @@ public final class LiveCapture {
      * With summaries: a decoder thread dissects the chunks into batches, and the caller's thread hands each summary
      * to the sink (formatting and writing). Returns the number the sink took.
      */
-    private long decodeAndPrint(PacketChunks chunks, Consumer<PacketSummary> sink) {
+    private long decodeAndPrint(PacketChunks chunks, Consumer<PacketSummary> sink, Runnable idle) {
         BlockingQueue<PacketSummary[]> queue = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
         Decoding decoding = new Decoding(chunks, queue);
         Thread decoder = Thread.ofPlatform().name("netdiag-decode").daemon(true).unstarted(decoding);
@@ -193,7 +202,11 @@ public final class LiveCapture {
         long count = 0;
         try {
             while (true) {
-                PacketSummary[] batch = queue.take();
+                PacketSummary[] batch = queue.poll();
+                if (batch == null) {
+                    idle.run();
+                    batch = queue.take();
+                }
                 if (batch == END) {
                     break;
                 }

@@ -176,10 +176,16 @@ final class CaptureCommand extends BaseCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         Findings findings = new Findings(conversations);
         try {
-            CaptureStatistics stats = capture.run(findings.sink(renderer, json()));
+            if (writeFile == null && out() instanceof ProcessOutput process) {
+                // summaries as UTF-8 straight into standard output's stream, as capture -r writes them, flushed
+                // whenever the printing thread waits for packets
+                renderer.rawOutput(process.stream());
+            }
+            CaptureStatistics stats = capture.run(findings.sink(renderer, json()), renderer::flush);
             if (InterruptHandler.outputClosed() && writeFile == null) {
                 return ExitCodes.OK; // the reader of the summaries left (| head): end quietly
             }
+            renderer.flush();
             out().flush();
             findings.print(out(), json());
             // tcpdump's order: what went wrong (the interface disappeared, the disk is full), then the statistics
