@@ -76,7 +76,7 @@ public final class CaptureRenderer {
         out.flush();
     }
 
-    private void encode(CharSequence text) {
+    private void encode(String text) {
         int n = text.length();
         if (bytes.length - used < n * 3) {
             flushBytes();
@@ -84,30 +84,7 @@ public final class CaptureRenderer {
                 bytes = new byte[n * 3];
             }
         }
-        byte[] b = bytes;
-        int u = used;
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                b[u++] = (byte) c;
-            } else if (c < 0x800) {
-                b[u++] = (byte) (0xc0 | (c >> 6));
-                b[u++] = (byte) (0x80 | (c & 0x3f));
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, text.charAt(++i));
-                b[u++] = (byte) (0xf0 | (cp >> 18));
-                b[u++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
-                b[u++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
-                b[u++] = (byte) (0x80 | (cp & 0x3f));
-            } else if (Character.isSurrogate(c)) {
-                b[u++] = '?'; // an unpaired surrogate, as the JDK's encoder replaces it
-            } else {
-                b[u++] = (byte) (0xe0 | (c >> 12));
-                b[u++] = (byte) (0x80 | ((c >> 6) & 0x3f));
-                b[u++] = (byte) (0x80 | (c & 0x3f));
-            }
-        }
-        used = u;
+        used = writeText(bytes, used, text);
     }
 
     private void flushBytes() {
@@ -153,7 +130,7 @@ public final class CaptureRenderer {
                 line.append('\n');
             }
             if (raw != null) {
-                encode(line);
+                encode(line.toString());
                 if (used > bytes.length - 4096) {
                     flushBytes();
                 }
@@ -317,7 +294,7 @@ public final class CaptureRenderer {
                 b[u++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
                 b[u++] = (byte) (0x80 | (cp & 0x3f));
             } else if (Character.isSurrogate(c)) {
-                b[u++] = '?';
+                b[u++] = '?'; // an unpaired surrogate, as the JDK's encoder replaces it
             } else {
                 b[u++] = (byte) (0xe0 | (c >> 12));
                 b[u++] = (byte) (0x80 | ((c >> 6) & 0x3f));
