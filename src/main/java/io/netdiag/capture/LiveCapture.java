@@ -3,9 +3,6 @@ package io.netdiag.capture;
 import io.netdiag.explain.NetdiagException;
 
 import java.io.IOException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -42,9 +39,7 @@ public final class LiveCapture {
     static final long SUMMARY_BUFFER = 128L << 20;
     /** A chunk that waited this long is handed on even when the consumer is still busy with the previous one. */
     private static final long HAND_AFTER_NANOS = 50_000_000L;
-    private static final int BATCH = 256;
     private static final int BATCHES_IN_FLIGHT = 32;
-    private static final PacketSummary[] END = new PacketSummary[0];
 
     private final CaptureRequest request;
     private final String device;
@@ -195,54 +190,27 @@ public final class LiveCapture {
      * to the sink (formatting and writing). Returns the number the sink took.
      */
     private long decodeAndPrint(PacketChunks chunks, Consumer<PacketSummary> sink, Runnable idle) {
-        BlockingQueue<PacketSummary[]> queue = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
-        Decoding decoding = new Decoding(chunks, queue);
-        Thread decoder = Thread.ofPlatform().name("netdiag-decode").daemon(true).unstarted(decoding);
+        SummaryBatches batches = new SummaryBatches(BATCHES_IN_FLIGHT);
+        Thread decoder = Thread.ofPlatform().name("netdiag-decode").daemon(true).unstarted(new Decoding(chunks, batches));
         decoder.start();
-        long count = 0;
         try {
-            while (true) {
-                PacketSummary[] batch = queue.poll();
-                if (batch == null) {
-                    idle.run();
-                    batch = queue.take();
-                }
-                if (batch == END) {
-                    break;
-                }
-                for (PacketSummary p : batch) {
-                    if (p == null) {
-                        break;
-                    }
-                    sink.accept(p);
-                    count++;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return batches.deliver(sink, idle);
         } finally {
-            // the sink failed or the reader of our output went away: stop everything, and let the threads go
+            // the end, or the sink failed or the reader of our output went away (deliver stopped the decoder): stop
+            // everything, and let the threads go
             stopping = true;
-            decoding.stopped = true;
-            queue.clear();
             join(decoder);
         }
-        if (decoding.failure != null) {
-            throw decoding.failure;
-        }
-        return count;
     }
 
     /** The decoder thread: chunks in, batches of summaries out, in order, until the end or a stop. */
     private final class Decoding implements Runnable {
         private final PacketChunks chunks;
-        private final BlockingQueue<PacketSummary[]> queue;
-        volatile boolean stopped;
-        volatile RuntimeException failure;
+        private final SummaryBatches batches;
 
-        Decoding(PacketChunks chunks, BlockingQueue<PacketSummary[]> queue) {
+        Decoding(PacketChunks chunks, SummaryBatches batches) {
             this.chunks = chunks;
-            this.queue = queue;
+            this.batches = batches;
         }
 
         @Override
@@ -250,8 +218,6 @@ public final class LiveCapture {
             Dissector dissector = new Dissector(LinkType.of(dlt), request.dataSources());
             LinkType link = dissector.link();
             long number = 0;
-            PacketSummary[] batch = new PacketSummary[BATCH];
-            int filled = 0;
             try {
                 while (true) {
                     PacketChunks.Chunk chunk = chunks.take();
@@ -260,37 +226,24 @@ public final class LiveCapture {
                     }
                     try {
                         long end = chunk.used;
-                        for (long at = 0; !stopped && at < end; at = chunk.next(at)) {
+                        for (long at = 0; !batches.stopped() && at < end; at = chunk.next(at)) {
                             Frame frame = new Frame(++number, chunk.nanos(at), chunk.capturedLength(at), chunk.originalLength(at),
                                     chunk.copy(at));
-                            batch[filled++] = dissector.dissect(frame, link);
-                            if (filled == BATCH) {
-                                hand(batch);
-                                batch = new PacketSummary[BATCH];
-                                filled = 0;
-                            }
+                            batches.add(dissector.dissect(frame, link));
                         }
                     } finally {
                         chunks.recycle(chunk);
                     }
-                    if (filled > 0 && queue.isEmpty()) {
-                        // the printer is waiting: these are the newest packets, show them now
-                        hand(batch);
-                        batch = new PacketSummary[BATCH];
-                        filled = 0;
-                    }
+                    batches.handIfCaughtUp(); // the newest packets: shown now if the printer is waiting for them
                 }
             } catch (InterruptedException e) {
-                stopped = true;
+                // nobody interrupts this thread; should anyone, the printer still gets what was decoded, and the end
             } catch (RuntimeException e) {
-                failure = e;
+                batches.fail(e);
                 stopping = true;
                 drain();
             } finally {
-                if (filled > 0) {
-                    hand(batch);
-                }
-                hand(END);
+                batches.finish();
             }
         }
 
@@ -303,16 +256,6 @@ public final class LiveCapture {
                 }
             } catch (InterruptedException ignored) {
                 // ending anyway
-            }
-        }
-
-        private void hand(PacketSummary[] batch) {
-            try {
-                while (!stopped && !queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
-                    // the sink is busy; wait unless it has stopped taking
-                }
-            } catch (InterruptedException e) {
-                stopped = true;
             }
         }
     }

@@ -8,9 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -148,61 +145,39 @@ public final class PacketCapture {
             // Two stages, as two cores allow: this thread hands the summaries to the sink (formatting and writing)
             // while a decoder thread reads, filters and dissects the next ones. Per-connection state lives in the
             // decoder thread alone and the sink sees the packets in order; batches keep the hand-over cheap.
-            BlockingQueue<PacketSummary[]> queue = new ArrayBlockingQueue<>(BATCHES_IN_FLIGHT);
-            Decoding decoding = new Decoding(queue);
+            SummaryBatches batches = new SummaryBatches(BATCHES_IN_FLIGHT);
+            Decoding decoding = new Decoding(batches);
             Thread decoder = Thread.ofPlatform().name("netdiag-decode").daemon(true).unstarted(decoding);
             decoder.start();
-            long count = 0;
+            long count;
             try {
-                while (true) {
-                    PacketSummary[] batch = queue.take();
-                    if (batch == END) {
-                        break;
-                    }
-                    for (PacketSummary p : batch) {
-                        if (p == null) {
-                            break;
-                        }
-                        sink.accept(p);
-                        count++;
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                count = batches.deliver(sink, () -> { });
             } finally {
-                // the sink failed or the reader of our output went away: stop decoding, and let the thread go
-                decoding.stopped = true;
-                queue.clear();
+                // the end, or the sink failed or the reader of our output went away (deliver stopped the decoder):
+                // let the thread go
                 try {
                     decoder.join(5000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (decoding.failure != null) {
-                throw decoding.failure;
-            }
             return new CaptureStatistics(count, null, null, null, linkType(), decoding.warning);
         }
 
-        private static final int BATCH = 256;
         /**
          * Few enough that the summaries in flight (~2,000, under 1 MB) fit in a survivor space of the launcher's
          * young generation: with 32 they overflowed it at every collection and were promoted, and the old
          * generation grew with the length of the file (1M HTTP packets 97 MB peak RSS, 3M 115 MB; now 88 and 89).
          */
         private static final int BATCHES_IN_FLIGHT = 8;
-        private static final PacketSummary[] END = new PacketSummary[0];
 
         /** The decoder thread's work: read, filter and dissect into batches until the end, the count or a stop. */
         private final class Decoding implements Runnable {
-            private final BlockingQueue<PacketSummary[]> queue;
-            volatile boolean stopped;
+            private final SummaryBatches batches;
             volatile String warning;
-            volatile RuntimeException failure;
 
-            Decoding(BlockingQueue<PacketSummary[]> queue) {
-                this.queue = queue;
+            Decoding(SummaryBatches batches) {
+                this.batches = batches;
             }
 
             @Override
@@ -212,12 +187,10 @@ public final class PacketCapture {
                 int currentLink = reader.fileLinkType();
                 LinkType link = dissector.link();
                 long count = 0;
-                PacketSummary[] batch = new PacketSummary[BATCH];
-                int filled = 0;
                 boolean keepBytes = request.dataSources();
                 byte[] scratch = new byte[65536];
                 try {
-                    while (count < limit && !stopped && reader.next()) {
+                    while (count < limit && !batches.stopped() && reader.next()) {
                         int caplen = reader.capturedLength();
                         int len = reader.originalLength();
                         if (reader.linkType() != currentLink) {
@@ -230,40 +203,22 @@ public final class PacketCapture {
                         count++;
                         if (keepBytes) {
                             Frame frame = new Frame(count, reader.epochNanos(), caplen, len, reader.copyData());
-                            batch[filled++] = dissector.dissect(frame, link);
+                            batches.add(dissector.dissect(frame, link));
                         } else {
                             // decoded from one buffer filled again for each packet: only -x needs each packet's bytes
                             if (scratch.length < caplen) {
                                 scratch = new byte[caplen];
                             }
                             reader.copyData(scratch);
-                            batch[filled++] = dissector.dissectInPlace(new Frame(count, reader.epochNanos(), caplen, len, scratch), link);
-                        }
-                        if (filled == BATCH) {
-                            hand(batch);
-                            batch = new PacketSummary[BATCH];
-                            filled = 0;
+                            batches.add(dissector.dissectInPlace(new Frame(count, reader.epochNanos(), caplen, len, scratch), link));
                         }
                     }
                 } catch (IOException e) {
                     warning = request.readFile() + ": " + ioMessage(e);
                 } catch (RuntimeException e) {
-                    failure = e;
+                    batches.fail(e);
                 } finally {
-                    if (filled > 0) {
-                        hand(batch);
-                    }
-                    hand(END);
-                }
-            }
-
-            private void hand(PacketSummary[] batch) {
-                try {
-                    while (!stopped && !queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
-                        // the sink is busy; wait unless it has stopped taking
-                    }
-                } catch (InterruptedException e) {
-                    stopped = true;
+                    batches.finish();
                 }
             }
         }

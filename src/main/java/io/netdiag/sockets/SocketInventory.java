@@ -186,8 +186,17 @@ public final class SocketInventory {
                 // owners, a filter) are slower to make than the kernel is to dump, so the queue stays full: a short
                 // one keeps what is in flight small enough to die young in a long-running caller's small heap
                 int ahead = direct != null ? io.netdiag.os.Netlink.Dump.AHEAD : ENTRY_AHEAD;
-                for (Table t : wantedTables) {
-                    pending.add(t.start(query, ahead));
+                for (int i = 0; i < wantedTables.size(); i++) {
+                    Table t = wantedTables.get(i);
+                    if (t.netid() == Netid.TCP && t.family() == SocketEntry.Family.INET && i + 1 < wantedTables.size()
+                            && wantedTables.get(i + 1).netid() == Netid.TCP
+                            && wantedTables.get(i + 1).family() == SocketEntry.Family.INET6) { // no record equals: ObjectMethods, cold
+                        // both TCP tables from one walk of the kernel's hash tables (SockDiag.startTcp)
+                        pending.addAll(List.of(SockDiag.startTcp(query.stateBits(), query.info(), ahead)));
+                        i++;
+                    } else {
+                        pending.add(t.start(query, ahead));
+                    }
                 }
             }
             for (int i = 0; i < wantedTables.size(); i++) {

@@ -162,10 +162,11 @@ class SocketsCliTest {
     void packetSocketsLikeSs() throws Exception {
         Host.requireRoot("packet sockets need root");
         Host.require("python3");
-        // a datagram socket for IPv4 on lo (quiet unless something sends IPv4 on lo), a raw one for no protocol:
-        // protocol 0 receives nothing, so both queues stay put between the two listings
+        // a datagram socket for ARP on lo, a raw one for no protocol: lo has no ARP (NOARP) and protocol 0 receives
+        // nothing, so both queues stay put between the two listings (one for IPv4 on lo filled with other
+        // programs' loopback traffic between them)
         Process holder = holdSockets("a=socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)",
-                "b=socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800)); b.bind(('lo', 0x0800))");
+                "b=socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0806)); b.bind(('lo', 0x0806))");
         try {
             for (String flags : List.of("-a0np", "-a0rp")) {
                 Cli.Result ours = Cli.run("sockets", flags);
@@ -174,8 +175,8 @@ class SocketsCliTest {
                 assertEquals(2, ss.size(), theirs::toString);
                 assertEquals(ss, rowsOf(holder, ours.out()), () -> ours + "\nss:\n" + theirs.out());
             }
-            assertTrue(Cli.run("sockets", "-a0").out().contains("[2048]:lo"), "numeric protocol, interface by name");
-            assertTrue(Cli.run("sockets", "-a0r").out().contains(" ip:lo "), "named protocol");
+            assertTrue(Cli.run("sockets", "-a0").out().contains("[2054]:lo"), "numeric protocol, interface by name");
+            assertTrue(Cli.run("sockets", "-a0r").out().contains(" arp:lo "), "named protocol");
         } finally {
             holder.destroy();
         }
