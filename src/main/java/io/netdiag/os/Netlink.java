@@ -287,6 +287,8 @@ public final class Netlink implements AutoCloseable {
         }
 
         private final java.util.concurrent.ArrayBlockingQueue<Object> batches;
+        /** Chunks larger than {@link #RECEIVE_BUFFER} that {@link #drain} has decoded, for the reader to fill again. */
+        private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> returned = new java.util.concurrent.ConcurrentLinkedQueue<>();
         private final int chunkBytes;
         private final String operation;
         private final Thread reader;
@@ -326,9 +328,15 @@ public final class Netlink implements AutoCloseable {
                             MemorySegment.copy(chunk, 0, MemorySegment.ofArray(spare), 0, used);
                             ok = put(new Pooled(spare, used));
                         } else {
-                            byte[] batch = new byte[used];
+                            // an array the decoder is done with, if any: a listing touches a few chunks' worth of new
+                            // heap instead of a whole dump's (megabytes of first-touch page faults on this thread,
+                            // whose pace is the listing's)
+                            byte[] batch = returned.poll();
+                            if (batch == null) {
+                                batch = new byte[chunkBytes];
+                            }
                             MemorySegment.copy(chunk, 0, MemorySegment.ofArray(batch), 0, used);
-                            ok = put(batch);
+                            ok = put(new Pooled(batch, used));
                         }
                         used = 0;
                         if (!ok) {
@@ -414,13 +422,11 @@ public final class Netlink implements AutoCloseable {
                 }
                 // an instanceof chain rather than a pattern switch: the switch's bootstrap generates a class at
                 // run time (~2 ms in a cold JVM), which no AOT cache keeps
-                if (item instanceof byte[] batch) {
-                    if (deliver(batch, batch.length, seq, false, operation, handler)) {
-                        return;
-                    }
-                } else if (item instanceof Pooled pooled) {
+                if (item instanceof Pooled pooled) {
                     boolean over = deliver(pooled.bytes(), pooled.length(), seq, false, operation, handler);
-                    if (SPARE_COUNT.incrementAndGet() <= SPARES) {
+                    if (pooled.bytes().length != RECEIVE_BUFFER) {
+                        returned.offer(pooled.bytes()); // back to this dump's reader
+                    } else if (SPARE_COUNT.incrementAndGet() <= SPARES) {
                         SPARE.offer(pooled.bytes());
                     } else {
                         SPARE_COUNT.decrementAndGet();
