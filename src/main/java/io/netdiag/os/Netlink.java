@@ -74,10 +74,10 @@ public final class Netlink implements AutoCloseable {
      */
     private static final class Calls {
         static final java.lang.foreign.StructLayout CAPTURE = Libc.ERRNO_STATE;
-        /** socket, write, read, close: asm/unistd_64.h (x86-64) and asm-generic/unistd.h (aarch64). */
+        /** socket, write, read, close, exit_group: asm/unistd_64.h (x86-64) and asm-generic/unistd.h (aarch64). */
         static final long[] NUMBERS = switch (System.getProperty("os.arch", "")) {
-            case "amd64", "x86_64" -> new long[] {41, 1, 0, 3};
-            case "aarch64" -> new long[] {198, 64, 63, 57};
+            case "amd64", "x86_64" -> new long[] {41, 1, 0, 3, 231};
+            case "aarch64" -> new long[] {198, 64, 63, 57, 94};
             default -> null;
         };
         /** syscall's address, passed at each call: an unbound handle is ~1.5 ms cheaper to link than a bound one. */
@@ -103,7 +103,29 @@ public final class Netlink implements AutoCloseable {
     }
 
     private static long syscall(int call, MemorySegment state, long a, long b, long c) throws Throwable {
-        return (long) Calls.SYSCALL.invokeExact(Calls.FUNCTION, state, Calls.NUMBERS[call], a, b, c);
+        long result = (long) Calls.SYSCALL.invokeExact(Calls.FUNCTION, state, Calls.NUMBERS[call], a, b, c);
+        linked = true;
+        return result;
+    }
+
+    /** Whether {@link Calls#SYSCALL} has been linked and called: {@link #exitNow} then costs nothing more. */
+    private static volatile boolean linked;
+
+    /**
+     * Ends the process with exit_group(2) at once, when this process has already linked the system call (a sockets
+     * listing did), and returns otherwise. Runtime.halt ends the same way after the JVM's own exit work (stopping
+     * its threads at a safepoint, libc's exit handlers): ~3 ms that a listing's caller waits for. Like halt, it
+     * runs no shutdown hook and flushes nothing: the caller has flushed its output, which is then the kernel's.
+     */
+    public static void exitNow(int status) {
+        if (!linked) {
+            return;
+        }
+        try (Arena local = Arena.ofConfined()) {
+            syscall(4, local.allocate(Calls.CAPTURE), status, 0, 0);
+        } catch (Throwable t) {
+            // not ended: the caller halts
+        }
     }
 
     private static int socketCall(MemorySegment state, int domain, int type, int protocol) throws Throwable {
