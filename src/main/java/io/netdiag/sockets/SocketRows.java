@@ -33,23 +33,35 @@ public final class SocketRows {
     }
 
     /*
-     * Rows are kept as the bytes of their cells, one after another in one array, with the end offset of each
-     * cell: a listing of 40,000 sockets holds ~2 MB of text and offsets instead of ten String objects per row,
-     * and printing copies bytes into the output buffer without encoding chars. Cells are UTF-8 (only UNIX
-     * paths and process names can be other than ASCII); widths count chars, as String.length() does.
+     * Rows are kept as the bytes of their cells, one after another in one array: a listing of 40,000 sockets
+     * holds ~2 MB of text instead of ten String objects per row, and printing copies bytes into the output buffer
+     * without encoding chars. Cells are UTF-8 (only UNIX paths and process names can be other than ASCII); widths
+     * count chars, as String.length() does. Per row: where it starts in the text and the byte length of each cell
+     * but the last (the process cell, which ends where the next row starts), 13 bytes with the row's flags where
+     * nine int cell ends took 37: --watch keeps two refreshes of rows, ~2.5 MB less with 52,000 sockets. A row with
+     * a cell of 255 bytes or more before the last (a long UNIX path, a host name with -r) is LONG: its eight cell
+     * ends are kept in longEnds instead, and its eight length bytes hold where.
      */
     private static final int CELLS = 9;
+    private static final int MEASURED = CELLS - 1; // cells with a stored length
     private static final byte UNIX_DELIMITER = 1; // ss separates a UNIX path from its inode by a blank
     private static final byte NON_ASCII = 2;
     private static final byte PEER_STAR = 4; // no peer (netlink, packet), which ss prints as a lone star
+    private static final byte LONG = 8;
 
     private final Layout layout;
     private byte[] text = new byte[1 << 16];
     private int used;
-    private int[] ends = new int[CELLS * 1024];
+    /** Where each row starts in the text, and after the last row where the next would: rows + 1 entries. */
+    private int[] starts = new int[1024 + 1];
+    /** The byte lengths of each row's first {@link #MEASURED} cells, unsigned; for a LONG row an index into longEnds. */
+    private byte[] lengths = new byte[MEASURED * 1024];
+    private int[] longEnds = new int[0];
+    private int longUsed;
     private byte[] flags = new byte[1024];
     private int count;
     private int cell; // the next cell of the row being added
+    private int cellStart; // where it starts in the text
     private final int[] widths = new int[CELLS];
     /** The -i lines, one per row (null when a row has none); absent without -i. */
     private final List<String> details;
@@ -79,14 +91,20 @@ public final class SocketRows {
         if (flags.length > 1024 && flags.length > count + count / 2) {
             int rows = Math.max(1024, count + count / 4);
             flags = Arrays.copyOf(flags, rows);
-            ends = Arrays.copyOf(ends, rows * CELLS);
+            starts = Arrays.copyOf(starts, rows + 1);
+            lengths = Arrays.copyOf(lengths, rows * MEASURED);
         }
         if (text.length > (1 << 16) && text.length > used + used / 2) {
             text = Arrays.copyOf(text, Math.max(1 << 16, used + used / 4));
         }
+        if (longEnds.length > 1024 && longEnds.length > longUsed + longUsed / 2) {
+            longEnds = Arrays.copyOf(longEnds, longUsed + longUsed / 4);
+        }
         used = 0;
         count = 0;
         cell = 0;
+        longUsed = 0;
+        starts[0] = 0;
         headerWidths();
         if (details != null) {
             details.clear();
@@ -98,11 +116,11 @@ public final class SocketRows {
      * sockets closed since the previous refresh with the row they had then.
      */
     public void addRow(SocketRows other, int r) {
-        startRow(other.flags[r]);
+        startRow((byte) (other.flags[r] & ~LONG));
         boolean wide = (other.flags[r] & NON_ASCII) != 0;
-        int from = other.rowStart(r);
+        int from = other.starts[r];
         for (int c = 0; c < CELLS; c++) {
-            int to = other.ends[r * CELLS + c];
+            int to = other.cellEnd(r, c);
             room(to - from);
             System.arraycopy(other.text, from, text, used, to - from);
             used += to - from;
@@ -112,7 +130,7 @@ public final class SocketRows {
         if (details != null) {
             details.add(other.details == null ? null : other.details.get(r));
         }
-        count++;
+        endRow();
     }
 
     public void add(SocketEntry e) {
@@ -129,7 +147,7 @@ public final class SocketRows {
         if (details != null) {
             details.add(detail(e));
         }
-        count++;
+        endRow();
     }
 
     /** The address and port cells of one end, as {@link #endpoint(SocketEntry, Endpoint, boolean, NameResolver)}. */
@@ -194,7 +212,7 @@ public final class SocketRows {
         ascii(peerHost);
         port(peerPort);
         endCell(); // no process
-        count++;
+        endRow();
     }
 
     private static final byte[][] NETIDS = new byte[Netid.values().length][];
@@ -213,29 +231,81 @@ public final class SocketRows {
     private void startRow(byte rowFlags) {
         if (count == flags.length) {
             flags = Arrays.copyOf(flags, count * 2);
-            ends = Arrays.copyOf(ends, count * 2 * CELLS);
+            starts = Arrays.copyOf(starts, count * 2 + 1);
+            lengths = Arrays.copyOf(lengths, count * 2 * MEASURED);
         }
         flags[count] = rowFlags;
         cell = 0;
+        cellStart = used;
+    }
+
+    private void endRow() {
+        count++;
+        starts[count] = used;
     }
 
     /** Ends the current cell at {@link #used} and widens its column to {@code chars} when it is wider. */
     private void endCell(int chars) {
         int c = cell++;
-        ends[count * CELLS + c] = used;
+        if (c < MEASURED) {
+            int n = used - cellStart;
+            if ((flags[count] & LONG) != 0) {
+                longEnds[longIndex(count) + c] = used;
+            } else if (n < 255) {
+                lengths[count * MEASURED + c] = (byte) n;
+            } else {
+                makeLong(c);
+            }
+        }
+        cellStart = used;
         if (chars > widths[c]) {
             widths[c] = chars;
         }
     }
 
     private void endCell() {
-        int c = cell;
-        int start = c == 0 ? rowStart(count) : ends[count * CELLS + c - 1];
-        endCell(used - start);
+        endCell(used - cellStart);
     }
 
-    private int rowStart(int row) {
-        return row == 0 ? 0 : ends[row * CELLS - 1];
+    /** Moves the row being added to longEnds as its cell {@code c}, of 255 bytes or more, ends at {@link #used}. */
+    private void makeLong(int c) {
+        int i = longUsed;
+        if (i + MEASURED > longEnds.length) {
+            longEnds = Arrays.copyOf(longEnds, Math.max(64, longEnds.length * 2));
+        }
+        int p = count * MEASURED;
+        int end = starts[count];
+        for (int k = 0; k < c; k++) {
+            end += lengths[p + k] & 0xff;
+            longEnds[i + k] = end;
+        }
+        longEnds[i + c] = used;
+        longUsed += MEASURED;
+        flags[count] |= LONG;
+        lengths[p] = (byte) (i >>> 24);
+        lengths[p + 1] = (byte) (i >>> 16);
+        lengths[p + 2] = (byte) (i >>> 8);
+        lengths[p + 3] = (byte) i;
+    }
+
+    private int longIndex(int r) {
+        int p = r * MEASURED;
+        return (lengths[p] & 0xff) << 24 | (lengths[p + 1] & 0xff) << 16 | (lengths[p + 2] & 0xff) << 8 | lengths[p + 3] & 0xff;
+    }
+
+    /** Where cell {@code c} of row {@code r} ends in the text. */
+    private int cellEnd(int r, int c) {
+        if (c == MEASURED) {
+            return starts[r + 1];
+        }
+        if ((flags[r] & LONG) != 0) {
+            return longEnds[longIndex(r) + c];
+        }
+        int end = starts[r];
+        for (int k = 0, p = r * MEASURED; k <= c; k++) {
+            end += lengths[p + k] & 0xff;
+        }
+        return end;
     }
 
     private void room(int bytes) {
@@ -495,7 +565,7 @@ public final class SocketRows {
 
     /** Lays out row {@code r} and its -i line, if any, at the end of {@code out}. */
     private void line(Output out, int r) {
-        int need = out.lineMax + (ends[r * CELLS + CELLS - 1] - rowStart(r)) + 1;
+        int need = out.lineMax + (starts[r + 1] - starts[r]) + 1;
         String d = details == null ? null : details.get(r);
         byte[] detail = d == null || d.isEmpty() ? null : d.getBytes(StandardCharsets.UTF_8);
         if (detail != null) {
@@ -525,7 +595,7 @@ public final class SocketRows {
         }
         byte[] line = new byte[256];
         for (int r = 0; r < count; r++) {
-            int need = 16 + CELLS + (ends[r * CELLS + CELLS - 1] - rowStart(r));
+            int need = 16 + CELLS + (starts[r + 1] - starts[r]);
             for (int w : widths) {
                 need += w;
             }
@@ -584,7 +654,7 @@ public final class SocketRows {
 
     /** Bytes enough for row {@code r}'s line: its cells, the widest padding and the separators. */
     private int lineRoom(int r) {
-        int need = 16 + CELLS + (ends[r * CELLS + CELLS - 1] - rowStart(r));
+        int need = 16 + CELLS + (starts[r + 1] - starts[r]);
         for (int w : widths) {
             need += w;
         }
@@ -601,7 +671,7 @@ public final class SocketRows {
         for (String h : HEAD) {
             head.cell(h);
         }
-        head.count++;
+        head.endRow();
         System.arraycopy(widths, 0, head.widths, 0, CELLS);
         int length = 16;
         for (int w : widths) {
@@ -618,37 +688,68 @@ public final class SocketRows {
      * blanks dropped as ss drops them; returns the end. Columns are padded to the widest cell in chars.
      */
     private int emit(byte[] b, int at, int r) {
-        int base = r * CELLS;
-        boolean wide = (flags[r] & NON_ASCII) != 0;
-        byte delimiter = (flags[r] & UNIX_DELIMITER) != 0 ? (byte) ' ' : (byte) ':';
+        int f = flags[r];
+        boolean wide = (f & NON_ASCII) != 0;
+        byte delimiter = (f & UNIX_DELIMITER) != 0 ? (byte) ' ' : (byte) ':';
         int start = at;
-        int from = rowStart(r);
-        int[] e = ends;
+        int from = starts[r];
+        // the cells' ends, from their lengths
+        int e0;
+        int e1;
+        int e2;
+        int e3;
+        int e4;
+        int e5;
+        int e6;
+        int e7;
+        if ((f & LONG) == 0) {
+            byte[] l = lengths;
+            int p = r * MEASURED;
+            e0 = from + (l[p] & 0xff);
+            e1 = e0 + (l[p + 1] & 0xff);
+            e2 = e1 + (l[p + 2] & 0xff);
+            e3 = e2 + (l[p + 3] & 0xff);
+            e4 = e3 + (l[p + 4] & 0xff);
+            e5 = e4 + (l[p + 5] & 0xff);
+            e6 = e5 + (l[p + 6] & 0xff);
+            e7 = e6 + (l[p + 7] & 0xff);
+        } else {
+            int[] l = longEnds;
+            int i = longIndex(r);
+            e0 = l[i];
+            e1 = l[i + 1];
+            e2 = l[i + 2];
+            e3 = l[i + 3];
+            e4 = l[i + 4];
+            e5 = l[i + 5];
+            e6 = l[i + 6];
+            e7 = l[i + 7];
+        }
         if (layout.netidColumn()) {
-            at = left(b, at, from, e[base], widths[0], wide);
+            at = left(b, at, from, e0, widths[0], wide);
             b[at++] = ' ';
         }
         if (layout.stateColumn()) {
-            at = left(b, at, e[base], e[base + 1], widths[1], wide);
+            at = left(b, at, e0, e1, widths[1], wide);
             b[at++] = ' ';
         }
-        at = left(b, at, e[base + 1], e[base + 2], widths[2], wide);
+        at = left(b, at, e1, e2, widths[2], wide);
         b[at++] = ' ';
-        at = left(b, at, e[base + 2], e[base + 3], widths[3], wide);
+        at = left(b, at, e2, e3, widths[3], wide);
         b[at++] = ' ';
-        at = right(b, at, e[base + 3], e[base + 4], widths[4], wide);
+        at = right(b, at, e3, e4, widths[4], wide);
         b[at++] = delimiter;
-        at = left(b, at, e[base + 4], e[base + 5], widths[5], wide);
+        at = left(b, at, e4, e5, widths[5], wide);
         b[at++] = ' ';
-        at = right(b, at, e[base + 5], e[base + 6], widths[6], wide);
-        b[at++] = (flags[r] & PEER_STAR) != 0 ? (byte) '*' : delimiter;
-        int processFrom = e[base + 7];
-        int processTo = e[base + 8];
+        at = right(b, at, e5, e6, widths[6], wide);
+        b[at++] = (f & PEER_STAR) != 0 ? (byte) '*' : delimiter;
+        int processFrom = e7;
+        int processTo = starts[r + 1];
         if (processFrom == processTo) {
             // an empty last column: the peer port's padding would only be dropped again
-            at = copy(b, at, e[base + 6], processFrom);
+            at = copy(b, at, e6, processFrom);
         } else {
-            at = left(b, at, e[base + 6], processFrom, widths[7], wide);
+            at = left(b, at, e6, processFrom, widths[7], wide);
             b[at++] = ' ';
             at = copy(b, at, processFrom, processTo);
         }

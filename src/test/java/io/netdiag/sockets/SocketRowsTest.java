@@ -145,6 +145,63 @@ class SocketRowsTest {
         assertEquals(printed, text.toString());
     }
 
+    /**
+     * A cell of 255 bytes or more before the process cell (a long UNIX path, a long host name) makes its row keep
+     * int cell ends apart from the byte lengths of the others: such rows print as the short ones around them do,
+     * right-aligned against their port, and stay the same through addRow and a reuse after clear.
+     */
+    @Test
+    void rowsWithLongCellsPrintAsShortOnes() throws Exception {
+        List<SocketEntry> entries = List.of(
+                unix("/run/a", 1, 0, SocketState.LISTEN, 0),
+                unix("/run/" + "d".repeat(300) + ".sock", 2, 0, SocketState.LISTEN, 7),
+                unix("/run/" + "m".repeat(249), 3, 0, SocketState.LISTEN, 0), // 254 bytes: the longest kept in a byte
+                unix("/run/" + "e".repeat(250), 4, 0, SocketState.LISTEN, 0), // 255 bytes
+                unix("/run/\u00e9" + "\u00e9".repeat(140), 5, 0, SocketState.LISTEN, 0), // 141 chars, 282 bytes
+                tcp("127.0.0.1", 80, "10.1.2.3", 443, List.of(new Owner(1, "x".repeat(400), 3))),
+                tcp("h".repeat(260), 80, "p".repeat(300), 443, List.of()),
+                tcp("127.0.0.1", 8080, "127.0.0.1", 51000, List.of()));
+        SocketRows.Layout layout = new SocketRows.Layout(true, true, false, false, true, null);
+        SocketRows rows = new SocketRows(layout);
+        entries.forEach(rows::add);
+        List<String> lines = rows.lines(false);
+        assertEquals(entries.size() + 1, lines.size());
+        int colon = -1;
+        for (int i = 0; i < entries.size(); i++) {
+            SocketEntry e = entries.get(i);
+            String[] local = SocketRows.endpoint(e, e.local(), true, null);
+            String[] peer = SocketRows.endpoint(e, e.peer(), false, null);
+            String delimiter = e.family() == SocketEntry.Family.UNIX ? " " : ":";
+            String process = SocketRows.process(e);
+            String expected = e.netid().ssName() + " " + e.state().ssName() + " " + e.recvQ() + " " + e.sendQ() + " " + local[0]
+                    + delimiter + local[1] + " " + peer[0] + delimiter + peer[1] + (process.isEmpty() ? "" : " " + process);
+            String line = lines.get(i + 1);
+            assertEquals(expected, String.join(" ", line.trim().split(" +")), "row " + i);
+            int end = line.indexOf(local[0] + delimiter + local[1]) + local[0].length(); // right-aligned addresses
+            if (colon < 0) {
+                colon = end;
+            }
+            assertEquals(colon, end, "row " + i);
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        rows.print(bytes);
+        assertEquals(String.join("\n", lines) + "\n", bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+
+        SocketRows copy = new SocketRows(layout);
+        for (int r = entries.size() - 1; r >= 0; r--) {
+            copy.addRow(rows, r);
+        }
+        List<String> reversed = new java.util.ArrayList<>(lines.subList(1, lines.size()));
+        java.util.Collections.reverse(reversed);
+        assertEquals(reversed, copy.lines(false).subList(1, lines.size()));
+        rows.clear();
+        entries.reversed().forEach(rows::add);
+        assertEquals(copy.lines(false), rows.lines(false));
+        for (int r = 0; r < entries.size(); r++) {
+            assertEquals(reversed.get(r), rows.line(r));
+        }
+    }
+
     /** ss's netlink rows: PROTOCOL:PORTID, a lone '*' for an unconnected peer, GROUP:PORTID for a connected one. */
     @Test
     void netlinkRowsAsSsPrintsThem() {
