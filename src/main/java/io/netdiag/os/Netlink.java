@@ -434,10 +434,25 @@ public final class Netlink implements AutoCloseable {
 
         /** Hands every reply message to {@code handler}, in the kernel's order, as {@link #dump} does. */
         public void drain(MessageHandler handler) throws ErrnoException {
+            drain(handler, null);
+        }
+
+        /**
+         * As {@link #drain(MessageHandler)}, calling {@code idle} whenever no batch is waiting, for as long as it
+         * returns true (it did some work, and may have more), before it waits for the next batch: work that the
+         * caller would otherwise do after the dump is done while the kernel makes the next batch.
+         */
+        public void drain(MessageHandler handler, java.util.function.BooleanSupplier idle) throws ErrnoException {
             while (true) {
                 Object item;
                 try {
-                    item = batches.take();
+                    item = batches.poll();
+                    while (item == null && idle != null && idle.getAsBoolean()) {
+                        item = batches.poll();
+                    }
+                    if (item == null) {
+                        item = batches.take();
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while reading " + operation, e);
