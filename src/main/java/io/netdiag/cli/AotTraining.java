@@ -26,7 +26,9 @@ public final class AotTraining {
             PrintWriter err = new PrintWriter(new StringWriter());
             Main.run(out, err, run);
         }
-        // Main.main ends the same way (System.exit, and its logging classes, where a shutdown hook needs it)
+        // Main.main ends the same way (System.exit, and its logging classes, where a shutdown hook needs it), but
+        // through the JVM's exit, which writes the cache
+        io.netdiag.os.ProcessExit.throughJvm();
         io.netdiag.os.ProcessExit.exit(0);
     }
 

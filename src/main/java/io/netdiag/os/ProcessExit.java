@@ -10,6 +10,7 @@ package io.netdiag.os;
  */
 public final class ProcessExit {
     private static volatile boolean hooks;
+    private static volatile boolean throughJvm;
 
     private ProcessExit() {
     }
@@ -19,10 +20,24 @@ public final class ProcessExit {
         hooks = true;
     }
 
-    /** Ends the process with {@code status}: System.exit when a hook may be registered, Runtime.halt otherwise. */
+    /**
+     * Declares that the process must end through the JVM's own exit: an AOT training run, whose JVM writes the cache
+     * as it exits.
+     */
+    public static void throughJvm() {
+        throughJvm = true;
+    }
+
+    /**
+     * Ends the process with {@code status}: System.exit when a hook may be registered; otherwise exit_group(2) when the
+     * process has linked it already ({@link Netlink#exitNow}, a sockets listing), Runtime.halt when not.
+     */
     public static void exit(int status) {
         if (hooks) {
             System.exit(status);
+        }
+        if (!throughJvm) {
+            Netlink.exitNow(status);
         }
         Runtime.getRuntime().halt(status);
     }

@@ -211,8 +211,13 @@ final class SockDiag implements AutoCloseable {
 
         /** Hands every message of this table to {@code handler}, in the kernel's order. */
         private void each(Netlink.MessageHandler handler) throws ErrnoException {
+            each(handler, null);
+        }
+
+        /** As {@link #each(Netlink.MessageHandler)}, with {@code idle} for the waits ({@link Netlink.Dump#drain}). */
+        private void each(Netlink.MessageHandler handler, java.util.function.BooleanSupplier idle) throws ErrnoException {
             if (both == null) {
-                dump.drain(handler);
+                dump.drain(handler, idle);
             } else if (family == Libc.AF_INET) {
                 try {
                     dump.drain((type, m, at, length) -> {
@@ -222,7 +227,7 @@ final class SockDiag implements AutoCloseable {
                         } else {
                             handler.message(type, m, at, length);
                         }
-                    });
+                    }, idle);
                     both.complete = true;
                     return;
                 } catch (ErrnoException e) {
@@ -234,14 +239,14 @@ final class SockDiag implements AutoCloseable {
                 dump.close();
                 dump = both.startSingle(Libc.AF_INET);
                 both.v6 = both.startSingle(Libc.AF_INET6);
-                dump.drain(handler);
+                dump.drain(handler, idle);
             } else if (both.complete) {
                 both.replay(handler);
             } else {
                 // the IPv4 half failed, or was never drained: this table on its own
                 dump = both.v6 != null ? both.v6 : both.startSingle(Libc.AF_INET6);
                 both.v6 = null;
-                dump.drain(handler);
+                dump.drain(handler, idle);
             }
         }
 
@@ -267,6 +272,8 @@ final class SockDiag implements AutoCloseable {
         void drainRows(SocketRows rows, boolean[] states, boolean v4, boolean v6) throws ErrnoException {
             HostCache hosts = new HostCache();
             Netid id = netid;
+            // while the kernel makes the next batch, the rows so far are laid out (SocketRows.layAhead)
+            java.util.function.BooleanSupplier idle = () -> rows.layAhead(LAY_AHEAD_ROWS);
             each((type, m, at, length) -> {
                 int family = NativeBytes.u8(m, at);
                 SocketState state = SocketState.of(NativeBytes.u8(m, at + 1));
@@ -288,7 +295,7 @@ final class SockDiag implements AutoCloseable {
                 }
                 rows.addInet(id, state, NativeBytes.u32(m, at + 56), NativeBytes.u32(m, at + 60), local,
                         NativeBytes.be16(m, at + 4), peer, NativeBytes.be16(m, at + 6));
-            });
+            }, idle);
         }
 
         @Override
@@ -304,6 +311,8 @@ final class SockDiag implements AutoCloseable {
     }
 
     private static final byte[] STAR = {'*'};
+    /** Rows laid out per call while a listing waits for a batch: well under a millisecond, once compiled. */
+    private static final int LAY_AHEAD_ROWS = 256;
 
     private static boolean zero16(byte[] m, int at) {
         for (int i = 0; i < 16; i++) {

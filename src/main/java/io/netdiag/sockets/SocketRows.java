@@ -103,6 +103,7 @@ public final class SocketRows {
         used = 0;
         count = 0;
         cell = 0;
+        ahead = null;
         longUsed = 0;
         starts[0] = 0;
         headerWidths();
@@ -457,19 +458,83 @@ public final class SocketRows {
 
     /** Lays the listing out into a reused buffer, handing it to {@code sink} whenever it is nearly full. */
     private void lay(Chunks sink) {
-        Output out = new Output(sink);
+        Output out = new Output(sink, false);
         if (layout.header()) {
             byte[] head = emitHeader();
             out.room(head.length);
             System.arraycopy(head, 0, out.buffer, 0, head.length);
             out.at = head.length;
         }
-        int split = count >= PARALLEL_ROWS && Runtime.getRuntime().availableProcessors() > 1 ? count / 2 : count;
+        int from = 0;
+        if (ahead != null && Arrays.equals(ahead.widths, widths)) {
+            // the rows laid out ahead are what this layout would make of them
+            sink.write(out.buffer, out.at);
+            out.at = 0;
+            ahead.writeTo(sink);
+            from = ahead.rows;
+        }
+        ahead = null;
+        int rest = count - from;
+        int split = rest >= PARALLEL_ROWS && Runtime.getRuntime().availableProcessors() > 1 ? from + rest / 2 : count;
         SecondHalf second = new SecondHalf(split); // empty, and no thread, for a short listing
         second.start();
-        lines(out, 0, split);
+        lines(out, from, split);
         sink.write(out.buffer, out.at);
         second.writeTo(sink);
+    }
+
+    /**
+     * Rows laid out before {@link #print}, while the listing was still arriving ({@link #layAhead}): the lines of
+     * rows 0 to {@code rows}, and the column widths they were laid out with. Only valid while no width has grown.
+     */
+    private final class Ahead implements Chunks {
+        final int[] widths = SocketRows.this.widths.clone();
+        final List<byte[]> chunks = new ArrayList<>();
+        final List<Integer> lengths = new ArrayList<>();
+        final Output out = new Output(this, true);
+        int rows;
+        long bytes;
+
+        @Override
+        public void write(byte[] buffer, int length) {
+            chunks.add(buffer); // the output moves on to a new buffer: no copy
+            lengths.add(length);
+            bytes += length;
+        }
+
+        void writeTo(Chunks sink) {
+            for (int i = 0; i < chunks.size(); i++) {
+                sink.write(chunks.get(i), lengths.get(i));
+            }
+            sink.write(out.buffer, out.at);
+        }
+    }
+
+    private Ahead ahead;
+    /** Text laid out ahead beyond which {@link #layAhead} stops: a huge listing keeps its rows once, not twice. */
+    private static final long AHEAD_BYTES = 16L << 20;
+
+    /**
+     * Lays out up to {@code rows} more of the rows added so far with the column widths as they are now, and returns
+     * whether it did any: {@link #print} then writes those lines as they are if no width grew after them, and lays
+     * out only the rest. A listing calls it while it waits for the kernel's next batch, so that less of the
+     * layout is left for after the last one. Lines laid out with widths that then grew are dropped and laid out
+     * again, once the widths are known.
+     */
+    public boolean layAhead(int rows) {
+        if (ahead != null && !Arrays.equals(ahead.widths, widths)) {
+            ahead = null; // a width grew: the lines so far are too narrow
+        }
+        if (ahead == null) {
+            ahead = new Ahead();
+        }
+        int to = Math.min(count, ahead.rows + rows);
+        if (to == ahead.rows || ahead.bytes > AHEAD_BYTES) {
+            return false;
+        }
+        lines(ahead.out, ahead.rows, to);
+        ahead.rows = to;
+        return true;
     }
 
     /** Lays out rows {@code from} to {@code to} at the end of {@code out}. */
@@ -503,7 +568,7 @@ public final class SocketRows {
         @Override
         public void run() {
             try {
-                Output out = new Output(this);
+                Output out = new Output(this, false);
                 lines(out, from, count);
                 write(out.buffer, out.at);
             } catch (RuntimeException e) {
@@ -538,12 +603,15 @@ public final class SocketRows {
     /** The output buffer of one {@link #lay}: where the next line goes, flushed to the sink when nearly full. */
     private final class Output {
         private final Chunks sink;
+        /** Whether the sink keeps the buffers it is handed: the next lines then go to a new one. */
+        private final boolean kept;
         private final int lineMax;
         private byte[] buffer = new byte[1 << 18];
         private int at;
 
-        private Output(Chunks sink) {
+        private Output(Chunks sink, boolean kept) {
             this.sink = sink;
+            this.kept = kept;
             int max = 16;
             for (int w : widths) {
                 max += w + 1;
@@ -556,8 +624,8 @@ public final class SocketRows {
             if (at + need > buffer.length) {
                 sink.write(buffer, at);
                 at = 0;
-                if (need > buffer.length) {
-                    buffer = new byte[need];
+                if (need > buffer.length || kept) {
+                    buffer = new byte[Math.max(need, buffer.length)];
                 }
             }
         }

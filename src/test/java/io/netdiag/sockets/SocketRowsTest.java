@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** ss's formatting rules, from iproute2's ss.c and its output on this machine. */
 class SocketRowsTest {
@@ -143,6 +144,54 @@ class SocketRowsTest {
         StringWriter text = new StringWriter();
         rows.print(new PrintWriter(text));
         assertEquals(printed, text.toString());
+    }
+
+    /**
+     * Rows laid out ahead while a listing arrives (layAhead, between netlink batches) print as rows laid out at the
+     * end: when the widths stay, when a row added later is wider (the lines laid ahead are dropped), and when the
+     * rows laid ahead stop short of the end; with the second half on its own thread or not.
+     */
+    @Test
+    void rowsLaidOutAheadPrintAsRowsLaidOutAtTheEnd() throws Exception {
+        byte[] loopback = "127.0.0.1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] wide = "[2001:db8::1234:5678]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int n : new int[] {10, 20_001}) {
+            for (int widerAt : new int[] {-1, 3, n / 2, n - 1}) {
+                SocketRows plain = new SocketRows(new SocketRows.Layout(false, true, false, false, true, null));
+                SocketRows laid = new SocketRows(new SocketRows.Layout(false, true, false, false, true, null));
+                int aheadCalls = 0;
+                for (int i = 0; i < n; i++) {
+                    SocketState state = i == widerAt ? SocketState.TIME_WAIT : i % 7 == 0 ? SocketState.LISTEN
+                            : SocketState.ESTABLISHED;
+                    byte[] peer = i == widerAt ? wide : loopback;
+                    plain.addInet(Netid.TCP, state, i % 3, i % 11 * 1000, loopback, 1024 + i, peer, 40_000 + i % 20_000);
+                    laid.addInet(Netid.TCP, state, i % 3, i % 11 * 1000, loopback, 1024 + i, peer, 40_000 + i % 20_000);
+                    if (i % 97 == 0 && laid.layAhead(256)) {
+                        aheadCalls++;
+                    }
+                }
+                assertTrue(aheadCalls > 0);
+                java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+                plain.print(expected);
+                java.io.ByteArrayOutputStream actual = new java.io.ByteArrayOutputStream();
+                laid.print(actual);
+                assertEquals(expected.toString(java.nio.charset.StandardCharsets.UTF_8),
+                        actual.toString(java.nio.charset.StandardCharsets.UTF_8), "n " + n + ", wider at " + widerAt);
+                assertEquals(n + 1, actual.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n").length);
+            }
+        }
+        // every row laid out ahead, then printed: the same again
+        SocketRows all = new SocketRows(new SocketRows.Layout(false, true, false, false, true, null));
+        for (int i = 0; i < 1000; i++) {
+            all.addInet(Netid.TCP, SocketState.ESTABLISHED, 0, 0, loopback, 1024 + i, loopback, 50_000 + i);
+        }
+        String before = String.join("\n", all.lines(false)) + "\n";
+        while (all.layAhead(256)) {
+            // until every row is laid out
+        }
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        all.print(printed);
+        assertEquals(before, printed.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
