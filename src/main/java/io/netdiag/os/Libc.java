@@ -12,6 +12,7 @@ import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -60,7 +61,11 @@ public final class Libc {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup C = LINKER.defaultLookup();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    /**
+     * Where errno sits in {@link #CAPTURE}, read as a plain int: a VarHandle for the struct's path costs a cold JVM
+     * ~4 ms of generated classes, and this class is initialised on the thread that links a sockets listing's call.
+     */
+    private static final long ERRNO_OFFSET = CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option SAVE_ERRNO = Linker.Option.captureCallState("errno");
 
 
@@ -157,7 +162,7 @@ public final class Libc {
 
     /** The errno a capturing call left in {@code state}. */
     static int errnoOf(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
+        return state.get(JAVA_INT_UNALIGNED, ERRNO_OFFSET);
     }
 
     /** A per-thread buffer for the captured errno, so hot loops allocate nothing. */
@@ -169,7 +174,7 @@ public final class Libc {
     }
 
     private static int lastErrno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
+        return state.get(JAVA_INT_UNALIGNED, ERRNO_OFFSET);
     }
 
     private static RuntimeException unexpected(Throwable t) {
