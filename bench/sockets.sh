@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: netdiag sockets against ss and netstat with many loopback TCP connections open.
 # Opens CONNECTIONS (default 20000) loopback connections (two sockets each) from helper processes,
-# then times, best of RUNS (default 5), each of:
+# then times RUNS (default 5) interleaved rounds of:
 #   netdiag sockets -tan   vs  ss -tan   vs  netstat -tan
 #   netdiag sockets -tanp  vs  ss -tanp
 # and prints the ratios. netdiag runs through ./netdiag (JVM start-up included).
@@ -12,7 +12,8 @@ connections=${CONNECTIONS:-20000}
 runs=${RUNS:-5}
 per_process=4000 # keeps every helper under a 20,000 descriptor limit (2 per connection)
 
-./netdiag --version >/dev/null # build the jar and the AOT cache first
+./netdiag --version >/dev/null # build the jar and the AOT caches first
+./netdiag sockets -tan >/dev/null
 
 pids=()
 fifos=()
@@ -35,38 +36,48 @@ for out in "${fifos[@]}"; do
 done
 echo "open: $(ss -tan | wc -l) TCP sockets (${connections} connections)"
 
-best() { # best wall time in ms of "$@" over $runs runs, output discarded
-    local best=999999 t0 t1 ms
-    for _ in $(seq "$runs"); do
-        t0=$(date +%s%N)
-        "$@" >/dev/null 2>&1
-        t1=$(date +%s%N)
-        ms=$(( (t1 - t0) / 1000000 ))
-        [ "$ms" -lt "$best" ] && best=$ms
-    done
-    echo "$best"
+ms_of() { # wall time in ms of "$@", output discarded
+    local t0 t1
+    t0=$(date +%s%N)
+    "$@" >/dev/null 2>&1
+    t1=$(date +%s%N)
+    echo $(( (t1 - t0) / 1000000 ))
 }
+# The commands run interleaved, one round after another, so that a slow moment of the machine falls on all of them
+# alike; each line gives the best and the median of RUNS runs, and the ratios are taken both ways.
+declare -A times
+round() { # runs each named command once: name=command...
+    local spec name
+    for spec in "$@"; do
+        name=${spec%%=*}
+        times[$name]+="$(ms_of ${spec#*=}) "
+    done
+}
+best() { tr ' ' '\n' <<<"${times[$1]}" | grep . | sort -n | head -1; }
+median() { tr ' ' '\n' <<<"${times[$1]}" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+line() { printf '%-28s %6s ms best, %6s ms median\n' "$1" "$(best "$2")" "$(median "$2")"; }
 
-floor=$(best ./netdiag --version)
-nd=$(best ./netdiag sockets -tan)
-ss_t=$(best ss -tan)
-printf '%-28s %6s ms  (JVM and picocli start-up: the floor under every netdiag command)\n' "netdiag --version" "$floor"
-printf '%-28s %6s ms\n' "netdiag sockets -tan" "$nd"
-printf '%-28s %6s ms\n' "ss -tan" "$ss_t"
-if command -v netstat >/dev/null; then
-    ns=$(best netstat -tan)
-    printf '%-28s %6s ms\n' "netstat -tan" "$ns"
-fi
-ndp=$(best ./netdiag sockets -tanp)
-ssp=$(best ss -tanp)
-printf '%-28s %6s ms\n' "netdiag sockets -tanp" "$ndp"
-printf '%-28s %6s ms\n' "ss -tanp" "$ssp"
+have_netstat=
+command -v netstat >/dev/null && have_netstat=1
+for _ in $(seq "$runs"); do
+    round floor="./netdiag --version" nd="./netdiag sockets -tan" ss="ss -tan" ${have_netstat:+ns="netstat -tan"}
+done
+for _ in $(seq "$runs"); do
+    round ndp="./netdiag sockets -tanp" ssp="ss -tanp"
+done
+line "netdiag --version" floor
+echo "                              (JVM and picocli start-up: the floor under every netdiag command)"
+line "netdiag sockets -tan" nd
+line "ss -tan" ss
+[ -n "$have_netstat" ] && line "netstat -tan" ns
+line "netdiag sockets -tanp" ndp
+line "ss -tanp" ssp
 echo
-echo "ratio netdiag/ss      -tan : $(ratio "$nd" "$ss_t")  (target <= 1.3)"
-echo "listing cost above start-up: $(( nd - floor )) ms for $(ss -tanH | wc -l) sockets"
-[ -n "${ns:-}" ] && echo "ratio netdiag/netstat -tan : $(ratio "$nd" "$ns")  (target clearly < 1)"
-echo "ratio netdiag/ss     -tanp : $(ratio "$ndp" "$ssp")  (target < 1)"
+echo "ratio netdiag/ss      -tan : best $(ratio "$(best nd)" "$(best ss)"), median $(ratio "$(median nd)" "$(median ss)")  (target <= 1.3)"
+echo "listing cost above start-up: $(( $(best nd) - $(best floor) )) ms (best) for $(ss -tanH | wc -l) sockets"
+[ -n "$have_netstat" ] && echo "ratio netdiag/netstat -tan : best $(ratio "$(best nd)" "$(best ns)"), median $(ratio "$(median nd)" "$(median ns)")  (target clearly < 1)"
+echo "ratio netdiag/ss     -tanp : best $(ratio "$(best ndp)" "$(best ssp)"), median $(ratio "$(median ndp)" "$(median ssp)")  (target < 1)"
 if [ -x /usr/bin/time ]; then
     rss=$( { /usr/bin/time -f %M ./netdiag sockets -tan >/dev/null; } 2>&1 | tail -1)
     echo "max RSS of netdiag sockets -tan: $((rss / 1024)) MiB (rows stream; only their text is kept for column widths)"
