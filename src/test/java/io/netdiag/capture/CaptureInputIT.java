@@ -44,8 +44,9 @@ class CaptureInputIT {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         sample = dir.resolve("sample.pcap");
         // real loopback traffic: a few TCP connections with data both ways and some UDP, on ports of this run
-        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        // ports where tshark decodes nothing by number, so that its lines and netdiag's can be compared
+        try (ServerSocket server = io.netdiag.testing.QuietPorts.tcpServer(InetAddress.getLoopbackAddress(), 50);
+             DatagramSocket udp = io.netdiag.testing.QuietPorts.udp(InetAddress.getLoopbackAddress())) {
             int tcpPort = server.getLocalPort();
             int udpPort = udp.getLocalPort();
             Path log = dir.resolve("tcpdump-sample.log");
@@ -67,7 +68,8 @@ class CaptureInputIT {
                     }
                 });
                 for (int i = 0; i < 5; i++) {
-                    try (Socket c = new Socket(InetAddress.getLoopbackAddress(), tcpPort)) {
+                    try (Socket c = io.netdiag.testing.QuietPorts.tcpClient(InetAddress.getLoopbackAddress(),
+                            new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), tcpPort))) {
                         c.getOutputStream().write(new byte[100]);
                         c.getInputStream().readNBytes(3100);
                     }
@@ -147,7 +149,7 @@ class CaptureInputIT {
     @Test
     void readsALiveTcpdumpOnStandardInput() throws Exception {
         int port;
-        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        try (DatagramSocket probe = io.netdiag.testing.QuietPorts.udp(InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
         Path log = dir.resolve("live-tcpdump.log");
@@ -161,7 +163,7 @@ class CaptureInputIT {
                 .redirectOutput(dir.resolve("live.err").toFile()).start();
         try {
             waitFor(log, "listening on", pipeline);
-            try (DatagramSocket u = new DatagramSocket()) {
+            try (DatagramSocket u = io.netdiag.testing.QuietPorts.udp(InetAddress.getLoopbackAddress())) {
                 for (int i = 0; i < 25; i++) {
                     u.send(new DatagramPacket(new byte[i + 1], i + 1, InetAddress.getLoopbackAddress(), port));
                 }

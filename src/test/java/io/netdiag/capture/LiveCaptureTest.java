@@ -32,8 +32,9 @@ class LiveCaptureTest {
         Host.requireRoot("live capture needs root");
     }
 
+    /** A destination port where tshark decodes nothing by number (tests compare its reading with netdiag's). */
     static int port() {
-        return ThreadLocalRandom.current().nextInt(40000, 60000);
+        return io.netdiag.testing.QuietPorts.any();
     }
 
     /** Runs netdiag on a thread of its own (not the common pool, which has one worker on two cores). */
@@ -46,7 +47,7 @@ class LiveCaptureTest {
     /** Runs netdiag in the background and sends datagrams to the port until it returns. */
     static Cli.Result captureWhileSending(String host, int port, int size, String... args) throws Exception {
         CompletableFuture<Cli.Result> run = background(args);
-        try (DatagramSocket u = new DatagramSocket()) {
+        try (DatagramSocket u = io.netdiag.testing.QuietPorts.udp(null)) {
             byte[] payload = new byte[size];
             int sent = 0;
             long deadline = System.nanoTime() + 30_000_000_000L;
@@ -86,7 +87,7 @@ class LiveCaptureTest {
             c.getOutputStream().write(new byte[10]);
             a.getInputStream().readNBytes(10);
         }
-        try (DatagramSocket u = new DatagramSocket()) {
+        try (DatagramSocket u = io.netdiag.testing.QuietPorts.udp(null)) {
             u.send(new DatagramPacket(new byte[5], 5, InetAddress.getByName("::1"), port));
         }
         Cli.Result r = run.get(20, TimeUnit.SECONDS);
