@@ -173,10 +173,6 @@ public final class Libc {
         return STATE.get();
     }
 
-    private static int lastErrno(MemorySegment state) {
-        return state.get(JAVA_INT_UNALIGNED, ERRNO_OFFSET);
-    }
-
     private static RuntimeException unexpected(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
@@ -189,14 +185,14 @@ public final class Libc {
 
     private static int check(int result, MemorySegment state, String operation) throws ErrnoException {
         if (result < 0) {
-            throw new ErrnoException(operation, lastErrno(state));
+            throw new ErrnoException(operation, errnoOf(state));
         }
         return result;
     }
 
     private static long check(long result, MemorySegment state, String operation) throws ErrnoException {
         if (result < 0) {
-            throw new ErrnoException(operation, lastErrno(state));
+            throw new ErrnoException(operation, errnoOf(state));
         }
         return result;
     }

@@ -237,7 +237,8 @@ class TsharkDifferentialTest {
         // over in blocks, at the latest after libpcap's 1 s timeout: wait that long before stopping.
         // client ports from a range where tshark's table registers no TCP or UDP port (`tshark -G decodes`): a client
         // port such as 44322 (pmproxy) or 34980 (EtherCAT) makes tshark decode the conversation as that protocol
-        Namespaces.check(Namespaces.exec(ns, "sysctl", "-qw", "net.ipv4.ip_local_port_range=37100 41100"));
+        Namespaces.check(Namespaces.exec(ns, "sysctl", "-qw",
+                "net.ipv4.ip_local_port_range=" + io.netdiag.testing.QuietPorts.FIRST + " " + io.netdiag.testing.QuietPorts.LAST));
         Process tcpdump = Namespaces.start(ns, log, "tcpdump", "-i", device, "-B", "16384", "-U", "-n", "-w", pcap.toString());
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!Files.exists(log) || !Files.readString(log).contains("listening on")) {
