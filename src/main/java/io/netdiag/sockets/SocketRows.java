@@ -470,7 +470,7 @@ public final class SocketRows {
             // the rows laid out ahead are what this layout would make of them
             sink.write(out.buffer, out.at);
             out.at = 0;
-            ahead.writeTo(sink);
+            ahead.lines.writeTo(sink);
             from = ahead.rows;
         }
         ahead = null;
@@ -487,24 +487,33 @@ public final class SocketRows {
      * Rows laid out before {@link #print}, while the listing was still arriving ({@link #layAhead}): the lines of
      * rows 0 to {@code rows}, and the column widths they were laid out with. Only valid while no width has grown.
      */
-    private final class Ahead implements Chunks {
+    private final class Ahead {
         final int[] widths = SocketRows.this.widths.clone();
-        final List<byte[]> chunks = new ArrayList<>();
-        final List<Integer> lengths = new ArrayList<>();
-        final Output out = new Output(this, true);
+        final Kept lines = new Kept();
         int rows;
+    }
+
+    /**
+     * Lines laid out now and written later ({@link Ahead}, {@link SecondHalf}): {@link #out} hands over each buffer it
+     * fills and moves on to a new one, so the lines are kept without a copy.
+     */
+    private final class Kept implements Chunks {
+        private final List<byte[]> buffers = new ArrayList<>();
+        private final List<Integer> lengths = new ArrayList<>();
+        final Output out = new Output(this, true);
         long bytes;
 
         @Override
         public void write(byte[] buffer, int length) {
-            chunks.add(buffer); // the output moves on to a new buffer: no copy
+            buffers.add(buffer);
             lengths.add(length);
             bytes += length;
         }
 
+        /** Hands {@code sink} every buffer filled so far, then the one still being filled. */
         void writeTo(Chunks sink) {
-            for (int i = 0; i < chunks.size(); i++) {
-                sink.write(chunks.get(i), lengths.get(i));
+            for (int i = 0; i < buffers.size(); i++) {
+                sink.write(buffers.get(i), lengths.get(i));
             }
             sink.write(out.buffer, out.at);
         }
@@ -529,10 +538,10 @@ public final class SocketRows {
             ahead = new Ahead();
         }
         int to = Math.min(count, ahead.rows + rows);
-        if (to == ahead.rows || ahead.bytes > AHEAD_BYTES) {
+        if (to == ahead.rows || ahead.lines.bytes > AHEAD_BYTES) {
             return false;
         }
-        lines(ahead.out, ahead.rows, to);
+        lines(ahead.lines.out, ahead.rows, to);
         ahead.rows = to;
         return true;
     }
@@ -547,9 +556,9 @@ public final class SocketRows {
     }
 
     /** Rows from {@code from} to the end, laid out by a thread of their own into chunks kept until written. */
-    private final class SecondHalf implements Runnable, Chunks {
+    private final class SecondHalf implements Runnable {
         private final int from;
-        private final List<byte[]> chunks = new ArrayList<>();
+        private Kept laid; // made by the thread, read after join
         private Thread thread;
         private RuntimeException failure;
 
@@ -568,17 +577,12 @@ public final class SocketRows {
         @Override
         public void run() {
             try {
-                Output out = new Output(this, false);
-                lines(out, from, count);
-                write(out.buffer, out.at);
+                Kept kept = new Kept();
+                lines(kept.out, from, count);
+                laid = kept;
             } catch (RuntimeException e) {
                 failure = e;
             }
-        }
-
-        @Override
-        public void write(byte[] buffer, int length) {
-            chunks.add(Arrays.copyOf(buffer, length));
         }
 
         void writeTo(Chunks sink) {
@@ -594,9 +598,7 @@ public final class SocketRows {
             if (failure != null) {
                 throw failure;
             }
-            for (byte[] chunk : chunks) {
-                sink.write(chunk, chunk.length);
-            }
+            laid.writeTo(sink);
         }
     }
 
