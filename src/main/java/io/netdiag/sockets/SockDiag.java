@@ -87,9 +87,13 @@ final class SockDiag implements AutoCloseable {
      * every table it needs at once. Decode with {@link Pending#drain}.
      */
     static Pending startInet(Netid netid, int family, int stateBits, boolean info, int ahead) {
-        String what = inetWhat(netid, family);
-        return new Pending(Netlink.startDump(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", SOCK_DIAG_BY_FAMILY,
-                inetRequest(netid, family, stateBits, info), what, ahead), netid);
+        return new Pending(inetDump(netid, family, stateBits, info, ahead), netid);
+    }
+
+    /** One SOCK_DIAG_BY_FAMILY dump of an inet table, started. */
+    private static Netlink.Dump inetDump(Netid netid, int family, int stateBits, boolean info, int ahead) {
+        return Netlink.startDump(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", SOCK_DIAG_BY_FAMILY,
+                inetRequest(netid, family, stateBits, info), inetWhat(netid, family), ahead);
     }
 
     /**
@@ -133,8 +137,7 @@ final class SockDiag implements AutoCloseable {
         }
 
         Netlink.Dump startSingle(int family) {
-            return Netlink.startDump(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", SOCK_DIAG_BY_FAMILY,
-                    inetRequest(Netid.TCP, family, stateBits, info), inetWhat(Netid.TCP, family), ahead);
+            return inetDump(Netid.TCP, family, stateBits, info, ahead);
         }
 
         void keep(byte[] m, int at, int length) {
