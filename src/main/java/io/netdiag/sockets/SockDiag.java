@@ -37,6 +37,9 @@ final class SockDiag implements AutoCloseable {
     private static final int INET_DIAG_INFO = 2;
     private static final int INET_DIAG_CONG = 4;
     private static final int INET_DIAG_SKMEMINFO = 7;
+    /** The idiag_ext bits of a request with {@code --info}: tcp_info, the congestion algorithm, socket memory. */
+    private static final byte INFO_EXTENSIONS =
+            (byte) (1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) | 1 << (INET_DIAG_SKMEMINFO - 1));
     private static final int INET_DIAG_SHUTDOWN = 8;
     private static final int INET_DIAG_SKV6ONLY = 11;
     private static final int INET_DIAG_CGROUP_ID = 21;
@@ -375,11 +378,7 @@ final class SockDiag implements AutoCloseable {
         byte[] req = new byte[56];
         req[0] = (byte) family;
         req[1] = (byte) protocol;
-        int ext = 0;
-        if (info) {
-            ext |= 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) | 1 << (INET_DIAG_SKMEMINFO - 1);
-        }
-        req[2] = (byte) ext;
+        req[2] = info ? INFO_EXTENSIONS : 0;
         // pad (sdiag_raw_protocol for raw) stays 0 in a dump, as ss sends it: the kernel only compares it
         // when looking up one socket
         NativeBytes.putS32(req, 4, stateBits);
@@ -393,9 +392,7 @@ final class SockDiag implements AutoCloseable {
     private static byte[] compatRequest(int stateBits, boolean info) {
         byte[] req = new byte[60];
         req[0] = (byte) Libc.AF_INET;
-        if (info) {
-            req[3] = (byte) (1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) | 1 << (INET_DIAG_SKMEMINFO - 1));
-        }
+        req[3] = info ? INFO_EXTENSIONS : 0;
         NativeBytes.putS32(req, 52, stateBits);
         return req;
     }
@@ -424,7 +421,7 @@ final class SockDiag implements AutoCloseable {
             req.set(JAVA_BYTE, 0, (byte) family);
             req.set(JAVA_BYTE, 1, (byte) Libc.IPPROTO_TCP);
             if (info) {
-                req.set(JAVA_BYTE, 2, (byte) (1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) | 1 << (INET_DIAG_SKMEMINFO - 1)));
+                req.set(JAVA_BYTE, 2, INFO_EXTENSIONS);
             }
             req.set(JAVA_INT_UNALIGNED, 4, -1);
             // struct inet_diag_sockid: sport and dport big-endian, src[4] and dst[4] u32 words, if, cookie[2]
