@@ -3,7 +3,7 @@
 #   OUT/netdiag-VERSION-linux-ARCH.tar.gz   unpack anywhere, run bin/netdiag
 #   OUT/netdiag_DEBVERSION_DEBARCH.deb      /usr/lib/netdiag, /usr/bin/netdiag, man pages, bash completion
 #   and a .sha256 file beside each (sha256sum -c FILE.sha256).
-# Both hold a jlink'd runtime with the modules jdeps finds, the jar, an AOT cache per subcommand made with that
+# Both hold a jlink'd runtime (make-runtime.sh), the jar, an AOT cache per subcommand made with that
 # runtime (the JVM accepts a cache only from the runtime and jar it was made with), the launcher, the privileged
 # helper compiled from src/main/native, man pages and the completion script.
 # Usage: build.sh PROJECT_DIR VERSION OUT_DIR
@@ -59,13 +59,10 @@ mkdir -p "$stage"/{bin,lib/aot,libexec,share/man/man1,share/bash-completion/comp
 step() { echo "netdiag dist: [${SECONDS}s] $*" >&2; }
 step "runtime from $jdk"
 
-# The runtime: only the modules jdeps reports (java.desktop is left out should a library name AWT types in
-# methods netdiag never calls), no debug attributes, no headers or man pages. The jimage stays uncompressed: it is
-# read at every start, and the .deb and tarball are compressed anyway.
-modules=$("$jdk/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 25 "$jar" \
-          | tr ',' '\n' | grep -v '^java.desktop$' | paste -sd, -)
-"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
-    --output "$stage/runtime"
+# The runtime: the modules jdeps reports, with the lambda forms netdiag resolves pregenerated (make-runtime.sh says
+# why), no debug attributes, no headers or man pages. The jimage stays uncompressed: it is read at every start, and
+# the .deb and tarball are compressed anyway.
+bash "$project/src/main/dist/make-runtime.sh" "$jdk" "$jar" "$stage/runtime"
 # java is the one command netdiag runs (jlink adds keytool, jwebserver... with their modules)
 find "$stage/runtime/bin" -type f ! -name java -delete
 rm -f "$stage/runtime/lib/jexec"

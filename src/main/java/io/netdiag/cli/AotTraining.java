@@ -17,14 +17,28 @@ public final class AotTraining {
     private AotTraining() {
     }
 
-    /** The workload for one cache, named by {@code args[0]}: a subcommand, or "netdiag" for everything else. */
+    /**
+     * The caches the launcher keeps: "netdiag" (help, --version and the rest) and one per subcommand named here. The
+     * launcher's {@code case} list of subcommands names the same ones.
+     */
+    static final java.util.List<String> CACHES = java.util.List.of(
+            "netdiag", "diagnose", "ping", "trace", "sockets", "fill", "capture", "explain", "doctor", "exporter");
+
+    /**
+     * The workload for one cache, named by {@code args[0]}: a subcommand, or "netdiag" for everything else. With
+     * {@code --every}, the workloads of every cache in one run: the launcher's runtime is made from what that run
+     * resolves (src/main/dist/make-runtime.sh).
+     */
     public static void main(String[] args) {
         InterruptHandler.prepareProcess(); // as Main.main starts every run
-        for (String[] run : workload(args.length > 0 ? args[0] : "netdiag")) {
-            // standard output as Main.main makes it, so that the byte-stream paths (sockets) are trained too
-            PrintWriter out = new ProcessOutput(java.io.OutputStream.nullOutputStream());
-            PrintWriter err = new PrintWriter(new StringWriter());
-            Main.run(out, err, run);
+        String first = args.length > 0 ? args[0] : "netdiag";
+        for (String cache : first.equals("--every") ? CACHES : java.util.List.of(first)) {
+            for (String[] run : workload(cache)) {
+                // standard output as Main.main makes it, so that the byte-stream paths (sockets) are trained too
+                PrintWriter out = new ProcessOutput(java.io.OutputStream.nullOutputStream());
+                PrintWriter err = new PrintWriter(new StringWriter());
+                Main.run(out, err, run);
+            }
         }
         // Main.main ends the same way (System.exit, and its logging classes, where a shutdown hook needs it), but
         // through the JVM's exit, which writes the cache

@@ -4,15 +4,32 @@ import io.netdiag.testing.Cli;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The launcher's AOT training runs real invocations: they must stay valid as options change. */
 class AotTrainingTest {
+    /** --every trains on CACHES; the launcher makes a cache for each name of its case list: the same names. */
+    @org.junit.jupiter.api.Test
+    void theCachesAreTheLaunchersCaches() throws IOException {
+        String launcher = Files.readString(Path.of(System.getProperty("netdiag.project.dir", "."), "netdiag"));
+        Matcher m = Pattern.compile("(?m)^ *([a-z|]+)\\) cache=\\$subcommand ;;$").matcher(launcher);
+        assertTrue(m.find(), "no cache list in ./netdiag");
+        TreeSet<String> named = new TreeSet<>(Arrays.asList(m.group(1).split("\\|")));
+        named.add("netdiag");
+        assertEquals(named, new TreeSet<>(AotTraining.CACHES));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"netdiag", "explain", "sockets", "ping", "trace", "capture", "doctor", "exporter", "diagnose"})
+    @ValueSource(strings = {"netdiag", "explain", "sockets", "ping", "trace", "capture", "doctor", "exporter", "diagnose", "fill"})
     void everyTrainingRunIsARealInvocation(String cache) {
         for (String[] run : AotTraining.workload(cache)) {
             Cli.Result r = Cli.run(run);
