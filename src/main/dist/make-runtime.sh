@@ -6,16 +6,16 @@
 # Why: every FFM downcall netdiag links (the netlink call of a sockets listing, libc's and libpcap's functions)
 # makes the JDK build method handles whose lambda forms it looks up in four pregenerated "holder" classes and
 # otherwise spins as new hidden classes, with the class-file API, in a cold JVM: ~0.7 ms each, and a sockets
-# listing spun 16 DirectMethodHandle forms before its first system call. JDK 25's AOT cache keeps no spun class, and when it is made it regenerates the
-# holder classes from the "@lambda-form-invoker" lines of the runtime's lib/classlist alone (-Xlog:aot: "Reading
-# lambda form invokers from JDK default classlist"). So a training run that resolves every form netdiag uses logs
+# listing spun 16 DirectMethodHandle forms before its first system call. JDK 25's AOT cache keeps no spun class,
+# and when it is made it regenerates the holder classes from the "@lambda-form-invoker" lines of the runtime's
+# lib/classlist alone (-Xlog:aot: "Reading lambda form invokers from JDK default classlist"). So a training run that resolves every form netdiag uses logs
 # them (-XX:DumpLoadedClassList writes those lines), they are added to the runtime's lib/classlist, and jlink
 # generates the same holders into the image (--generate-jli-classes) for runs without a cache. It is what the
 # JDK's own build does for the forms of its start-up (make/GenerateLinkOptData.gmk), done for netdiag's.
 #
 # Usage: make-runtime.sh JDK_HOME JAR OUT_DIR
-# OUT_DIR must not exist. Exit 0 when made; 1 when this JDK cannot make one (no jlink, or a JDK without its
-# modules, as Debian's openjdk packages without openjdk-25-jmods): the reason is the last line on stderr.
+# OUT_DIR must not exist. Exit 0 when made; 1 when this JDK cannot make one (no jlink, or neither jmods nor a
+# runtime image jlink can link from): the reason is the last line on stderr.
 set -euo pipefail
 
 jdk=$1
