@@ -59,7 +59,7 @@ final class LiveHandle implements AutoCloseable {
         this.pcap = pcap;
         this.out = arena.allocate(16, 8);
         this.outData = out.asSlice(8);
-        this.pollfd = arena.allocate(8, 4);
+        this.pollfd = Libc.pollfds(arena, 1);
         try {
             this.dlt = (int) Libpcap.DATALINK.invokeExact(pcap);
             this.fd = (int) Libpcap.GET_SELECTABLE_FD.invokeExact(pcap);
@@ -214,9 +214,7 @@ final class LiveHandle implements AutoCloseable {
         } catch (Throwable e) {
             throw Libpcap.rethrown(e);
         }
-        pollfd.set(JAVA_INT, 0, fd);
-        pollfd.set(JAVA_SHORT, 4, Libc.POLLIN);
-        pollfd.set(JAVA_SHORT, 6, (short) 0);
+        Libc.pollfd(pollfd, 0, fd, Libc.POLLIN);
         try {
             Libc.poll(pollfd, 1, wait, "poll on the capture socket");
         } catch (ErrnoException e) {

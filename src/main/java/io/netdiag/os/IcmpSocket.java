@@ -13,7 +13,6 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * An ICMP (or ICMPv6) socket for echo probes: the unprivileged datagram kind first
@@ -75,7 +74,7 @@ public final class IcmpSocket implements AutoCloseable {
     private final MemorySegment control = arena.allocate(CONTROL, 8);
     private final MemorySegment iov = arena.allocate(16, 8);
     private final MemorySegment msghdr = arena.allocate(56, 8);
-    private final MemorySegment pollfd = arena.allocate(8, 4);
+    private final MemorySegment pollfd = Libc.pollfds(arena, 1);
     private final ErrorQueue errors = new ErrorQueue();
     private InetAddress lastDestination;
     private int destinationLength;
@@ -316,12 +315,10 @@ public final class IcmpSocket implements AutoCloseable {
 
     /** Waits up to {@code timeoutMillis} for data or an error; returns poll's revents (0 on time-out). */
     public int poll(int timeoutMillis) throws ErrnoException {
-        pollfd.set(JAVA_INT, 0, fd);
-        pollfd.set(JAVA_SHORT, 4, (short) (Libc.POLLIN | Libc.POLLERR));
-        pollfd.set(JAVA_SHORT, 6, (short) 0);
+        Libc.pollfd(pollfd, 0, fd, (short) (Libc.POLLIN | Libc.POLLERR));
         try {
             int n = Libc.poll(pollfd, 1, timeoutMillis, "poll(ICMP socket)");
-            return n == 0 ? 0 : pollfd.get(JAVA_SHORT, 6);
+            return n == 0 ? 0 : Libc.revents(pollfd, 0);
         } catch (ErrnoException e) {
             if (e.errno() == EINTR) {
                 return 0;

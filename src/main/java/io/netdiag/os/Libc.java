@@ -14,6 +14,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The C library calls netdiag makes, through the Foreign Function &amp; Memory API. Every call that can
@@ -339,7 +340,25 @@ public final class Libc {
         }
     }
 
-    /** poll(2) on caller-built {@code struct pollfd}s; returns the number ready (0 on time-out). */
+    /** Room for {@code count} {@code struct pollfd}s (int fd, short events, short revents: 8 bytes each). */
+    public static MemorySegment pollfds(java.lang.foreign.SegmentAllocator arena, int count) {
+        return arena.allocate(8L * count, 4);
+    }
+
+    /** Sets {@code struct pollfd} number {@code index} of {@code pollfds} to wait on {@code fd} for {@code events}. */
+    public static void pollfd(MemorySegment pollfds, int index, int fd, short events) {
+        long at = 8L * index;
+        pollfds.set(JAVA_INT, at, fd);
+        pollfds.set(JAVA_SHORT, at + 4, events);
+        pollfds.set(JAVA_SHORT, at + 6, (short) 0);
+    }
+
+    /** What poll(2) returned in {@code struct pollfd} number {@code index} of {@code pollfds}. */
+    public static short revents(MemorySegment pollfds, int index) {
+        return pollfds.get(JAVA_SHORT, 8L * index + 6);
+    }
+
+    /** poll(2) on {@code struct pollfd}s filled with {@link #pollfd}; returns the number ready (0 on time-out). */
     public static int poll(MemorySegment pollfds, long count, int timeoutMillis, String operation) throws ErrnoException {
         MemorySegment st = state();
         try {

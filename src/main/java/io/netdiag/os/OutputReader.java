@@ -6,8 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Notices the moment the reader of standard output goes away ({@code netdiag ... | head}). The JVM ignores
@@ -44,17 +42,15 @@ public final class OutputReader {
                 return;
             }
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment pollfd = arena.allocate(8, 4);
+                MemorySegment pollfd = Libc.pollfds(arena, 1);
                 while (true) {
-                    pollfd.set(JAVA_INT, 0, 1);
-                    pollfd.set(JAVA_SHORT, 4, (short) 0);
-                    pollfd.set(JAVA_SHORT, 6, (short) 0);
+                    Libc.pollfd(pollfd, 0, 1, (short) 0);
                     try {
                         Libc.poll(pollfd, 1, -1, "poll(stdout)");
                     } catch (ErrnoException e) {
                         continue; // EINTR: a signal arrived on this thread
                     }
-                    if ((pollfd.get(JAVA_SHORT, 6) & (POLLERR | POLLHUP)) != 0) {
+                    if ((Libc.revents(pollfd, 0) & (POLLERR | POLLHUP)) != 0) {
                         break;
                     }
                 }

@@ -6,8 +6,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * One TCP connect or UDP exchange with a port, through socket(2)/connect(2)/poll(2) so that the outcome
@@ -40,8 +38,8 @@ public final class PortProbeSocket {
      */
     public static void warmUp() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pollfd = arena.allocate(8, 4);
-            pollfd.set(JAVA_INT, 0, -1);
+            MemorySegment pollfd = Libc.pollfds(arena, 1);
+            Libc.pollfd(pollfd, 0, -1, (short) 0);
             for (int i = 0; i < 3; i++) {
                 try {
                     Libc.poll(pollfd, 1, 0, "poll(warm-up)");
@@ -84,9 +82,8 @@ public final class PortProbeSocket {
                     return new Outcome(e.errno(), System.nanoTime() - start);
                 }
             }
-            MemorySegment pollfd = arena.allocate(8, 4);
-            pollfd.set(JAVA_INT, 0, fd);
-            pollfd.set(JAVA_SHORT, 4, Libc.POLLOUT);
+            MemorySegment pollfd = Libc.pollfds(arena, 1);
+            Libc.pollfd(pollfd, 0, fd, Libc.POLLOUT);
             int ready = Libc.poll(pollfd, 1, timeoutMillis, "poll(TCP connect)");
             long elapsed = System.nanoTime() - start;
             if (ready == 0) {
@@ -128,16 +125,14 @@ public final class PortProbeSocket {
             } catch (ErrnoException e) {
                 return new Outcome(e.errno(), System.nanoTime() - start);
             }
-            MemorySegment pollfd = arena.allocate(8, 4);
+            MemorySegment pollfd = Libc.pollfds(arena, 1);
             long deadline = start + timeoutMillis * 1_000_000L;
             while (true) {
                 long left = (deadline - System.nanoTime() + 999_999) / 1_000_000;
                 if (left <= 0) {
                     return new Outcome(ETIMEDOUT, System.nanoTime() - start);
                 }
-                pollfd.set(JAVA_INT, 0, fd);
-                pollfd.set(JAVA_SHORT, 4, Libc.POLLIN);
-                pollfd.set(JAVA_SHORT, 6, (short) 0);
+                Libc.pollfd(pollfd, 0, fd, Libc.POLLIN);
                 if (Libc.poll(pollfd, 1, (int) left, "poll(UDP)") == 0) {
                     continue;
                 }

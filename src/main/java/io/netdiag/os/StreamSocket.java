@@ -11,7 +11,6 @@ import java.time.Duration;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * A TCP or UNIX stream socket driven by the C library's own calls (socket, bind, listen, accept4,
@@ -165,9 +164,8 @@ public final class StreamSocket implements AutoCloseable {
     /** Waits until the socket is ready for {@code events}; false on time-out. Retries after EINTR. */
     public boolean poll(short events, Duration timeout) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pollfd = arena.allocate(8, 4);
-            pollfd.set(JAVA_INT, 0, fd);
-            pollfd.set(JAVA_SHORT, 4, events);
+            MemorySegment pollfd = Libc.pollfds(arena, 1);
+            Libc.pollfd(pollfd, 0, fd, events);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);

@@ -20,7 +20,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * UDP and TCP SYN probes from raw sockets, with one fixed flow (Paris traceroute): source and destination
@@ -58,7 +57,7 @@ final class RawPortChannel implements ProbeChannel {
     private final MemorySegment name = arena.allocate(SockaddrCodec.STORAGE_SIZE, 8);
     private final MemorySegment iov = arena.allocate(16, 8);
     private final MemorySegment msghdr = arena.allocate(56, 8);
-    private final MemorySegment pollfds = arena.allocate(16, 4);
+    private final MemorySegment pollfds = Libc.pollfds(arena, 2);
     private final MemorySegment control = arena.allocate(256, 8);
     private byte[] packet = new byte[2048];
     private int ttl = -1;
@@ -217,12 +216,8 @@ final class RawPortChannel implements ProbeChannel {
 
     @Override
     public void await(int millis) throws ErrnoException {
-        pollfds.set(JAVA_INT, 0, icmp.fd());
-        pollfds.set(JAVA_SHORT, 4, (short) (Libc.POLLIN | Libc.POLLERR));
-        pollfds.set(JAVA_SHORT, 6, (short) 0);
-        pollfds.set(JAVA_INT, 8, fd);
-        pollfds.set(JAVA_SHORT, 12, Libc.POLLIN);
-        pollfds.set(JAVA_SHORT, 14, (short) 0);
+        Libc.pollfd(pollfds, 0, icmp.fd(), (short) (Libc.POLLIN | Libc.POLLERR));
+        Libc.pollfd(pollfds, 1, fd, Libc.POLLIN);
         try {
             Libc.poll(pollfds, 2, millis, "poll(trace)");
         } catch (ErrnoException e) {

@@ -15,8 +15,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * UDP probes without privilege, as traceroute's default method sends them: one ordinary UDP socket per
@@ -148,14 +146,11 @@ final class UdpErrorQueueChannel implements ProbeChannel {
             return;
         }
         if (pollfds == null || pollfds.byteSize() < 8L * open.size()) {
-            pollfds = arena.allocate(8L * Math.max(64, open.size() * 2), 4);
+            pollfds = Libc.pollfds(arena, Math.max(64, open.size() * 2));
         }
         int i = 0;
         for (Probe p : open) {
-            pollfds.set(JAVA_INT, 8L * i, p.fd());
-            pollfds.set(JAVA_SHORT, 8L * i + 4, (short) (Libc.POLLIN | Libc.POLLERR));
-            pollfds.set(JAVA_SHORT, 8L * i + 6, (short) 0);
-            i++;
+            Libc.pollfd(pollfds, i++, p.fd(), (short) (Libc.POLLIN | Libc.POLLERR));
         }
         try {
             Libc.poll(pollfds, open.size(), millis, "poll(UDP probes)");
