@@ -96,9 +96,11 @@ step "AOT caches"
 # runtime on the jar at its final place in the tree (the JVM accepts the tree moved elsewhere as a whole).
 caches=$(sed -n 's/^ *\([a-z|]*\)) cache=\$subcommand ;;$/\1/p' "$project/netdiag" | tr '|' ' ')
 [ -n "$caches" ] || { echo "netdiag dist: no AOT cache list found in $project/netdiag" >&2; exit 1; }
-train() { # makes the AOT cache $1
+train() { # makes the AOT cache $1, with the training's method profiles only where ./netdiag keeps them
+    local record=-XX:-AOTRecordTraining
+    case "$1" in capture|exporter) record=-XX:+AOTRecordTraining ;; esac
     "$stage/runtime/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:-UsePerfData \
-        -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 "-Dnetdiag.home=$stage" \
+        -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 "-Dnetdiag.home=$stage" "$record" \
         -XX:AOTCacheOutput="$stage/lib/aot/$1.aot" -Xlog:aot=off -Xlog:cds=off \
         -cp "$stage/lib/netdiag.jar" io.netdiag.cli.AotTraining "$1" >/dev/null 2>&1 </dev/null || true
 }
