@@ -2,7 +2,7 @@ package io.netdiag.cli;
 
 import io.netdiag.testing.Cli;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ class AotTrainingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"netdiag", "explain", "sockets", "ping", "trace", "capture", "doctor", "exporter", "diagnose", "fill"})
+    @FieldSource("io.netdiag.cli.AotTraining#CACHES")
     void everyTrainingRunIsARealInvocation(String cache) {
         for (String[] run : AotTraining.workload(cache)) {
             Cli.Result r = Cli.run(run);
