@@ -138,15 +138,20 @@ final class Declare {
     <T> Declare positional(String index, String label, Class<T> type, Consumer<? super T> set,
                            UnaryOperator<PositionalParamSpec.Builder> more, String description) {
         Binding<T> binding = new Binding<>(set);
-        spec.addPositional(more.apply(PositionalParamSpec.builder()
-                        .index(index)
-                        .paramLabel(label)
-                        .type(type)
-                        .description(description)
-                        .hasInitialValue(false)
-                        .getter(binding)
-                        .setter(binding))
-                .build());
+        PositionalParamSpec.Builder builder = more.apply(PositionalParamSpec.builder()
+                .index(index)
+                .paramLabel(label)
+                .type(type)
+                .description(description)
+                .hasInitialValue(false)
+                .getter(binding)
+                .setter(binding));
+        // required when it must have a value, as positionals() does: picocli's builder leaves that to the caller,
+        // and a missing TARGET would otherwise reach the command as null
+        if (builder.arity() != null && builder.arity().min() > 0) {
+            builder.required(true);
+        }
+        spec.addPositional(builder.build());
         return this;
     }
 

@@ -139,6 +139,32 @@ class BadInputSweepTest {
         }
     }
 
+    @Test
+    void everySubcommandWithoutItsPositionalParametersSaysSoInOneLine() {
+        List<String> problems = new ArrayList<>();
+        int runs = 0;
+        for (Map.Entry<String, Base> entry : BASE.entrySet()) {
+            if (entry.getValue().positionals().isEmpty()) {
+                continue;
+            }
+            List<String> args = new ArrayList<>();
+            args.add(entry.getKey());
+            args.addAll(entry.getValue().options());
+            Cli.Result r = Cli.run(args.toArray(String[]::new));
+            runs++;
+            List<String> lines = r.err().lines().toList();
+            boolean oneLine = lines.size() == 1
+                    || lines.size() == 2 && (lines.get(1).startsWith("try: ") || lines.get(1).startsWith("Try '"));
+            if (r.exitCode() != ExitCodes.USAGE || !oneLine || r.err().contains("Exception")) {
+                problems.add(shown(args) + ": wanted exit 2 and one line saying what is missing\n" + r);
+            }
+        }
+        assertTrue(runs >= 4, "only " + runs + " subcommands take positional parameters");
+        if (!problems.isEmpty()) {
+            fail(String.join("\n\n", problems));
+        }
+    }
+
     /** The subcommand, its base options (without the swept option), the swept option and value, the positionals. */
     private static List<String> invocation(String name, Base base, ArgSpec arg, String value) {
         List<String> args = new ArrayList<>();
