@@ -83,7 +83,7 @@ final class PingCommand extends BaseCommand {
                 .option("-s", "SIZE", Accept.whole(0, PingRequest.MAX_DATA_LENGTH), v -> size = v,
                         "ICMP data bytes (default 56). Above 65507 (IPv4) or 65527 (IPv6) the kernel refuses the send, "
                                 + "which is reported as iputils reports it.")
-                .option("-t", "TTL", Accept.whole(0, 255), v -> ttl = v, "IP time to live (IPv6 hop limit).")
+                .option("-t", "TTL", Accept.whole(0, 255), v -> ttl = v, "IP time to live (IPv6 hop limit). IPv4 refuses 0, as with iputils: exit 2.")
                 .option("-M", "PMTUDISC", String.class, v -> pmtu = v,
                         "Path-MTU discovery: do (set DF, never fragment), dont, or want.")
                 .option("-I", "INTERFACE|ADDRESS", String.class, v -> source = v,

@@ -15,6 +15,7 @@ public final class IcmpErrnos {
     static final int ENONET = 64;
     static final int EACCES = 13;
     static final int EPROTO = 71;
+    static final int EINVAL = 22;
 
     private IcmpErrnos() {
     }

@@ -94,10 +94,27 @@ public final class IcmpPinger {
 
     private void configure(IcmpSocket socket) throws ErrnoException {
         if (request.ttl() >= 0) {
-            socket.setTtl(request.ttl());
+            setTtl(socket, request.ttl());
         }
         if (request.pmtuDiscovery() >= 0) {
             socket.setPmtuDiscovery(request.pmtuDiscovery());
+        }
+    }
+
+    /**
+     * Sets -t on a probe socket. The kernel refuses a TTL it cannot use (0 for IPv4; IPv6 takes 0-255) with EINVAL:
+     * bad input, reported in iputils' words ("cannot set unicast time-to-live: Invalid argument", exit 2).
+     */
+    static void setTtl(IcmpSocket socket, int ttl) throws ErrnoException {
+        try {
+            socket.setTtl(ttl);
+        } catch (ErrnoException e) {
+            if (e.errno() != IcmpErrnos.EINVAL) {
+                throw e;
+            }
+            throw new NetdiagException(NetdiagException.Kind.BAD_INPUT,
+                    "cannot set unicast time-to-live: " + Libc.strerror(e.errno()) + " (-t " + ttl + ")",
+                    "use a TTL of 1-255" + (socket.ipv6() ? "" : " for IPv4"), null);
         }
     }
 

@@ -77,7 +77,7 @@ public final class MultiPinger {
             }
             for (IcmpSocket s : new IcmpSocket[] {v4, v6}) {
                 if (s != null && request.ttl() >= 0) {
-                    s.setTtl(request.ttl());
+                    IcmpPinger.setTtl(s, request.ttl());
                 }
                 if (s != null && request.source() != null) {
                     // -I: one socket per family, so one source per family, chosen for its first target

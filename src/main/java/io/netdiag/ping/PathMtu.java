@@ -72,7 +72,7 @@ public final class PathMtu {
         try (IcmpSocket socket = IcmpSocket.open(v6)) {
             socket.setPmtuDiscovery(IcmpSocket.PMTUDISC_PROBE);
             if (request.ttl() >= 0) {
-                socket.setTtl(request.ttl());
+                IcmpPinger.setTtl(socket, request.ttl());
             }
             Probe probe = new Probe(socket, address, v6, timeout);
             int good = -1;

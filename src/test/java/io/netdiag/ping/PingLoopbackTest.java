@@ -107,6 +107,27 @@ class PingLoopbackTest {
     }
 
     @Test
+    void ttlZeroIsRefusedForIpv4AsIputilsRefusesItAndTakenForIpv6() {
+        Host.requireRoot("raw ICMP sockets need root here (ping_group_range is closed)");
+        Host.require("ping");
+        // IPv4 refuses IP_TTL 0 (EINVAL): iputils "ping: cannot set unicast time-to-live: Invalid argument", exit 2
+        Host.Run theirs = Host.run("ping", "-c", "1", "-t", "0", "127.0.0.1");
+        Cli.Result ours = Cli.run("ping", "-c", "1", "-t", "0", "127.0.0.1");
+        assertEquals(2, theirs.exitCode(), theirs::toString);
+        assertEquals(theirs.exitCode(), ours.exitCode(), ours::toString);
+        assertTrue(theirs.err().contains("cannot set unicast time-to-live: Invalid argument"), theirs::toString);
+        assertEquals(List.of("netdiag ping: cannot set unicast time-to-live: Invalid argument (-t 0)",
+                "try: use a TTL of 1-255 for IPv4"), ours.err().lines().toList());
+        Cli.Result several = Cli.run("ping", "-c", "1", "-t", "0", "127.0.0.1", "127.0.0.2");
+        assertEquals(2, several.exitCode(), several::toString);
+        // IPv6 takes a hop limit of 0 on the socket, and loopback still answers: both exit 0
+        Host.Run theirs6 = Host.run("ping", "-6", "-c", "1", "-t", "0", "::1");
+        Cli.Result ours6 = Cli.run("ping", "-6", "-c", "1", "-t", "0", "::1");
+        assertEquals(theirs6.exitCode(), ours6.exitCode(), theirs6 + "\nvs\n" + ours6);
+        assertEquals(0, ours6.exitCode(), ours6::toString);
+    }
+
+    @Test
     void ttlOneToLoopbackStillAnswersAndDeadlineStopsAnEndlessRun() {
         Host.requireRoot("raw ICMP sockets (ping_group_range is closed here)");
         Cli.Result r = Cli.run("ping", "-t", "1", "-w", "1", "-i", "0.3", "127.0.0.1");
