@@ -49,10 +49,12 @@ final class NameResolution {
 
     static Result resolve(String host, int family, boolean datagram, int timeoutMillis, Path etc) {
         String bare = host.contains("%") ? host.substring(0, host.indexOf('%')) : host;
-        if (bare.indexOf(':') >= 0 || bare.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            // an address literal: getaddrinfo returns it as it is, and so does the JDK without a lookup
+        InetAddress numeric = io.netdiag.os.AddressText.inetAton(bare);
+        if (bare.indexOf(':') >= 0 || numeric != null) {
+            // an address literal: getaddrinfo returns it without a lookup, IPv4 in any form inet_aton reads (010.0.0.1
+            // is 8.0.0.1, which the JDK would read as 10.0.0.1)
             try {
-                InetAddress literal = InetAddress.getByName(host);
+                InetAddress literal = numeric != null ? numeric : InetAddress.getByName(host);
                 boolean wrongFamily = family == 4 && !(literal instanceof java.net.Inet4Address)
                         || family == 6 && !(literal instanceof java.net.Inet6Address);
                 return wrongFamily ? new Result(List.of(), "literal", -9, "Address family for hostname not supported",

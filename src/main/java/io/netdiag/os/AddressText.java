@@ -27,6 +27,81 @@ public final class AddressText {
         return text + "%" + (v6.getScopedInterface() != null ? v6.getScopedInterface().getName() : v6.getScopeId());
     }
 
+    /**
+     * The IPv4 address {@code text} names in any form glibc's inet_aton(3) accepts, which is how getaddrinfo, and so
+     * iputils ping and traceroute, read a numeric host: one to four parts separated by dots, each decimal, octal
+     * with a leading 0 or hexadecimal with 0x, the last part filling the bytes left ({@code 127.1} is 127.0.0.1,
+     * {@code 0x7f000001} too, {@code 010.0.0.1} is 8.0.0.1); null when it is not such an address. The JDK reads
+     * {@code 010.0.0.1} as 10.0.0.1 and refuses hexadecimal parts.
+     */
+    public static java.net.Inet4Address inetAton(String text) {
+        long[] parts = new long[4];
+        int count = 0;
+        int i = 0;
+        int n = text.length();
+        while (true) {
+            if (count == 4) {
+                return null; // a fifth part
+            }
+            long value = 0;
+            int base = 10;
+            boolean digit = false;
+            if (i < n && text.charAt(i) == '0') {
+                i++;
+                if (i < n && (text.charAt(i) == 'x' || text.charAt(i) == 'X')) {
+                    base = 16;
+                    i++;
+                } else {
+                    base = 8;
+                    digit = true;
+                }
+            }
+            for (; i < n; i++) {
+                int d = Character.digit(text.charAt(i), base == 8 ? 10 : base);
+                if (d < 0 || text.charAt(i) > 'f') {
+                    break; // (Character.digit also takes non-ASCII digits)
+                }
+                if (base == 8 && d > 7) {
+                    return null;
+                }
+                value = value * base + d;
+                digit = true;
+                if (value > 0xffffffffL) {
+                    return null;
+                }
+            }
+            if (!digit) {
+                return null;
+            }
+            parts[count++] = value;
+            if (i < n && text.charAt(i) == '.') {
+                if (value > 0xff) {
+                    return null;
+                }
+                i++;
+                continue;
+            }
+            break;
+        }
+        if (i != n) {
+            return null; // anything after the number
+        }
+        long last = parts[count - 1];
+        if (last > 0xffffffffL >>> (8 * (count - 1))) {
+            return null;
+        }
+        long address = last;
+        for (int p = 0; p < count - 1; p++) {
+            address |= parts[p] << (8 * (3 - p));
+        }
+        byte[] bytes = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
+        try {
+            return (java.net.Inet4Address) InetAddress.getByAddress(bytes);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e); // four bytes are always an address
+        }
+    }
+
     /** The four bytes at {@code offset} as a dotted quad. */
     public static String ipv4(byte[] a, int offset) {
         StringBuilder b = new StringBuilder(15);

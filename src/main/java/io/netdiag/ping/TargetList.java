@@ -50,7 +50,8 @@ public final class TargetList {
             if (!Targets.isLiteral(parts[0])) {
                 throw NetdiagException.badInput(cidr + ": a range needs an address before the /");
             }
-            base = InetAddress.getByName(parts[0]);
+            InetAddress numeric = io.netdiag.os.AddressText.inetAton(parts[0]);
+            base = numeric != null ? numeric : InetAddress.getByName(parts[0]);
             prefix = Integer.parseInt(parts[1]);
         } catch (UnknownHostException | NumberFormatException e) {
             throw NetdiagException.badInput(cidr + ": not an address range (ADDRESS/PREFIX)");

@@ -22,7 +22,7 @@ public final class Targets {
 
     /** Whether the text is an address literal rather than a name. */
     public static boolean isLiteral(String target) {
-        return target.matches("[0-9.]+") || target.contains(":");
+        return AddressText.inetAton(target) != null || target.contains(":");
     }
 
     /**
@@ -35,10 +35,16 @@ public final class Targets {
             // the JDK resolves "" to the loopback address; getaddrinfo, and so iputils, refuse it
             throw NetdiagException.badInput(target + ": Name or service not known");
         }
-        try {
-            all = InetAddress.getAllByName(target);
-        } catch (UnknownHostException e) {
-            throw NetdiagException.badInput(target + ": Name or service not known");
+        InetAddress numeric = AddressText.inetAton(target);
+        if (numeric != null) {
+            // as getaddrinfo reads it (010.0.0.1 is 8.0.0.1, 0x7f000001 is 127.0.0.1), not as the JDK does
+            all = new InetAddress[] {numeric};
+        } else {
+            try {
+                all = InetAddress.getAllByName(target);
+            } catch (UnknownHostException e) {
+                throw NetdiagException.badInput(target + ": Name or service not known");
+            }
         }
         for (InetAddress a : all) {
             if (family == 0 || (family == 4 && a instanceof Inet4Address) || (family == 6 && a instanceof Inet6Address)) {

@@ -42,6 +42,25 @@ class AddressTextTest {
             List.of("0:0:0:0:ffff:0:102:304", "::ffff:0:102:304"),
             List.of("0:0:0:0:0:ffff:1:2", "::ffff:0.1.0.2"));
 
+    /** Numeric hosts in inet_aton's forms: what glibc's getaddrinfo (getent ahostsv4) makes of each. */
+    @Test
+    void inetAtonReadsEveryNumericFormGetaddrinfoReads() {
+        List<String> numeric = List.of("127.0.0.1", "127.1", "127.0.1", "0x7f000001", "0x7f.1", "010.0.0.1", "0177.0.0.1",
+                "0", "00", "4294967295", "0xFFFFFFFF", "1.2.3.0377", "0X7F.0.0.01", "10.65535", "192.168.0x1.1");
+        for (String text : numeric) {
+            Host.Run glibc = Host.run("getent", "ahostsv4", text);
+            assertEquals(0, glibc.exitCode(), () -> "getent ahostsv4 " + text + ": " + glibc);
+            String expected = glibc.out().lines().findFirst().orElseThrow().split("\\s+")[0];
+            java.net.Inet4Address ours = AddressText.inetAton(text);
+            assertEquals(expected, ours == null ? null : AddressText.of(ours), text);
+        }
+        // what getaddrinfo does not read as a number (ping: "Name or service not known")
+        for (String text : List.of("", ".", "1.", ".1", "1..2", "1.2.3.4.5", "4294967296", "256.1.1.1", "08", "0x",
+                "1.2.3.256", "1.2.65536", "0x1g", " 1.2.3.4", "1.2.3.4 ", "\u0661\u0662\u0667.0.0.1", "abc", "1e3", "-1")) {
+            assertEquals(null, AddressText.inetAton(text), text);
+        }
+    }
+
     @Test
     void rfc5952EdgeCases() {
         for (List<String> c : CASES) {
