@@ -57,6 +57,7 @@ final class PingCommand extends BaseCommand {
     String pattern;
 
     Integer preload;
+    boolean broadcast;
 
     @Override
     Declare declare() {
@@ -83,7 +84,8 @@ final class PingCommand extends BaseCommand {
                 .option("-s", "SIZE", Accept.whole(0, PingRequest.MAX_DATA_LENGTH), v -> size = v,
                         "ICMP data bytes (default 56). Above 65507 (IPv4) or 65527 (IPv6) the kernel refuses the send, "
                                 + "which is reported as iputils reports it.")
-                .option("-t", "TTL", Accept.whole(0, 255), v -> ttl = v, "IP time to live (IPv6 hop limit). IPv4 refuses 0, as with iputils: exit 2.")
+                .option("-t", "TTL", Accept.whole(0, 255), v -> ttl = v,
+                        "IP time to live (IPv6 hop limit). IPv4 refuses 0, as with iputils: exit 2.")
                 .option("-M", "PMTUDISC", String.class, v -> pmtu = v,
                         "Path-MTU discovery: do (set DF, never fragment), dont, or want.")
                 .option("-I", "INTERFACE|ADDRESS", String.class, v -> source = v,
@@ -94,6 +96,10 @@ final class PingCommand extends BaseCommand {
                                 + "against it.")
                 .option("-l", "PRELOAD", Accept.whole(1, PingRequest.MAX_PRELOAD), v -> preload = v,
                         "Send PRELOAD probes at once, then one per interval (above 3 only for root).")
+                .flag("-b", v -> broadcast = v,
+                        "Allow pinging an IPv4 broadcast address (\"WARNING: pinging broadcast address\"); every host that "
+                                + "answers prints a line, those after the first to each probe marked (DUP!). Without it "
+                                + "such an address exits 2, as with iputils.")
                 .flag("-q", v -> quiet = v, "Quiet: print the header and the statistics only.")
                 .flag("-D", v -> timestamps = v,
                         "Print the wall-clock time before each line, as [seconds.microseconds].")
@@ -126,6 +132,10 @@ final class PingCommand extends BaseCommand {
         boolean several = Ping.several(request);
         if (several && (pattern != null || preload != null)) {
             throw NetdiagException.badInput("-p and -l take one target");
+        }
+        if (broadcast && (several || port != null || mtu)) {
+            throw NetdiagException.badInput("-b pings one IPv4 broadcast address with ICMP echo; it does not combine with "
+                    + "several targets, --tcp, --udp or --mtu");
         }
         if (port != null && (pattern != null || preload != null)) {
             throw NetdiagException.badInput("-p and -l shape ICMP echo probes; they do not combine with --tcp or --udp");
@@ -189,6 +199,6 @@ final class PingCommand extends BaseCommand {
                 linger != null ? (int) (linger * 1000) : PingRequest.DEFAULT_LINGER_MILLIS, size, ttl == null ? -1 : ttl, pmtuMode,
                 quiet, timestamps, outstanding, flood, numeric || flood,
                 source == null ? null : ProbeSource.parse(source), pattern == null ? null : EchoCodec.pattern(pattern),
-                preload == null ? 1 : preload);
+                preload == null ? 1 : preload, broadcast);
     }
 }

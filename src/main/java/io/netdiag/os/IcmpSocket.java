@@ -28,6 +28,10 @@ public final class IcmpSocket implements AutoCloseable {
 
     // <linux/in.h>, <linux/in6.h>, <linux/icmp.h>, <linux/errqueue.h>
     public static final int IP_TTL = 2;
+    /** SOL_SOCKET option: datagrams to broadcast addresses allowed. */
+    public static final int SO_BROADCAST = 6;
+    /** connect(2) to a broadcast address without SO_BROADCAST, or through a prohibit route. */
+    public static final int EACCES = 13;
     public static final int IP_MTU_DISCOVER = 10;
     public static final int IP_RECVERR = 11;
     public static final int IP_RECVTTL = 12;
@@ -53,7 +57,6 @@ public final class IcmpSocket implements AutoCloseable {
 
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
-    private static final int EACCES = 13;
     private static final int EPERM = 1;
     private static final int EAFNOSUPPORT = 97;
     private static final int EPROTONOSUPPORT = 93;
@@ -161,13 +164,38 @@ public final class IcmpSocket implements AutoCloseable {
      * socket connected to it (no packet leaves). Throws ENETUNREACH and the like when there is none.
      */
     public static void checkRoute(InetAddress address) throws ErrnoException {
+        checkRoute(address, false);
+    }
+
+    /**
+     * As {@link #checkRoute(InetAddress)}; with {@code broadcast} (ping -b), an IPv4 address the kernel refuses with
+     * EACCES is tried again with SO_BROADCAST, as iputils tries it, and true is returned when that made the way: the
+     * address is a broadcast one. Without it, or when the second try fails too (a prohibit route), EACCES is thrown.
+     */
+    public static boolean checkRoute(InetAddress address, boolean broadcast) throws ErrnoException {
         int family = address instanceof java.net.Inet6Address ? Libc.AF_INET6 : Libc.AF_INET;
         int fd = Libc.socket(family, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0, "socket(UDP route check)");
         try (Arena a = Arena.ofConfined()) {
-            Libc.connect(fd, SockaddrCodec.of(a, address, 1025), "connect");
+            MemorySegment to = SockaddrCodec.of(a, address, 1025);
+            try {
+                Libc.connect(fd, to, "connect");
+                return false;
+            } catch (ErrnoException e) {
+                if (e.errno() != EACCES || !broadcast || family != Libc.AF_INET) {
+                    throw e;
+                }
+            }
+            Libc.setsockopt(fd, Libc.SOL_SOCKET, SO_BROADCAST, 1, "setsockopt(SO_BROADCAST)");
+            Libc.connect(fd, to, "connect");
+            return true;
         } finally {
             Libc.close(fd);
         }
+    }
+
+    /** ping -b: lets probes go to a broadcast address (SO_BROADCAST). */
+    public void allowBroadcast() throws ErrnoException {
+        Libc.setsockopt(fd, Libc.SOL_SOCKET, SO_BROADCAST, 1, "setsockopt(SO_BROADCAST)");
     }
 
     private static IcmpSocket configured(int fd, int family, Kind kind) throws ErrnoException {

@@ -17,6 +17,8 @@ public final class PingRenderer implements PingListener {
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean json;
+    /** The run's target is a broadcast or multicast address: replies are not marked (DUP!), as in iputils. */
+    private boolean groupAddress;
     private final boolean quiet;
     private final boolean timestamps;
     private final boolean flood;
@@ -57,6 +59,7 @@ public final class PingRenderer implements PingListener {
         }
         switch (event) {
             case PingEvent.Start s -> {
+                groupAddress = s.groupAddress();
                 if (s.pattern() != null && !quiet) {
                     out.println("PATTERN: 0x" + s.pattern());
                 }
@@ -122,7 +125,7 @@ public final class PingRenderer implements PingListener {
                 } else if (r.rttMicros() >= 0) {
                     line.append(" time=").append(time(r.rttMicros())).append(" ms");
                 }
-                if (r.duplicate() && !r.truncated()) {
+                if (r.duplicate() && !r.truncated() && !groupAddress) {
                     line.append(" (DUP!)");
                 }
                 out.println(line);

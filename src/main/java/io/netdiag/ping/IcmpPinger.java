@@ -52,11 +52,15 @@ public final class IcmpPinger {
         boolean numeric = request.numeric() || Targets.isLiteral(target);
         Targets names = new Targets(numeric);
         PingRequest.Source source = request.source();
+        boolean broadcast = false;
         if (source == null) {
-            requireRoute(target, address);
+            broadcast = requireRoute(target, address);
         }
         try (IcmpSocket socket = IcmpSocket.open(v6)) {
             configure(socket);
+            if (request.broadcast()) {
+                socket.allowBroadcast();
+            }
             ProbeSource.Chosen chosen = null;
             if (source != null) {
                 chosen = ProbeSource.apply(source, target, address, socket.fd());
@@ -64,7 +68,14 @@ public final class IcmpPinger {
                     listener.on(new PingEvent.Warning(target, nowMicros(), chosen.warning()));
                 }
                 if (source.device() == null) {
-                    requireRoute(target, address);
+                    broadcast = requireRoute(target, address);
+                }
+            }
+            if (broadcast) {
+                // iputils' words, on standard error before the header
+                listener.on(new PingEvent.Warning(target, nowMicros(), "WARNING: pinging broadcast address"));
+                if (request.pmtuDiscovery() < 0) {
+                    socket.setPmtuDiscovery(IcmpSocket.PMTUDISC_DO); // as iputils: broadcasts are never fragmented
                 }
             }
             Run run = new Run(target, address, v6, socket, names);
@@ -72,7 +83,7 @@ public final class IcmpPinger {
             listener.on(new PingEvent.Start(target, nowMicros(), address, v6 ? names.label(address) : AddressText.of(address),
                     v6, request.dataLength(), "icmp", socket.kind().name().toLowerCase(Locale.ROOT),
                     chosen == null ? null : chosen.address(), chosen == null ? null : chosen.device(),
-                    pattern == null ? null : java.util.HexFormat.of().formatHex(pattern)));
+                    pattern == null ? null : java.util.HexFormat.of().formatHex(pattern), broadcast));
             return run.loop();
         } catch (ErrnoException e) {
             throw new NetdiagException(NetdiagException.Kind.NEGATIVE,
@@ -80,10 +91,18 @@ public final class IcmpPinger {
         }
     }
 
-    private static void requireRoute(String target, InetAddress address) {
+    /** Checks the route as iputils does before its first probe; true when -b made way to a broadcast address. */
+    private boolean requireRoute(String target, InetAddress address) {
         try {
-            IcmpSocket.checkRoute(address);
+            return IcmpSocket.checkRoute(address, request.broadcast());
         } catch (ErrnoException e) {
+            if (e.errno() == IcmpSocket.EACCES && !request.broadcast()) {
+                // iputils' words and exit code: a broadcast address needs -b (a prohibit route or a firewall rule on
+                // the way out refuses with the same EACCES)
+                throw new NetdiagException(NetdiagException.Kind.BAD_INPUT,
+                        "Do you want to ping broadcast? Then -b. If not, check your local firewall rules",
+                        "ip route get " + AddressText.of(address) + " names a broadcast or prohibit route", null);
+            }
             // iputils stops here too ("ping: connect: Network is unreachable"); netdiag exits 1 (unreachable)
             boolean known = Classifier.standard().classify(e).category() != Category.OTHER;
             throw new NetdiagException(NetdiagException.Kind.NEGATIVE,

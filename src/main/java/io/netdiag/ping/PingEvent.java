@@ -16,14 +16,24 @@ public sealed interface PingEvent {
      * @param source  -I: the address probes leave from, or null without -I
      * @param device  -I: the device probes are tied to, or null
      * @param pattern -p: the pattern's bytes in hex as iputils prints them (without 0x), or null
+     * @param broadcast -b made way to a broadcast address ("WARNING: pinging broadcast address")
      */
     record Start(String target, long epochMicros, InetAddress address, String addressLabel, boolean ipv6, int dataLength,
-                 String probe, String socketKind, InetAddress source, String device, String pattern) implements PingEvent {
+                 String probe, String socketKind, InetAddress source, String device, String pattern, boolean broadcast)
+            implements PingEvent {
 
-        /** A start without -I and -p. */
+        /** A start without -I and -p, to an address of one host. */
         public Start(String target, long epochMicros, InetAddress address, String addressLabel, boolean ipv6, int dataLength,
                      String probe, String socketKind) {
-            this(target, epochMicros, address, addressLabel, ipv6, dataLength, probe, socketKind, null, null, null);
+            this(target, epochMicros, address, addressLabel, ipv6, dataLength, probe, socketKind, null, null, null, false);
+        }
+
+        /**
+         * Whether several hosts may answer each probe: a broadcast address (-b) or a multicast one. iputils then marks no
+         * reply (DUP!) (unless -v), though it counts the later ones as duplicates.
+         */
+        public boolean groupAddress() {
+            return broadcast || address != null && address.isMulticastAddress();
         }
     }
 

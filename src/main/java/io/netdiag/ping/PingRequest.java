@@ -24,6 +24,8 @@ import java.util.List;
  * @param pattern        -p: up to 16 bytes repeated through the data (the timestamp overwrites the first 16), or
  *                       null for iputils' 0, 1, 2, ...
  * @param preload        -l: probes sent at once before the interval paces the rest (1: none extra)
+ * @param broadcast      -b: an IPv4 broadcast address may be pinged (SO_BROADCAST); replies after the first to a
+ *                       probe count as duplicates
  */
 public record PingRequest(
         List<String> targets,
@@ -42,7 +44,8 @@ public record PingRequest(
         boolean numeric,
         Source source,
         byte[] pattern,
-        int preload) {
+        int preload,
+        boolean broadcast) {
 
     /** iputils' MINUSERINTERVAL: the shortest interval for users other than root, in milliseconds. */
     public static final int MIN_USER_INTERVAL_MILLIS = 2;
@@ -72,13 +75,13 @@ public record PingRequest(
                        int dataLength, int ttl, int pmtuDiscovery, boolean quiet, boolean timestamps, boolean outstanding,
                        boolean flood, boolean numeric) {
         this(targets, family, count, intervalMillis, deadlineSeconds, lingerMillis, dataLength, ttl, pmtuDiscovery, quiet,
-                timestamps, outstanding, flood, numeric, null, null, 1);
+                timestamps, outstanding, flood, numeric, null, null, 1, false);
     }
 
     /** A copy that sends {@code count} probes. */
     public PingRequest withCount(long count) {
         return new PingRequest(targets, family, count, intervalMillis, deadlineSeconds, lingerMillis, dataLength, ttl,
-                pmtuDiscovery, quiet, timestamps, outstanding, flood, numeric, source, pattern, preload);
+                pmtuDiscovery, quiet, timestamps, outstanding, flood, numeric, source, pattern, preload, broadcast);
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class PortPinger {
         }
         listener.on(new PingEvent.Start(target, IcmpPinger.nowMicros(), address, AddressText.of(address),
                 address instanceof java.net.Inet6Address, request.dataLength(), protocol, udp ? "datagram" : "stream",
-                chosen == null ? null : chosen.address(), device, null));
+                chosen == null ? null : chosen.address(), device, null, false));
         PortProbeSocket.warmUp();
         EchoStatistics stats = new EchoStatistics();
         Map<String, long[]> counts = new LinkedHashMap<>();
