@@ -48,6 +48,7 @@ public final class IcmpPinger {
     /** Pings {@code address} ({@code target} is how the user wrote it) and returns the statistics. */
     public PingSummary run(String target, InetAddress address) {
         Platform.requireLinux("ICMP echo");
+        address = unspecifiedToSource(target, address);
         boolean v6 = address instanceof Inet6Address;
         boolean numeric = request.numeric() || Targets.isLiteral(target);
         Targets names = new Targets(numeric);
@@ -88,6 +89,25 @@ public final class IcmpPinger {
         } catch (ErrnoException e) {
             throw new NetdiagException(NetdiagException.Kind.NEGATIVE,
                     "ping " + target + " failed", e);
+        }
+    }
+
+    /**
+     * IPv4's 0.0.0.0 (ping 0) reaches this host; iputils probes, prints and matches replies with the source address
+     * the kernel picks for it instead (127.0.0.1, or the -I address). IPv6's :: it leaves as it is, and so does this.
+     */
+    private InetAddress unspecifiedToSource(String target, InetAddress address) {
+        if (address instanceof Inet6Address || !address.isAnyLocalAddress()) {
+            return address;
+        }
+        PingRequest.Source source = request.source();
+        if (source != null && source.address() != null) {
+            return source.address();
+        }
+        try {
+            return io.netdiag.os.SourceBinding.sourceFor(address, source == null ? null : source.device());
+        } catch (ErrnoException e) {
+            return address; // the route check that follows reports it
         }
     }
 

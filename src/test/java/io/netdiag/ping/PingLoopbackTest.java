@@ -111,7 +111,8 @@ class PingLoopbackTest {
         Host.requireRoot("raw ICMP sockets need root here (ping_group_range is closed)");
         Host.require("ping");
         // octal 0177 is 127, so both ping 127.0.0.1; the JDK alone would read 177.0.0.1 (and 010.0.0.1 as 10.0.0.1)
-        for (String target : List.of("0177.0.0.1", "0x7f000001", "0x7f.1", "127.1")) {
+        // and 0.0.0.0 (ping 0) goes to the source address the kernel picks for it, 127.0.0.1, also in the header
+        for (String target : List.of("0177.0.0.1", "0x7f000001", "0x7f.1", "127.1", "0", "0.0.0.0")) {
             Cli.Result ours = Cli.run("ping", "-c", "1", target);
             Host.Run theirs = Host.run("ping", "-c", "1", target);
             assertEquals(0, theirs.exitCode(), theirs::toString);
