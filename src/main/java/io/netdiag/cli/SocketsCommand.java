@@ -90,8 +90,9 @@ final class SocketsCommand extends BaseCommand {
                 .flag("-o, --options", v -> timers = v,
                         "Add TCP timers as ss -o shows them: timer:(on|keepalive|timewait|persist,TIME,RETRANSMITS).")
                 .flag("-i, --info", v -> info = v,
-                        "Add tcp_info (rtt, cwnd, retransmits, windows...) and socket memory.")
-                .flag("-m, --memory", v -> memory = v, "Add socket memory (skmem), as ss -m.")
+                        "Add TCP sockets' tcp_info (rtt, cwnd, retransmits, windows...) on a second line, as ss -i (with "
+                                + "-o or -e the options negotiated too; rates unscaled unless -r, as ss -n).")
+                .flag("-m, --memory", v -> memory = v, "Add socket memory (skmem) on a second line, as ss -m.")
                 .flag("-s, --summary", v -> summary = v,
                         "Counts by kind and state, and the kernel counters that explain queue trouble.")
                 .repeatable("--state", "STATE", v -> states = v,
@@ -180,7 +181,8 @@ final class SocketsCommand extends BaseCommand {
                 || (query.states().size() == 2 && query.states().contains(SocketState.SYN_RECV)
                 && query.states().contains(SocketState.NEW_SYN_RECV));
         return new SocketRows.Layout(!oneKind, !oneState, extended, info || memory, !noHeader,
-                resolve ? new NameResolver() : null, timers || extended); // ss -e implies -o
+                resolve ? new NameResolver() : null, timers || extended, // ss -e implies -o
+                new SocketRows.Details(memory, info));
     }
 
     SocketQuery query() {

@@ -37,9 +37,15 @@ final class SockDiag implements AutoCloseable {
     private static final int INET_DIAG_INFO = 2;
     private static final int INET_DIAG_CONG = 4;
     private static final int INET_DIAG_SKMEMINFO = 7;
-    /** The idiag_ext bits of a request with {@code --info}: tcp_info, the congestion algorithm, socket memory. */
-    private static final byte INFO_EXTENSIONS =
-            (byte) (1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) | 1 << (INET_DIAG_SKMEMINFO - 1));
+    /** The congestion module's own information (the request bit; BBR answers with INET_DIAG_BBRINFO), as ss -i asks. */
+    private static final int INET_DIAG_VEGASINFO = 3;
+    private static final int INET_DIAG_BBRINFO = 16;
+    /**
+     * The idiag_ext bits of a request with {@code --info}: tcp_info, the congestion algorithm and its own information,
+     * socket memory.
+     */
+    private static final byte INFO_EXTENSIONS = (byte) (1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1)
+            | 1 << (INET_DIAG_SKMEMINFO - 1) | 1 << (INET_DIAG_VEGASINFO - 1));
     private static final int INET_DIAG_SHUTDOWN = 8;
     private static final int INET_DIAG_SKV6ONLY = 11;
     private static final int INET_DIAG_CGROUP_ID = 21;
@@ -501,6 +507,7 @@ final class SockDiag implements AutoCloseable {
         long cgroup = 0;
         String congestion = null;
         TcpInfo tcpInfo = null;
+        long[] bbr = null;
         SocketMemory memory = null;
         for (int offset = 72, next; (next = Netlink.nextAttribute(m, at, offset, length)) >= 0; offset = next) {
             int type = NativeBytes.u16(m, at + offset + 2);
@@ -513,6 +520,13 @@ final class SockDiag implements AutoCloseable {
                     }
                 }
                 case INET_DIAG_CONG -> congestion = cString(m, data, size);
+                case INET_DIAG_BBRINFO -> {
+                    // struct tcp_bbr_info: bw_lo, bw_hi, min_rtt, pacing_gain, cwnd_gain (u32 each)
+                    if (size >= 20) {
+                        bbr = new long[] {NativeBytes.u32(m, data) | NativeBytes.u32(m, data + 4) << 32,
+                                NativeBytes.u32(m, data + 8), NativeBytes.u32(m, data + 12), NativeBytes.u32(m, data + 16)};
+                    }
+                }
                 case INET_DIAG_SKMEMINFO -> memory = memory(m, data, size);
                 case INET_DIAG_SHUTDOWN -> shutdown = NativeBytes.u8(m, data);
                 case INET_DIAG_SKV6ONLY -> v6only = m[data] != 0;
@@ -520,6 +534,9 @@ final class SockDiag implements AutoCloseable {
                 default -> {
                 }
             }
+        }
+        if (tcpInfo != null && bbr != null) {
+            tcpInfo = tcpInfo.withBbr(bbr[0], bbr[1], bbr[2], bbr[3]);
         }
         return new SocketEntry(v4 ? SocketEntry.Family.INET : SocketEntry.Family.INET6, netid, state, rqueue, wqueue,
                 new Endpoint(src, sport), new Endpoint(dst, dport), inode, uid, cookie, v6only, shutdown, congestion,

@@ -25,11 +25,24 @@ import java.util.Locale;
  */
 public final class SocketRows {
     public record Layout(boolean netidColumn, boolean stateColumn, boolean extended, boolean info, boolean header,
-                         NameResolver names, boolean timers) {
+                         NameResolver names, boolean timers, Details details) {
+        public Layout(boolean netidColumn, boolean stateColumn, boolean extended, boolean info, boolean header,
+                      NameResolver names, boolean timers) {
+            this(netidColumn, stateColumn, extended, info, header, names, timers, info ? Details.BOTH : null);
+        }
+
         public Layout(boolean netidColumn, boolean stateColumn, boolean extended, boolean info, boolean header,
                       NameResolver names) {
             this(netidColumn, stateColumn, extended, info, header, names, false);
         }
+    }
+
+    /**
+     * What the second, tab-indented line of a row holds, as ss prints it: socket memory ({@code -m}, any socket that
+     * has it) and tcp_info ({@code -i}, TCP sockets only).
+     */
+    public record Details(boolean memory, boolean tcpInfo) {
+        public static final Details BOTH = new Details(true, true);
     }
 
     /*
@@ -144,9 +157,15 @@ public final class SocketRows {
         endpoint(e, e.local(), true);
         endpoint(e, e.peer(), false);
         String timer = layout.timers() && e.timer() != null ? " " + e.timer().text() : "";
-        cell(layout.extended() ? process + timer + extended(e) : process + timer);
+        Details want = layout.details() == null ? Details.BOTH : layout.details();
+        // UNIX and packet sockets: ss -m puts their memory at the end of the row itself
+        String memory = details != null && want.memory() && !inet(e) ? e.memory().map(SocketRows::skmem).orElse("") : "";
+        String tail = layout.extended() ? timer + memory + extended(e) : timer + memory;
+        // without a process, what follows the peer column starts one space after it, as in ss (its Process column is
+        // empty and has no width)
+        cell(process.isEmpty() && tail.startsWith(" ") ? tail.substring(1) : process + tail);
         if (details != null) {
-            details.add(detail(e));
+            details.add(detail(e, want, layout.timers(), layout.names() == null));
         }
         endRow();
     }
@@ -637,7 +656,7 @@ public final class SocketRows {
     private void line(Output out, int r) {
         int need = out.lineMax + (starts[r + 1] - starts[r]) + 1;
         String d = details == null ? null : details.get(r);
-        byte[] detail = d == null || d.isEmpty() ? null : d.getBytes(StandardCharsets.UTF_8);
+        byte[] detail = d == null ? null : d.getBytes(StandardCharsets.UTF_8);
         if (detail != null) {
             need += detail.length + 2;
         }
@@ -674,7 +693,7 @@ public final class SocketRows {
             }
             out.add(new String(line, 0, emit(line, 0, r), StandardCharsets.UTF_8));
             String d = details == null ? null : details.get(r);
-            if (withDetails && d != null && !d.isEmpty()) {
+            if (withDetails && d != null) {
                 out.add("\t" + d);
             }
         }
@@ -972,43 +991,51 @@ public final class SocketRows {
         }
     }
 
-    /** The -i line: skmem, then tcp_info in ss's order and units (times in ms, rates in bits/s). */
+    /** The -i line with socket memory and tcp_info, in ss's order and units, as {@code ss -nmi} prints it. */
     public static String detail(SocketEntry e) {
+        String d = detail(e, Details.BOTH, false, true);
+        return d == null ? "" : d.strip();
+    }
+
+    /**
+     * The second line of a row after its tab, as iproute2 6.1's ss prints it (inet_show_sock, tcp_show_info,
+     * tcp_stats_print): with {@code -m} the socket's memory, with {@code -i} (TCP only) tcp_info, every item after a
+     * space; null when the row has no such line (UDP or raw with {@code -i} alone). {@code options} ({@code -o},
+     * {@code -e}) adds the TCP options negotiated (ts, sack, ecn...); {@code numeric} prints rates in bits per second
+     * unscaled, as ss -n does. One addition of netdiag's: {@code snd_wnd:0} is printed (ss leaves a zero out),
+     * since it says the peer stopped reading. ss's congestion-control internals ({@code bbr:(...)}, {@code dctcp:(...)})
+     * are not decoded.
+     */
+    static String detail(SocketEntry e, Details want, boolean options, boolean numeric) {
+        boolean tcp = want.tcpInfo() && e.netid() == Netid.TCP;
+        if (!inet(e) || !want.memory() && !tcp) {
+            return null; // (UNIX and packet sockets' memory is on the row's own line; netlink sockets have none)
+        }
         StringBuilder b = new StringBuilder();
-        e.memory().ifPresent(m -> {
-            b.append("skmem:(r").append(m.rmemAlloc()).append(",rb").append(m.rcvbuf()).append(",t").append(m.wmemAlloc())
-                    .append(",tb").append(m.sndbuf()).append(",f").append(m.fwdAlloc()).append(",w").append(m.wmemQueued())
-                    .append(",o").append(m.optmem()).append(",bl").append(m.backlog());
-            if (m.drops() >= 0) {
-                b.append(",d").append(m.drops());
-            }
-            b.append(')');
-        });
-        if (e.tcpInfo().isEmpty()) {
-            if (e.congestion() != null) {
-                b.append(' ').append(e.congestion());
-            }
-            return b.toString().strip();
+        if (want.memory()) {
+            e.memory().ifPresent(m -> b.append(skmem(m)));
+        }
+        if (!tcp || e.tcpInfo().isEmpty()) {
+            return b.toString();
         }
         TcpInfo t = e.tcpInfo().get();
-        if ((t.options() & TcpInfo.OPT_TIMESTAMPS) != 0) {
-            b.append(" ts");
-        }
-        if ((t.options() & TcpInfo.OPT_SACK) != 0) {
-            b.append(" sack");
-        }
-        if ((t.options() & TcpInfo.OPT_ECN) != 0) {
-            b.append(" ecn");
+        if (options) {
+            flag(b, t.options(), TcpInfo.OPT_TIMESTAMPS, "ts");
+            flag(b, t.options(), TcpInfo.OPT_SACK, "sack");
+            flag(b, t.options(), TcpInfo.OPT_ECN, "ecn");
+            flag(b, t.options(), TcpInfo.OPT_ECN_SEEN, "ecnseen");
+            flag(b, t.options(), TcpInfo.OPT_SYN_DATA, "fastopen");
         }
         if (e.congestion() != null) {
             b.append(' ').append(e.congestion());
         }
-        if ((t.options() & TcpInfo.OPT_WSCALE) != 0) {
+        if (t.options() > 0 && (t.options() & TcpInfo.OPT_WSCALE) != 0) {
             b.append(" wscale:").append(t.sndWscale()).append(',').append(t.rcvWscale());
         }
-        if (t.rtoUs() > 0) {
+        if (t.rtoUs() > 0 && t.rtoUs() != 3_000_000) { // ss leaves out the initial 3 s
             b.append(" rto:").append(ms(t.rtoUs()));
         }
+        positive(b, "backoff", t.backoff());
         if (t.rttUs() > 0) {
             b.append(" rtt:").append(ms(t.rttUs())).append('/').append(ms(t.rttvarUs()));
         }
@@ -1031,45 +1058,98 @@ public final class SocketRows {
         positive(b, "segs_in", t.segsIn());
         positive(b, "data_segs_out", t.dataSegsOut());
         positive(b, "data_segs_in", t.dataSegsIn());
+        if (t.bbrBandwidth() >= 0) {
+            b.append(" bbr:(bw:").append(rate(t.bbrBandwidth() * 8.0, numeric)).append(",mrtt:").append(ms(t.bbrMinRttUs()));
+            if (t.bbrPacingGain() > 0) {
+                b.append(",pacing_gain:").append(sixDigits(t.bbrPacingGain() / 256.0));
+            }
+            if (t.bbrCwndGain() > 0) {
+                b.append(",cwnd_gain:").append(sixDigits(t.bbrCwndGain() / 256.0));
+            }
+            b.append(')');
+        }
         if (t.rttUs() > 0 && t.sndMss() > 0 && t.sndCwnd() > 0) {
-            b.append(" send ").append(rate(t.sndCwnd() * t.sndMss() * 8.0 * 1_000_000.0 / t.rttUs()));
+            b.append(" send ").append(rate(t.sndCwnd() * t.sndMss() * 8.0 * 1_000_000.0 / t.rttUs(), numeric));
         }
         positive(b, "lastsnd", t.lastDataSentMs());
         positive(b, "lastrcv", t.lastDataRecvMs());
         positive(b, "lastack", t.lastAckRecvMs());
-        if (t.pacingRate() > 0 && t.pacingRate() != -1L) {
-            b.append(" pacing_rate ").append(rate(t.pacingRate() * 8.0));
+        if (t.pacingRate() > 0) { // (-1 is ~0: no rate)
+            b.append(" pacing_rate ").append(rate(t.pacingRate() * 8.0, numeric));
+            if (t.maxPacingRate() > 0) {
+                b.append('/').append(rate(t.maxPacingRate() * 8.0, numeric));
+            }
         }
         if (t.deliveryRate() > 0) {
-            b.append(" delivery_rate ").append(rate(t.deliveryRate() * 8.0));
+            b.append(" delivery_rate ").append(rate(t.deliveryRate() * 8.0, numeric));
         }
         positive(b, "delivered", t.delivered());
+        positive(b, "delivered_ce", t.deliveredCe());
+        if (t.appLimited() > 0) {
+            b.append(" app_limited");
+        }
         if (t.busyTimeUs() > 0) {
             b.append(" busy:").append(t.busyTimeUs() / 1000).append("ms");
+            limited(b, "rwnd_limited", t.rwndLimitedUs(), t.busyTimeUs());
+            limited(b, "sndbuf_limited", t.sndbufLimitedUs(), t.busyTimeUs());
         }
-        if (t.unacked() > 0) {
-            b.append(" unacked:").append(t.unacked());
-        }
+        positive(b, "unacked", t.unacked());
         if (t.retrans() > 0 || t.totalRetrans() > 0) {
-            b.append(" retrans:").append(t.retrans()).append('/').append(t.totalRetrans());
+            b.append(" retrans:").append(Math.max(0, t.retrans())).append('/').append(Math.max(0, t.totalRetrans()));
         }
         positive(b, "lost", t.lost());
+        if (!e.listening()) {
+            positive(b, "sacked", t.sacked());
+        }
+        positive(b, "dsack_dups", t.dsackDups());
+        positive(b, "fackets", t.fackets());
+        if (t.reordering() >= 0 && t.reordering() != 3) {
+            b.append(" reordering:").append(t.reordering());
+        }
+        positive(b, "reord_seen", t.reordSeen());
         if (t.rcvRttUs() > 0) {
             b.append(" rcv_rtt:").append(ms(t.rcvRttUs()));
         }
         positive(b, "rcv_space", t.rcvSpace());
         positive(b, "rcv_ssthresh", t.rcvSsthresh());
         positive(b, "notsent", t.notsentBytes());
-        if (t.minRttUs() > 0) {
+        if (t.minRttUs() > 0 && t.minRttUs() != 0xffffffffL) {
             b.append(" minrtt:").append(ms(t.minRttUs()));
         }
+        positive(b, "rcv_ooopack", t.rcvOoopack());
         if (t.sndWnd() >= 0 && !e.listening()) { // 0 is the news here: the peer's window is closed
             b.append(" snd_wnd:").append(t.sndWnd());
         }
-        if (t.rcvWnd() > 0) {
-            b.append(" rcv_wnd:").append(t.rcvWnd());
+        return b.toString();
+    }
+
+    private static boolean inet(SocketEntry e) {
+        return e.family() == SocketEntry.Family.INET || e.family() == SocketEntry.Family.INET6;
+    }
+
+    /** ss's {@code " skmem:(r0,rb131072,t0,tb3939840,f0,w0,o0,bl0,d0)"}, with its leading space. */
+    private static String skmem(SocketMemory m) {
+        StringBuilder b = new StringBuilder(" skmem:(r").append(m.rmemAlloc()).append(",rb").append(m.rcvbuf()).append(",t")
+                .append(m.wmemAlloc()).append(",tb").append(m.sndbuf()).append(",f").append(m.fwdAlloc()).append(",w")
+                .append(m.wmemQueued()).append(",o").append(m.optmem()).append(",bl").append(m.backlog());
+        if (m.drops() >= 0) {
+            b.append(",d").append(m.drops());
         }
-        return b.toString().strip();
+        return b.append(')').toString();
+    }
+
+    private static void flag(StringBuilder b, int options, int bit, String name) {
+        if (options > 0 && (options & bit) != 0) {
+            b.append(' ').append(name);
+        }
+    }
+
+    /** ss's {@code rwnd_limited:12ms(3.4%)}: the time, and its share of the busy time. */
+    private static void limited(StringBuilder b, String name, long micros, long busyMicros) {
+        if (micros > 0) {
+            b.append(' ').append(name).append(':').append(micros / 1000).append("ms(")
+                    .append(String.format(Locale.ROOT, "%.1f", 100.0 * micros / busyMicros)).append("%)");
+        }
     }
 
     private static void positive(StringBuilder b, String name, long value) {
@@ -1085,22 +1165,47 @@ public final class SocketRows {
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
-    /** Bits per second as ss prints rates: three significant digits, 141Gbps, 31.4Mbps, 1.2Kbps, 900bps. */
-    static String rate(double bps) {
-        String[] units = {"bps", "Kbps", "Mbps", "Gbps"};
-        int unit = 0;
-        while (bps >= 1000 && unit < units.length - 1) {
-            bps /= 1000;
-            unit++;
+    /**
+     * Bits per second as ss's sprint_bw prints a rate, followed by "bps": unscaled with {@code numeric} (ss -n,
+     * {@code 135168000000bps}), otherwise three significant digits with T, G, M or k ({@code 141Gbps},
+     * {@code 31.4Mbps}, {@code 1.2kbps}, {@code 900bps}).
+     */
+    static String rate(double bps, boolean numeric) {
+        if (numeric) {
+            return String.format(Locale.ROOT, "%.0f", bps) + "bps";
         }
-        String digits = bps >= 100 ? String.format(Locale.ROOT, "%.0f", bps)
-                : bps >= 10 ? String.format(Locale.ROOT, "%.1f", bps) : String.format(Locale.ROOT, "%.2f", bps);
+        String[] units = {"T", "G", "M", "k"};
+        double[] scales = {1e12, 1e9, 1e6, 1e3};
+        for (int u = 0; u < units.length; u++) {
+            if (bps >= scales[u]) {
+                return threeDigits(bps / scales[u]) + units[u] + "bps";
+            }
+        }
+        return threeDigits(bps) + "bps";
+    }
+
+    /** C's {@code %g} (six significant digits, no trailing zeros) for a BBR gain: 2.88672, 1, 1.25. */
+    static String sixDigits(double v) {
+        String digits = String.format(Locale.ROOT, "%.6g", v);
+        if (digits.contains(".") && !digits.contains("e")) {
+            digits = digits.replaceAll("0+$", "");
+            if (digits.endsWith(".")) {
+                digits = digits.substring(0, digits.length() - 1);
+            }
+        }
+        return digits;
+    }
+
+    /** C's {@code %.3g} for the values a scaled rate takes (below 1000): 135, 35.3, 1.2, 0.5. */
+    private static String threeDigits(double v) {
+        String digits = v >= 100 ? String.format(Locale.ROOT, "%.0f", v)
+                : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
         if (digits.contains(".")) {
             digits = digits.replaceAll("0+$", "");
             if (digits.endsWith(".")) {
                 digits = digits.substring(0, digits.length() - 1);
             }
         }
-        return digits + units[unit];
+        return digits;
     }
 }

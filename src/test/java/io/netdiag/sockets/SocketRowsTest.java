@@ -283,10 +283,14 @@ class SocketRowsTest {
         assertEquals("0.022", SocketRows.ms(22));
         assertEquals("204", SocketRows.ms(204_000));
         assertEquals("1.5", SocketRows.ms(1_500));
-        assertEquals("141Gbps", SocketRows.rate(141.2e9));
-        assertEquals("31.4Gbps", SocketRows.rate(31.4e9));
-        assertEquals("1.2Mbps", SocketRows.rate(1.2e6));
-        assertEquals("900bps", SocketRows.rate(900));
+        assertEquals("141Gbps", SocketRows.rate(141.2e9, false));
+        assertEquals("31.4Gbps", SocketRows.rate(31.4e9, false));
+        assertEquals("1.2Mbps", SocketRows.rate(1.2e6, false));
+        assertEquals("1.2kbps", SocketRows.rate(1.2e3, false));
+        assertEquals("1.35Tbps", SocketRows.rate(1.35e12, false));
+        assertEquals("900bps", SocketRows.rate(900, false));
+        // ss -n: unscaled
+        assertEquals("135168000000bps", SocketRows.rate(135_168_000_000.0, true));
     }
 
     @Test

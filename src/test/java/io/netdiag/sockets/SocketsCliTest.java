@@ -237,8 +237,52 @@ class SocketsCliTest {
         assertEquals(0, r.exitCode(), r::toString);
         String info = r.out().lines().filter(l -> l.startsWith("\t")).findFirst().orElseThrow();
         assertTrue(info.contains("snd_wnd:0"), info);
-        assertTrue(info.contains("skmem:(r"), info);
         assertTrue(info.matches(".*rtt:[0-9.]+/[0-9.]+.*"), info);
+        // -i is tcp_info alone, -m the memory alone, both together memory first: as ss
+        assertTrue(!info.contains("skmem:("), info);
+        Cli.Result both = Cli.run("sockets", "-6tnmi", "sport = :" + client);
+        String line = both.out().lines().filter(l -> l.startsWith("\t")).findFirst().orElseThrow();
+        assertTrue(line.startsWith("\t skmem:(r") && line.contains(" rtt:"), line);
+        Cli.Result memory = Cli.run("sockets", "-6tnm", "sport = :" + client);
+        String alone = memory.out().lines().filter(l -> l.startsWith("\t")).findFirst().orElseThrow();
+        assertTrue(alone.matches("\t skmem:\\([^)]*\\)"), alone);
+    }
+
+    /**
+     * The -i and -m line item by item against ss's, for the same sockets in the same moment: the same items in the same
+     * order (values change between the two listings: times since the last packet, rates).
+     */
+    @Test
+    void infoAndMemoryLinesHaveSsItemsInSsOrder() throws Exception {
+        Host.require("ss");
+        int client = sockets.port(sockets.client);
+        for (String flags : List.of("-6tni", "-6tnmi", "-6tnoi", "-6tnm")) {
+            String filter = "sport = :" + client;
+            Cli.Result ours = Cli.run("sockets", flags, filter);
+            Host.Run theirs = Host.run(List.of("ss", flags, filter), 30);
+            assertEquals(0, theirs.exitCode(), theirs::toString);
+            List<String> oursItems = items(ours.out());
+            List<String> theirItems = items(theirs.out());
+            assertTrue(!theirItems.isEmpty(), theirs::toString);
+            assertEquals(theirItems, oursItems, flags + ": " + theirs.out() + "\nvs\n" + ours.out());
+        }
+    }
+
+    /** The names of a listing's second-line items: {@code skmem}, {@code ts}, {@code rtt}, {@code send}... */
+    private static List<String> items(String out) {
+        List<String> names = new ArrayList<>();
+        out.lines().filter(l -> l.startsWith("\t")).forEach(l -> {
+            for (String token : l.strip().split(" ")) {
+                if (token.endsWith("bps") && !token.contains(":")) {
+                    continue; // the value after "send", "pacing_rate", "delivery_rate"
+                }
+                if (token.equals("snd_wnd:0")) {
+                    continue; // netdiag's one addition (the peer stopped reading); ss leaves zeros out
+                }
+                names.add(token.replaceAll("[:(].*", ""));
+            }
+        });
+        return names;
     }
 
     @Test
