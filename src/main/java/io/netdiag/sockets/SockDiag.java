@@ -179,10 +179,10 @@ final class SockDiag implements AutoCloseable {
     /** As {@link #startInet} for netlink sockets, every protocol (netlink_diag, as {@code ss -a} asks for them). */
     static Pending startNetlink(int ahead) {
         // struct netlink_diag_req: family u8, protocol u8, pad u16, ino u32, show u32, cookie u32[2]
-        byte[] req = new byte[24];
+        byte[] req = new byte[20];
         req[0] = (byte) Libc.AF_NETLINK;
         req[1] = (byte) NDIAG_PROTO_ALL;
-        NativeBytes.putS32(req, 12, NDIAG_SHOW_MEMINFO | NDIAG_SHOW_GROUPS);
+        NativeBytes.putS32(req, 8, NDIAG_SHOW_MEMINFO | NDIAG_SHOW_GROUPS); // ndiag_show, after the inode
         return new Pending(Netlink.startDump(Netlink.NETLINK_SOCK_DIAG, "NETLINK_SOCK_DIAG", SOCK_DIAG_BY_FAMILY, req,
                 "SOCK_DIAG_BY_FAMILY AF_NETLINK", ahead), Netid.NETLINK);
     }
@@ -599,7 +599,8 @@ final class SockDiag implements AutoCloseable {
         long wmem = 0;
         long groups = 0;
         SocketMemory memory = null;
-        for (int offset = 24, next; (next = Netlink.nextAttribute(m, at, offset, length)) >= 0; offset = next) {
+        for (int offset = 28, next; // attributes follow the 28-byte struct netlink_diag_msg
+                 (next = Netlink.nextAttribute(m, at, offset, length)) >= 0; offset = next) {
             int type = NativeBytes.u16(m, at + offset + 2);
             int data = at + offset + 4;
             int size = NativeBytes.u16(m, at + offset) - 4;

@@ -158,9 +158,14 @@ public final class SocketRows {
         endpoint(e, e.peer(), false);
         String timer = layout.timers() && e.timer() != null ? " " + e.timer().text() : "";
         Details want = layout.details() == null ? Details.BOTH : layout.details();
-        // UNIX and packet sockets: ss -m puts their memory at the end of the row itself
+        // UNIX, packet and netlink sockets: ss -m puts their memory at the end of the row itself (netlink's after a tab)
         String memory = details != null && want.memory() && !inet(e) ? e.memory().map(SocketRows::skmem).orElse("") : "";
-        String tail = layout.extended() ? timer + memory + extended(e) : timer + memory;
+        if (!memory.isEmpty() && e.family() == SocketEntry.Family.NETLINK) {
+            memory = "\t" + memory;
+        }
+        String tail = !layout.extended() ? timer + memory
+                : e.family() == SocketEntry.Family.NETLINK ? timer + extended(e) + memory // ss: -e's items, then the memory
+                : timer + memory + extended(e);
         // without a process, what follows the peer column starts one space after it, as in ss (its Process column is
         // empty and has no width)
         cell(process.isEmpty() && tail.startsWith(" ") ? tail.substring(1) : process + tail);

@@ -119,6 +119,34 @@ class SocketsCliTest {
         assertTrue(Host.run(List.of("ss", "-a"), 30).out().contains(" rtnl:kernel "), "ss names it so too");
     }
 
+    /**
+     * A netlink socket with a dump's reply left unread: its Recv-Q (the receive memory in use) and, with -m, its skmem,
+     * as ss shows them. netdiag once read every netlink socket's queue as 0 (the request's show flags and the
+     * attributes sat at wrong offsets).
+     */
+    @Test
+    void netlinkQueuesAndMemoryAsSs() throws Exception {
+        Host.require("python3");
+        // RTM_GETLINK (18) as a dump (NLM_F_REQUEST | NLM_F_DUMP), the reply never read
+        Process holder = holdSockets("import struct", "n = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)",
+                "n.bind((0, 0))", "n.send(struct.pack('=IHHIIB3x', 20, 18, 0x301, 1, 0, 0))");
+        try {
+            // ss names no process for netlink sockets; an autobound one has the process's id as its port id
+            String local = "0:" + holder.pid();
+            for (String flags : List.of("-an", "-anm")) {
+                Cli.Result ours = Cli.run("sockets", flags);
+                Host.Run theirs = Host.run("ss", flags);
+                List<List<String>> ss = words(theirs.out()).stream().filter(r -> r.contains(local)).toList();
+                assertEquals(1, ss.size(), theirs::toString);
+                assertTrue(!ss.getFirst().get(2).equals("0"), "the reply waits unread: " + ss);
+                assertEquals(ss, words(ours.out()).stream().filter(r -> r.contains(local)).toList(),
+                        () -> flags + ": " + ours + "\nss:\n" + theirs.out());
+            }
+        } finally {
+            holder.destroy();
+        }
+    }
+
     @Test
     void unixSockets() throws Exception {
         sameAsSs("-xa", "src " + sockets.unixPath);
