@@ -26,9 +26,14 @@ import java.util.Locale;
 public final class SocketRows {
     public record Layout(boolean netidColumn, boolean stateColumn, boolean extended, boolean info, boolean header,
                          NameResolver names, boolean timers, Details details) {
+        /** {@code details} says what the second line holds when there is one ({@code info}): both by default. */
+        public Layout {
+            details = !info ? null : details == null ? Details.BOTH : details;
+        }
+
         public Layout(boolean netidColumn, boolean stateColumn, boolean extended, boolean info, boolean header,
                       NameResolver names, boolean timers) {
-            this(netidColumn, stateColumn, extended, info, header, names, timers, info ? Details.BOTH : null);
+            this(netidColumn, stateColumn, extended, info, header, names, timers, null);
         }
 
         public Layout(boolean netidColumn, boolean stateColumn, boolean extended, boolean info, boolean header,
@@ -157,9 +162,9 @@ public final class SocketRows {
         endpoint(e, e.local(), true);
         endpoint(e, e.peer(), false);
         String timer = layout.timers() && e.timer() != null ? " " + e.timer().text() : "";
-        Details want = layout.details() == null ? Details.BOTH : layout.details();
         // UNIX, packet and netlink sockets: ss -m puts their memory at the end of the row itself (netlink's after a tab)
-        String memory = details != null && want.memory() && !inet(e) ? e.memory().map(SocketRows::skmem).orElse("") : "";
+        String memory = details != null && layout.details().memory() && !inet(e)
+                ? e.memory().map(SocketRows::skmem).orElse("") : "";
         if (!memory.isEmpty() && e.family() == SocketEntry.Family.NETLINK) {
             memory = "\t" + memory;
         }
@@ -170,7 +175,7 @@ public final class SocketRows {
         // empty and has no width)
         cell(process.isEmpty() && tail.startsWith(" ") ? tail.substring(1) : process + tail);
         if (details != null) {
-            details.add(detail(e, want, layout.timers(), layout.names() == null));
+            details.add(detail(e, layout.details(), layout.timers(), layout.names() == null));
         }
         endRow();
     }
@@ -996,20 +1001,14 @@ public final class SocketRows {
         }
     }
 
-    /** The -i line with socket memory and tcp_info, in ss's order and units, as {@code ss -nmi} prints it. */
-    public static String detail(SocketEntry e) {
-        String d = detail(e, Details.BOTH, false, true);
-        return d == null ? "" : d.strip();
-    }
-
     /**
      * The second line of a row after its tab, as iproute2 6.1's ss prints it (inet_show_sock, tcp_show_info,
      * tcp_stats_print): with {@code -m} the socket's memory, with {@code -i} (TCP only) tcp_info, every item after a
      * space; null when the row has no such line (UDP or raw with {@code -i} alone). {@code options} ({@code -o},
      * {@code -e}) adds the TCP options negotiated (ts, sack, ecn...); {@code numeric} prints rates in bits per second
      * unscaled, as ss -n does. One addition of netdiag's: {@code snd_wnd:0} is printed (ss leaves a zero out),
-     * since it says the peer stopped reading. ss's congestion-control internals ({@code bbr:(...)}, {@code dctcp:(...)})
-     * are not decoded.
+     * since it says the peer stopped reading. Of the congestion modules' own figures BBR's are decoded
+     * ({@code bbr:(...)}), DCTCP's ({@code dctcp:(...)}) are not.
      */
     static String detail(SocketEntry e, Details want, boolean options, boolean numeric) {
         boolean tcp = want.tcpInfo() && e.netid() == Netid.TCP;
@@ -1165,9 +1164,7 @@ public final class SocketRows {
 
     /** Microseconds as milliseconds the way ss's %g prints them: 0.022, 204, 1.5. */
     static String ms(long micros) {
-        String s = String.format(Locale.ROOT, "%.3f", micros / 1000.0);
-        s = s.replaceAll("0+$", "");
-        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+        return withoutTrailingZeros(String.format(Locale.ROOT, "%.3f", micros / 1000.0));
     }
 
     /**
@@ -1191,26 +1188,21 @@ public final class SocketRows {
 
     /** C's {@code %g} (six significant digits, no trailing zeros) for a BBR gain: 2.88672, 1, 1.25. */
     static String sixDigits(double v) {
-        String digits = String.format(Locale.ROOT, "%.6g", v);
-        if (digits.contains(".") && !digits.contains("e")) {
-            digits = digits.replaceAll("0+$", "");
-            if (digits.endsWith(".")) {
-                digits = digits.substring(0, digits.length() - 1);
-            }
-        }
-        return digits;
+        return withoutTrailingZeros(String.format(Locale.ROOT, "%.6g", v));
     }
 
     /** C's {@code %.3g} for the values a scaled rate takes (below 1000): 135, 35.3, 1.2, 0.5. */
     private static String threeDigits(double v) {
-        String digits = v >= 100 ? String.format(Locale.ROOT, "%.0f", v)
-                : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
-        if (digits.contains(".")) {
-            digits = digits.replaceAll("0+$", "");
-            if (digits.endsWith(".")) {
-                digits = digits.substring(0, digits.length() - 1);
-            }
+        return withoutTrailingZeros(v >= 100 ? String.format(Locale.ROOT, "%.0f", v)
+                : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v));
+    }
+
+    /** A number's text without the zeros that end its fraction, nor a point left bare, as C's %g: 2.50 -> 2.5, 1.000 -> 1. */
+    private static String withoutTrailingZeros(String digits) {
+        if (digits.indexOf('.') < 0 || digits.indexOf('e') >= 0) {
+            return digits;
         }
-        return digits;
+        String s = digits.replaceAll("0+$", "");
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 }
