@@ -28,10 +28,6 @@ public final class IcmpSocket implements AutoCloseable {
 
     // <linux/in.h>, <linux/in6.h>, <linux/icmp.h>, <linux/errqueue.h>
     public static final int IP_TTL = 2;
-    /** SOL_SOCKET option: datagrams to broadcast addresses allowed. */
-    public static final int SO_BROADCAST = 6;
-    /** connect(2) to a broadcast address without SO_BROADCAST, or through a prohibit route. */
-    public static final int EACCES = 13;
     public static final int IP_MTU_DISCOVER = 10;
     public static final int IP_RECVERR = 11;
     public static final int IP_RECVTTL = 12;
@@ -57,6 +53,7 @@ public final class IcmpSocket implements AutoCloseable {
 
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
+    private static final int EACCES = 13;
     private static final int EPERM = 1;
     private static final int EAFNOSUPPORT = 97;
     private static final int EPROTONOSUPPORT = 93;
@@ -185,7 +182,7 @@ public final class IcmpSocket implements AutoCloseable {
                     throw e;
                 }
             }
-            Libc.setsockopt(fd, Libc.SOL_SOCKET, SO_BROADCAST, 1, "setsockopt(SO_BROADCAST)");
+            Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BROADCAST, 1, "setsockopt(SO_BROADCAST)");
             Libc.connect(fd, to, "connect");
             return true;
         } finally {
@@ -195,7 +192,7 @@ public final class IcmpSocket implements AutoCloseable {
 
     /** ping -b: lets probes go to a broadcast address (SO_BROADCAST). */
     public void allowBroadcast() throws ErrnoException {
-        Libc.setsockopt(fd, Libc.SOL_SOCKET, SO_BROADCAST, 1, "setsockopt(SO_BROADCAST)");
+        Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BROADCAST, 1, "setsockopt(SO_BROADCAST)");
     }
 
     private static IcmpSocket configured(int fd, int family, Kind kind) throws ErrnoException {

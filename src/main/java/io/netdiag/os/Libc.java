@@ -5,6 +5,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
@@ -41,6 +42,7 @@ public final class Libc {
     public static final int IPPROTO_ICMPV6 = 58;
 
     public static final int SOL_SOCKET = 1;
+    public static final int SO_BROADCAST = 6;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_RCVTIMEO = 20;
@@ -341,7 +343,7 @@ public final class Libc {
     }
 
     /** Room for {@code count} {@code struct pollfd}s (int fd, short events, short revents: 8 bytes each). */
-    public static MemorySegment pollfds(java.lang.foreign.SegmentAllocator arena, int count) {
+    public static MemorySegment pollfds(SegmentAllocator arena, int count) {
         return arena.allocate(8L * count, 4);
     }
 

@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-
 /**
  * Notices the moment the reader of standard output goes away ({@code netdiag ... | head}). The JVM ignores
  * SIGPIPE and PrintStream swallows EPIPE, so a Java program learns of it only if it writes and then asks;

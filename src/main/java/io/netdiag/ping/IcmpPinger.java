@@ -116,7 +116,7 @@ public final class IcmpPinger {
         try {
             return IcmpSocket.checkRoute(address, request.broadcast());
         } catch (ErrnoException e) {
-            if (e.errno() == IcmpSocket.EACCES && !request.broadcast()) {
+            if (e.errno() == IcmpErrnos.EACCES && !request.broadcast()) {
                 // iputils' words and exit code: a broadcast address needs -b (a prohibit route or a firewall rule on
                 // the way out refuses with the same EACCES)
                 throw new NetdiagException(NetdiagException.Kind.BAD_INPUT,
