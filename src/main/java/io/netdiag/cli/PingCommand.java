@@ -98,8 +98,8 @@ final class PingCommand extends BaseCommand {
                         "Send PRELOAD probes at once, then one per interval (above 3 only for root).")
                 .flag("-b", v -> broadcast = v,
                         "Allow pinging an IPv4 broadcast address (\"WARNING: pinging broadcast address\"); every host that "
-                                + "answers prints a line, those after the first to each probe marked (DUP!). Without it "
-                                + "such an address exits 2, as with iputils.")
+                                + "answers prints a line, and the answers after the first to each probe count as duplicates, "
+                                + "unmarked as in iputils. Without it such an address exits 2, as with iputils.")
                 .flag("-q", v -> quiet = v, "Quiet: print the header and the statistics only.")
                 .flag("-D", v -> timestamps = v,
                         "Print the wall-clock time before each line, as [seconds.microseconds].")

@@ -57,15 +57,10 @@ class PingBroadcastIT {
         return Namespaces.check(Namespaces.exec(ns, command));
     }
 
-    private static String[] ping(String... args) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of("ping"), java.util.stream.Stream.of(args))
-                .toArray(String[]::new);
-    }
-
     @Test
     void withoutMinusBTheBroadcastAddressIsRefusedInIputilsWords() {
-        Host.Run ours = Namespaces.jar(pinger, false, ping("-c", "1", BROADCAST));
-        Host.Run theirs = Namespaces.exec(pinger, ping("-c", "1", BROADCAST));
+        Host.Run ours = Namespaces.jar(pinger, false, "ping", "-c", "1", BROADCAST);
+        Host.Run theirs = Namespaces.exec(pinger, "ping", "-c", "1", BROADCAST);
         assertEquals(2, theirs.exitCode(), theirs::toString);
         assertTrue(theirs.err().contains("Do you want to ping broadcast? Then -b. If not, check your local firewall rules"),
                 theirs::toString);
@@ -77,9 +72,9 @@ class PingBroadcastIT {
 
     @Test
     void withMinusBEveryHostAnswersAndTheLaterAnswersCountAsDuplicatesUnmarked() {
-        String[] args = {"-b", "-c", "3", "-i", "0.3", "-W", "1", BROADCAST};
-        Host.Run ours = Namespaces.jar(pinger, false, ping(args));
-        Host.Run theirs = Namespaces.exec(pinger, ping(args));
+        String[] args = {"ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", BROADCAST};
+        Host.Run ours = Namespaces.jar(pinger, false, args);
+        Host.Run theirs = Namespaces.exec(pinger, args);
         for (Host.Run run : List.of(theirs, ours)) {
             assertEquals(0, run.exitCode(), run::toString);
             assertTrue(run.err().contains("WARNING: pinging broadcast address"), run::toString);
