@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static io.netdiag.testing.Namespaces.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -542,9 +543,5 @@ class DiagnoseNamespaceIT {
                 Files.deleteIfExists(p);
             }
         }
-    }
-
-    private static Host.Run run(String ns, String... command) {
-        return Namespaces.check(Namespaces.exec(ns, command));
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static io.netdiag.testing.Namespaces.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,10 +52,6 @@ class PingBroadcastIT {
         if (namespaces != null) {
             namespaces.close();
         }
-    }
-
-    private static Host.Run run(String ns, String... command) {
-        return Namespaces.check(Namespaces.exec(ns, command));
     }
 
     @Test

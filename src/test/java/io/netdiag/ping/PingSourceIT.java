@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.netdiag.testing.Namespaces.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,10 +71,6 @@ class PingSourceIT {
         if (namespaces != null) {
             namespaces.close();
         }
-    }
-
-    private static Host.Run run(String ns, String... command) {
-        return Namespaces.check(Namespaces.exec(ns, command));
     }
 
     private static Host.Run iputils(String ns, boolean nobody, String... args) {

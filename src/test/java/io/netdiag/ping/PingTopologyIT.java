@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.netdiag.testing.Namespaces.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,10 +51,6 @@ class PingTopologyIT {
         run(server, "nft", "add", "table", RULES);
         run(server, "nft", "add", "chain", RULES, "in", "{ type filter hook input priority 0; }");
         run(server, "nft", "add", "chain", RULES, "out", "{ type filter hook output priority 0; }");
-    }
-
-    private static Host.Run run(String ns, String... command) {
-        return Namespaces.check(Namespaces.exec(ns, command));
     }
 
     @AfterEach

@@ -115,6 +115,11 @@ public final class Namespaces implements AutoCloseable {
         return Host.run(full, 120);
     }
 
+    /** Runs {@code command} in the namespace and fails the test when it fails: for the commands that build a lab. */
+    public static Host.Run run(String ns, String... command) {
+        return check(exec(ns, command));
+    }
+
     public static Host.Run check(Host.Run run) {
         if (run.exitCode() != 0) {
             throw new AssertionError("command failed: " + run);

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.netdiag.testing.Namespaces.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,9 +153,5 @@ class TraceEcmpIT {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object o) {
         return (Map<String, Object>) o;
-    }
-
-    private static Host.Run run(String ns, String... command) {
-        return Namespaces.check(Namespaces.exec(ns, command));
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.netdiag.testing.Namespaces.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -100,10 +101,6 @@ class TraceLabIT {
     private static void route(String ns, String to4, String via4, String to6, String via6) {
         run(ns, "ip", "route", "add", to4, "via", "10.71." + via4);
         run(ns, "ip", "-6", "route", "add", to6, "via", "fd71:" + via6);
-    }
-
-    private static Host.Run run(String ns, String... command) {
-        return Namespaces.check(Namespaces.exec(ns, command));
     }
 
     @AfterEach
